@@ -1,0 +1,1 @@
+"""The IRP services, each owning its database."""

@@ -1,0 +1,1 @@
+"""Visits: incoming and outgoing visits, and the protocol work around them."""

@@ -1,0 +1,99 @@
+"""Visits in the database: loading, saving with an optimistic version check, listing."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.visits.domain import Visit
+from services.visits.tables import visits
+from shared.contracts.base import LocalizedText
+from shared.envelope import as_utc, parse_utc, utcnow
+from shared.errors import Conflict, NotFound
+from shared.http.pagination import PageRequest, build_page, keyset
+
+_TEXT_FIELDS = ("title", "purpose")
+
+
+def _to_row(visit: Visit) -> dict[str, object]:
+    row = asdict(visit)
+    row.pop("pending_events")
+    for name in _TEXT_FIELDS:
+        value = getattr(visit, name)
+        row[name] = value.model_dump() if value is not None else None
+    return row
+
+
+def _from_row(row) -> Visit:  # type: ignore[no-untyped-def]
+    data = dict(row._mapping)
+    for name in _TEXT_FIELDS:
+        if data[name] is not None:
+            data[name] = LocalizedText(**data[name])
+    data["created_at"] = as_utc(data["created_at"])
+    data["updated_at"] = as_utc(data["updated_at"])
+    return Visit(**data)
+
+
+@dataclass(frozen=True)
+class VisitFilter:
+    status: str | None = None
+    direction: str | None = None
+    kind: str | None = None
+    country_code: str | None = None
+    starts_from: date | None = None
+    starts_to: date | None = None
+
+
+class VisitRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, visit_id: str) -> Visit:
+        row = (await self.session.execute(select(visits).where(visits.c.id == visit_id))).first()
+        if row is None:
+            raise NotFound(f"no visit with id {visit_id}")
+        return _from_row(row)
+
+    async def add(self, visit: Visit) -> Visit:
+        now = utcnow()
+        visit = replace(visit, created_at=now, updated_at=now)
+        await self.session.execute(insert(visits).values(**_to_row(visit)))
+        return visit
+
+    async def save(self, visit: Visit) -> Visit:
+        """Write a changed visit; fails if someone else changed it meanwhile."""
+        visit = replace(visit, updated_at=utcnow())
+        row = _to_row(visit)
+        del row["id"], row["created_at"]
+        result = await self.session.execute(
+            update(visits)
+            .where(visits.c.id == visit.id, visits.c.version == visit.version - 1)
+            .values(**row)
+        )
+        if result.rowcount != 1:
+            raise Conflict("the visit was changed concurrently; fetch it again")
+        return visit
+
+    async def list(self, flt: VisitFilter, page: PageRequest) -> tuple[list[Visit], str | None]:
+        query = select(visits)
+        for column, value in (
+            (visits.c.status, flt.status),
+            (visits.c.direction, flt.direction),
+            (visits.c.kind, flt.kind),
+            (visits.c.country_code, flt.country_code),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if flt.starts_from is not None:
+            query = query.where(visits.c.start_date >= flt.starts_from)
+        if flt.starts_to is not None:
+            query = query.where(visits.c.start_date <= flt.starts_to)
+        query = keyset(query, [visits.c.created_at, visits.c.id], page, [parse_utc, str])
+        rows = (await self.session.execute(query)).all()
+        items, cursor = build_page(
+            [_from_row(r) for r in rows], page, lambda v: [v.created_at.isoformat(), v.id]
+        )
+        return items, cursor

@@ -1,0 +1,43 @@
+"""The visits database."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Date, DateTime, Index, Integer, String, Table, Text
+
+from shared.consumer import inbox_table
+from shared.db import new_metadata
+from shared.http.idempotency import idempotency_table
+from shared.outbox import outbox_table
+
+metadata = new_metadata()
+
+visits = Table(
+    "visits",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("direction", String(20), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("lead_level", String(40)),
+    Column("country_code", String(2)),
+    Column("organisation", String(200)),
+    Column("title", JSON, nullable=False),
+    Column("purpose", JSON),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("city", String(200)),
+    Column("responsible_unit", String(200)),
+    Column("responsible_officer", String(200)),
+    Column("status", String(20), nullable=False),
+    Column("status_reason", Text),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_visits_created", "created_at", "id"),
+    Index("ix_visits_status", "status"),
+    Index("ix_visits_country", "country_code"),
+    Index("ix_visits_start", "start_date"),
+)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+idempotency_keys = idempotency_table(metadata)

@@ -1,0 +1,1 @@
+"""Plumbing and contracts shared by every IRP service."""

@@ -1,0 +1,168 @@
+"""``irp``: the operators' and developers' commands.
+
+irp token --scope visits:read --scope visits:write   issue a local access token
+irp migrate SERVICE                                  bring SERVICE's database to the newest schema
+irp republish SERVICE --since 2026-11-24T10:00Z      re-send SERVICE's outbox events since a moment
+irp outbox-status SERVICE                            pending rows and the oldest's age
+irp worker SERVICE                                   run SERVICE's relay and consumers without HTTP
+irp dev                                              the embedded stack (what `make run` starts)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from datetime import datetime
+
+from shared import services
+from shared.auth import SCOPES, issue_token
+from shared.db import Database
+from shared.envelope import as_utc
+from shared.settings import load_settings
+
+
+def _cmd_token(args: argparse.Namespace) -> None:
+    settings = load_settings("cli")
+    if not settings.jwt_secret:
+        raise SystemExit("set IRP_JWT_SECRET (the key the services verify tokens with)")
+    scopes = args.scope or list(SCOPES)
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown:
+        raise SystemExit(f"unknown scope(s): {', '.join(unknown)}")
+    print(issue_token(settings, args.subject, scopes, args.ttl))
+
+
+def _cmd_migrate(args: argparse.Namespace) -> None:
+    from shared.migrations import upgrade
+
+    settings = load_settings(args.service)
+    services.spec(args.service)
+    upgrade(args.service, settings.effective_database_url)
+    print(f"{args.service}: database at the newest schema")
+
+
+def _cmd_revision(args: argparse.Namespace) -> None:
+    """Developers: autogenerate a revision against a scratch SQLite database."""
+    import tempfile
+
+    from alembic import command
+
+    from shared.migrations import alembic_config, upgrade
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{scratch}/scratch.db"
+        upgrade(args.service, url)
+        command.revision(alembic_config(args.service, url), args.message, autogenerate=True)
+
+
+async def _outbox(service: str):  # type: ignore[no-untyped-def]
+    from shared.outbox import Outbox
+
+    settings = load_settings(service)
+    spec = services.spec(service)
+    if spec.outbox_table is None:
+        raise SystemExit(f"{service} publishes no events")
+    return Database(settings.effective_database_url), Outbox(service, spec.outbox_table, "")
+
+
+async def _republish(service: str, since: datetime) -> int:
+    db, outbox = await _outbox(service)
+    try:
+        async with db.unit_of_work() as session:
+            result = await session.execute(outbox.republish_since(since))
+        return result.rowcount
+    finally:
+        await db.dispose()
+
+
+def _cmd_republish(args: argparse.Namespace) -> None:
+    since = as_utc(datetime.fromisoformat(args.since))
+    count = asyncio.run(_republish(args.service, since))
+    print(f"{args.service}: {count} event(s) since {since.isoformat()} queued to be sent again")
+
+
+async def _outbox_status(service: str) -> tuple[int, object]:
+    db, outbox = await _outbox(service)
+    try:
+        async with db.unit_of_work(write=False) as session:
+            return tuple((await session.execute(outbox.pending_stats())).one())  # type: ignore[return-value]
+    finally:
+        await db.dispose()
+
+
+def _cmd_outbox_status(args: argparse.Namespace) -> None:
+    pending, oldest = asyncio.run(_outbox_status(args.service))
+    print(f"{args.service}: {pending} pending, oldest {oldest or '-'}")
+
+
+async def _worker(service: str) -> None:
+    from shared.app import build_context, start_workers, stop_workers
+    from shared.observability import configure_logging
+
+    settings = load_settings(service)
+    configure_logging(service, settings.log_level)
+    ctx = build_context(services.spec(service), settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await start_workers(ctx)
+    try:
+        await stop.wait()
+    finally:
+        await stop_workers(ctx)
+
+
+def _cmd_worker(args: argparse.Namespace) -> None:
+    asyncio.run(_worker(args.service))
+
+
+def _cmd_dev(args: argparse.Namespace) -> None:
+    from shared.devstack import run_dev_stack
+
+    run_dev_stack(base_port=args.port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="irp", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("token", help="issue a local access token")
+    p.add_argument("--subject", default="local-developer")
+    p.add_argument("--scope", action="append", help="repeat; default: every scope")
+    p.add_argument("--ttl", type=int, default=8 * 3600, help="seconds")
+    p.set_defaults(func=_cmd_token)
+
+    for name, func, helptext in (
+        ("migrate", _cmd_migrate, "bring a service's database to the newest schema"),
+        ("outbox-status", _cmd_outbox_status, "pending outbox rows"),
+        ("worker", _cmd_worker, "run a service's relay and consumers"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("service", choices=services.NAMES)
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("revision", help="autogenerate a migration (developers)")
+    p.add_argument("service", choices=services.NAMES)
+    p.add_argument("-m", "--message", required=True)
+    p.set_defaults(func=_cmd_revision)
+
+    p = sub.add_parser("republish", help="re-send outbox events since a moment")
+    p.add_argument("service", choices=("visits", "agreements", "passports"))
+    p.add_argument("--since", required=True, help="ISO 8601 moment, e.g. 2026-11-24T10:00:00Z")
+    p.set_defaults(func=_cmd_republish)
+
+    p = sub.add_parser("dev", help="run the embedded stack")
+    p.add_argument("--port", type=int, default=8001, help="first service port")
+    p.set_defaults(func=_cmd_dev)
+
+    args = parser.parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

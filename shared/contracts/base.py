@@ -1,0 +1,52 @@
+"""Base of every event contract and the registry of published event types."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_REGISTRY: dict[str, type[EventData]] = {}
+
+
+class EventData(BaseModel):
+    """The ``data`` of an event. Subclasses name their CloudEvents ``type``.
+
+    Contracts never carry personal numbers, passport numbers or dates of birth.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    event_type: ClassVar[str]
+    aggregate_type: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        event_type = cls.__dict__.get("event_type")
+        if event_type:
+            if event_type in _REGISTRY:
+                raise ValueError(f"event type {event_type} registered twice")
+            _REGISTRY[event_type] = cls
+
+
+def contract_for(event_type: str) -> type[EventData] | None:
+    _load_all()
+    return _REGISTRY.get(event_type)
+
+
+def registered_types() -> list[str]:
+    _load_all()
+    return sorted(_REGISTRY)
+
+
+def _load_all() -> None:
+    from shared.contracts import agreements, passports, visits  # noqa: F401
+
+
+class LocalizedText(BaseModel):
+    """Text the office writes in Georgian and English."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ka: str = Field("", max_length=4000)
+    en: str = Field("", max_length=4000)

@@ -1,0 +1,131 @@
+"""``Idempotency-Key`` for creating POSTs: a retry returns the first result.
+
+The key and the response are stored in the same transaction as the creation,
+so a retry after a lost response never creates twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.auth import Principal
+from shared.db import Database
+from shared.envelope import utcnow
+from shared.http.problems import Problem
+
+MAX_KEY_LENGTH = 200
+
+Create = Callable[[AsyncSession], Awaitable[tuple[dict[str, Any], dict[str, str]]]]
+
+
+def idempotency_table(metadata: MetaData) -> Table:
+    return Table(
+        "idempotency_keys",
+        metadata,
+        Column("principal", String(200), primary_key=True),
+        Column("key", String(MAX_KEY_LENGTH), primary_key=True),
+        Column("endpoint", String(200), nullable=False),
+        Column("request_hash", String(64), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("response_body", Text, nullable=False),
+        Column("response_headers", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def _request_hash(body: BaseModel) -> str:
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class IdempotentCreator:
+    def __init__(self, db: Database, table: Table) -> None:
+        self.db = db
+        self.table = table
+
+    async def create(
+        self,
+        *,
+        principal: Principal,
+        key: str | None,
+        endpoint: str,
+        body: BaseModel,
+        create: Create,
+    ) -> JSONResponse:
+        """Run ``create`` once per (caller, key); answer a retry with the stored response."""
+        if key is None:
+            async with self.db.unit_of_work() as session:
+                payload, headers = await create(session)
+            return JSONResponse(payload, status_code=201, headers=headers)
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise Problem(400, "Invalid Idempotency-Key", f"1 to {MAX_KEY_LENGTH} characters")
+        digest = _request_hash(body)
+        try:
+            async with self.db.unit_of_work() as session:
+                replay = await self._replay(session, principal, key, endpoint, digest)
+                if replay is not None:
+                    return replay
+                payload, headers = await create(session)
+                await self._remember(session, principal, key, endpoint, digest, payload, headers)
+        except IntegrityError:
+            # The same key raced in from a concurrent retry: answer with its result.
+            async with self.db.unit_of_work(write=False) as session:
+                replay = await self._replay(session, principal, key, endpoint, digest)
+            if replay is None:
+                raise
+            return replay
+        return JSONResponse(payload, status_code=201, headers=headers)
+
+    async def _replay(
+        self, session: AsyncSession, principal: Principal, key: str, endpoint: str, digest: str
+    ) -> JSONResponse | None:
+        t = self.table
+        row = (
+            await session.execute(
+                select(t).where(t.c.principal == principal.subject, t.c.key == key)
+            )
+        ).first()
+        if row is None:
+            return None
+        if row.endpoint != endpoint or row.request_hash != digest:
+            raise Problem(
+                422,
+                "Idempotency-Key reused",
+                "this Idempotency-Key was already used with a different request",
+            )
+        headers = {**json.loads(row.response_headers), "Idempotent-Replayed": "true"}
+        return JSONResponse(
+            json.loads(row.response_body), status_code=row.status_code, headers=headers
+        )
+
+    async def _remember(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        key: str,
+        endpoint: str,
+        digest: str,
+        payload: dict[str, Any],
+        headers: dict[str, str],
+    ) -> None:
+        await session.execute(
+            insert(self.table).values(
+                principal=principal.subject,
+                key=key,
+                endpoint=endpoint,
+                request_hash=digest,
+                status_code=201,
+                response_body=json.dumps(payload),
+                response_headers=json.dumps(headers),
+                created_at=utcnow(),
+            )
+        )

@@ -1,0 +1,72 @@
+"""Cursor pagination: ``?limit=&cursor=`` → ``{"items": [...], "next_cursor": ...}``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import tuple_
+
+from shared.http.problems import Problem
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class PageRequest(BaseModel):
+    limit: int
+    after: list[Any] | None
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise Problem(400, "Invalid cursor", "use the next_cursor of a previous page") from exc
+    if not isinstance(values, list):
+        raise Problem(400, "Invalid cursor", "use the next_cursor of a previous page")
+    return values
+
+
+def page_request(
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="page size"),
+    cursor: str | None = Query(None, max_length=500, description="next_cursor of the last page"),
+) -> PageRequest:
+    return PageRequest(limit=limit, after=decode_cursor(cursor) if cursor else None)
+
+
+def keyset(query, columns: Sequence[Any], page: PageRequest, convert: Sequence[Any]):  # type: ignore[no-untyped-def]
+    """Order by ``columns`` and continue after the cursor's values (``convert`` parses each)."""
+    if page.after is not None:
+        if len(page.after) != len(columns):
+            raise Problem(400, "Invalid cursor", "use the next_cursor of a previous page")
+        try:
+            values = [parse(v) for parse, v in zip(convert, page.after, strict=True)]
+        except (TypeError, ValueError) as exc:
+            raise Problem(400, "Invalid cursor", "use the next_cursor of a previous page") from exc
+        query = query.where(tuple_(*columns) > tuple_(*values))
+    return query.order_by(*columns).limit(page.limit + 1)
+
+
+def build_page(rows: Sequence[Any], page: PageRequest, cursor_of: Callable[[Any], list[Any]]):  # type: ignore[no-untyped-def]
+    """Trim the look-ahead row and point ``next_cursor`` at the last row returned."""
+    items = list(rows[: page.limit])
+    next_cursor = encode_cursor(cursor_of(items[-1])) if len(rows) > page.limit else None
+    return items, next_cursor

@@ -1,0 +1,108 @@
+"""Kafka clients through FastStream (on aiokafka): topic creation and a confirmed publisher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    topic: str
+    key: str
+    value: bytes
+    headers: dict[str, str]
+
+
+async def ensure_topics(bootstrap: str, names: Sequence[str], partitions: int) -> None:
+    """Create the topics that do not exist yet (idempotent)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [n for n in names if n not in existing]
+        if missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(n, num_partitions=partitions, replication_factor=1) for n in missing]
+                )
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        await admin.close()
+
+
+def new_broker(bootstrap: str, *, request_timeout_ms: int = 10_000) -> KafkaBroker:
+    """A FastStream broker whose producer waits for all in-sync replicas (``acks=all``).
+
+    Idempotent and transactional producers are off on purpose: the outbox and
+    the consumers' dedupe carry the delivery guarantee.
+    """
+    return KafkaBroker(
+        bootstrap,
+        acks="all",
+        enable_idempotence=False,
+        request_timeout_ms=request_timeout_ms,
+        linger_ms=0,
+        logger=None,
+    )
+
+
+class Publisher:
+    """Publishes batches and returns only once Kafka acknowledged every message."""
+
+    def __init__(self, bootstrap: str, *, timeout: float = 15.0) -> None:
+        self.bootstrap = bootstrap
+        self.timeout = timeout
+        self._broker: KafkaBroker | None = None
+
+    async def connect(self) -> None:
+        if self._broker is None:
+            broker = new_broker(self.bootstrap)
+            await broker.start()
+            self._broker = broker
+
+    async def publish_many(self, messages: Sequence[OutgoingMessage]) -> None:
+        await self.connect()
+        assert self._broker is not None
+        try:
+            futures = [
+                await self._broker.publish(
+                    m.value, m.topic, key=m.key.encode(), headers=m.headers, no_confirm=True
+                )
+                for m in messages
+            ]
+            await asyncio.wait_for(asyncio.gather(*futures), self.timeout)
+        except BaseException:
+            await self.close()  # a fresh client next time: no half-sent state carried over
+            raise
+
+    async def close(self) -> None:
+        broker, self._broker = self._broker, None
+        if broker is not None:
+            try:
+                await asyncio.wait_for(broker.stop(), 5)
+            except Exception:  # closing a client whose broker is gone
+                log.warning("kafka client did not close cleanly", exc_info=True)
+
+
+async def broker_answers(bootstrap: str, timeout: float = 2.0) -> bool:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    try:
+        await asyncio.wait_for(admin.start(), timeout)
+        await asyncio.wait_for(admin.list_topics(), timeout)
+        return True
+    except Exception:
+        return False
+    finally:
+        with contextlib.suppress(Exception):
+            await admin.close()

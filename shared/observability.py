@@ -1,0 +1,102 @@
+"""Metrics, structured JSON logs and the correlation id that ties a request to its events."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+from contextvars import ContextVar
+
+from prometheus_client import Counter, Gauge, Histogram
+from pythonjsonlogger.json import JsonFormatter
+
+correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+
+
+def new_correlation_id() -> str:
+    return str(uuid.uuid4())
+
+
+# --- metrics (one registry per process, every series labelled by service) ---
+
+HTTP_REQUESTS = Counter(
+    "irp_http_requests_total",
+    "HTTP requests served",
+    ["service", "method", "route", "status"],
+)
+HTTP_LATENCY = Histogram(
+    "irp_http_request_duration_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+OUTBOX_PENDING = Gauge("irp_outbox_pending", "Outbox rows not yet published", ["service"])
+OUTBOX_OLDEST_AGE = Gauge(
+    "irp_outbox_oldest_pending_age_seconds",
+    "Age of the oldest unpublished outbox row (0 when none)",
+    ["service"],
+)
+EVENTS_PUBLISHED = Counter(
+    "irp_events_published_total", "Events published to Kafka by the relay", ["service", "topic"]
+)
+PUBLISH_FAILURES = Counter(
+    "irp_publish_failures_total", "Relay publish attempts that failed", ["service"]
+)
+RELAY_LEADER = Gauge(
+    "irp_relay_is_leader", "1 when this replica's relay holds the publishing lock", ["service"]
+)
+EVENTS_APPLIED = Counter(
+    "irp_consumer_events_applied_total",
+    "Events whose effect a consumer applied",
+    ["service", "topic", "type"],
+)
+DUPLICATES_SKIPPED = Counter(
+    "irp_consumer_duplicates_skipped_total",
+    "Redelivered or re-sent events a consumer skipped",
+    ["service", "topic"],
+)
+DEAD_LETTERED = Counter(
+    "irp_consumer_dead_lettered_total",
+    "Messages sent to the dead-letter topic after bounded retries",
+    ["service", "topic"],
+)
+CONSUMER_LAG = Gauge(
+    "irp_consumer_lag",
+    "Messages behind the partition's high watermark",
+    ["service", "topic", "partition"],
+)
+CONSUMER_RETRIES = Counter(
+    "irp_consumer_retries_total", "Failed attempts to apply an event", ["service", "topic"]
+)
+
+
+# --- logging ---
+
+
+class _ContextFilter(logging.Filter):
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.service = self.service
+        record.correlation_id = correlation_id.get()
+        return True
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    """JSON lines on stdout, each carrying the service and the current correlation id."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(
+        JsonFormatter(
+            "{asctime}{levelname}{name}{message}{service}{correlation_id}",
+            style="{",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+    )
+    handler.addFilter(_ContextFilter(service))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("aiokafka", "faststream", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,167 @@
+"""The transactional outbox: an event row written in the same transaction as the state change.
+
+Use cases call :meth:`Outbox.add` inside their unit of work; :class:`shared.relay.OutboxRelay`
+publishes the rows afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts.base import EventData
+from shared.envelope import EventEnvelope, utcnow
+from shared.observability import correlation_id
+
+_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", _ID, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("message_key", String(200), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("last_error", Text, nullable=True),
+        Index(
+            "ix_outbox_pending",
+            "id",
+            postgresql_where=text("published_at IS NULL"),
+            sqlite_where=text("published_at IS NULL"),
+        ),
+        Index("ix_outbox_occurred_at", "occurred_at"),
+    )
+
+
+def notify_channel(service: str) -> str:
+    return f"irp_outbox_{service}"
+
+
+class Outbox:
+    """Writes a service's events into its outbox and wakes the relay after commit."""
+
+    def __init__(self, service: str, table: Table, topic: str) -> None:
+        self.service = service
+        self.table = table
+        self.topic = topic
+        self._wake = asyncio.Event()
+
+    async def add(
+        self,
+        session: AsyncSession,
+        payload: EventData,
+        *,
+        aggregate_id: str,
+        aggregate_version: int,
+    ) -> EventEnvelope:
+        envelope = EventEnvelope.wrap(
+            payload,
+            service=self.service,
+            aggregate_id=aggregate_id,
+            aggregate_version=aggregate_version,
+            correlation_id=correlation_id.get(),
+        )
+        await session.execute(
+            insert(self.table).values(
+                event_id=envelope.id,
+                topic=self.topic,
+                message_key=aggregate_id,
+                event_type=envelope.type,
+                occurred_at=envelope.time,
+                payload=envelope.model_dump_json(),
+            )
+        )
+        await self._wake_relay_after_commit(session)
+        return envelope
+
+    async def _wake_relay_after_commit(self, session: AsyncSession) -> None:
+        if session.info.get("outbox_wake"):
+            return
+        session.info["outbox_wake"] = True
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            # Delivered to relays in other processes when the transaction commits.
+            await session.execute(
+                text("SELECT pg_notify(:channel, '')"),
+                {"channel": notify_channel(self.service)},
+            )
+        sync_session = session.sync_session
+
+        def _after_commit(_session: object) -> None:
+            self._wake.set()
+
+        def _after_end(_session: object, *_args: object) -> None:
+            sync_session.info.pop("outbox_wake", None)
+
+        event.listen(sync_session, "after_commit", _after_commit, once=True)
+        event.listen(sync_session, "after_transaction_end", _after_end, once=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def wait_for_work(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    # --- queries used by the relay and the operators' commands ---
+
+    def pending(self, limit: int):  # type: ignore[no-untyped-def]
+        t = self.table
+        return (
+            select(t.c.id, t.c.topic, t.c.message_key, t.c.payload)
+            .where(t.c.published_at.is_(None))
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+
+    def pending_stats(self):  # type: ignore[no-untyped-def]
+        t = self.table
+        return select(func.count(), func.min(t.c.occurred_at)).where(t.c.published_at.is_(None))
+
+    def mark_published(self, ids: list[int]):  # type: ignore[no-untyped-def]
+        t = self.table
+        return update(t).where(t.c.id.in_(ids)).values(published_at=utcnow())
+
+    def record_failure(self, ids: list[int], error: str):  # type: ignore[no-untyped-def]
+        t = self.table
+        return (
+            update(t)
+            .where(t.c.id.in_(ids))
+            .values(attempts=t.c.attempts + 1, last_error=error[:2000])
+        )
+
+    def republish_since(self, since: datetime):  # type: ignore[no-untyped-def]
+        t = self.table
+        return (
+            update(t)
+            .where(t.c.occurred_at >= since, t.c.published_at.is_not(None))
+            .values(published_at=None)
+        )

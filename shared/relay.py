@@ -1,0 +1,207 @@
+"""The outbox relay: publishes outbox rows to Kafka in order and marks them published.
+
+One relay publishes per service at a time: on PostgreSQL the replicas elect a
+leader with an advisory lock (held on a dedicated connection, which also
+LISTENs for commit notifications); SQLite is single-process by nature.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import zlib
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.db import Database
+from shared.envelope import CONTENT_TYPE, as_utc, utcnow
+from shared.kafka import OutgoingMessage, Publisher, ensure_topics
+from shared.observability import (
+    EVENTS_PUBLISHED,
+    OUTBOX_OLDEST_AGE,
+    OUTBOX_PENDING,
+    PUBLISH_FAILURES,
+    RELAY_LEADER,
+)
+from shared.outbox import Outbox, notify_channel
+
+log = logging.getLogger(__name__)
+
+TOPIC_RECHECK_SECONDS = 10.0
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        *,
+        bootstrap: str,
+        partitions: int = 3,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+        max_backoff: float = 10.0,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.service = outbox.service
+        self.bootstrap = bootstrap
+        self.partitions = partitions
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.max_backoff = max_backoff
+        self.publisher = Publisher(bootstrap)
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._failures = 0
+        self._leader_conn: AsyncConnection | None = None
+        self._ready_topics: set[str] = set()
+        self._topics_checked_at = 0.0
+
+    # --- lifecycle ---
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name=f"outbox-relay-{self.service}")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self.outbox.wake()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.publisher.close()
+        await self._release_leadership()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                if not await self._hold_leadership():
+                    await asyncio.sleep(self.poll_interval)
+                    continue
+                published = await self.publish_pending_once()
+                self._failures = 0
+                if published < self.batch_size:
+                    await self.outbox.wait_for_work(self.poll_interval)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._failures += 1
+                self._ready_topics.clear()
+                PUBLISH_FAILURES.labels(self.service).inc()
+                delay = self._backoff()
+                log.warning(
+                    "outbox relay failed, retrying",
+                    extra={"error": type(exc).__name__, "retry_in_s": round(delay, 2)},
+                )
+                await self._refresh_stats_quietly()
+                await asyncio.sleep(delay)
+
+    def _backoff(self) -> float:
+        base = min(self.max_backoff, 0.1 * 2 ** min(self._failures, 10))
+        return base * (0.5 + random.random() / 2)
+
+    # --- one round ---
+
+    async def publish_pending_once(self) -> int:
+        """Publish one batch of pending rows; returns how many were published."""
+        async with self.db.unit_of_work(write=False) as session:
+            rows = (await session.execute(self.outbox.pending(self.batch_size))).all()
+        if rows:
+            await self._publish(rows)
+            await self._mark_published([r.id for r in rows])
+            by_topic: dict[str, int] = {}
+            for r in rows:
+                by_topic[r.topic] = by_topic.get(r.topic, 0) + 1
+            for name, count in by_topic.items():
+                EVENTS_PUBLISHED.labels(self.service, name).inc(count)
+        await self.refresh_stats()
+        return len(rows)
+
+    async def _publish(self, rows) -> None:  # type: ignore[no-untyped-def]
+        await self._ensure_topics({r.topic for r in rows})
+        await self.publisher.publish_many(
+            [
+                OutgoingMessage(
+                    topic=r.topic,
+                    key=r.message_key,
+                    value=r.payload.encode(),
+                    headers={"content-type": CONTENT_TYPE},
+                )
+                for r in rows
+            ]
+        )
+
+    async def _ensure_topics(self, topics: set[str]) -> None:
+        # Re-checked now and then: an embedded broker restarts empty.
+        now = asyncio.get_running_loop().time()
+        if now - self._topics_checked_at > TOPIC_RECHECK_SECONDS:
+            self._ready_topics.clear()
+        missing = topics - self._ready_topics
+        if missing:
+            await ensure_topics(self.bootstrap, sorted(missing), self.partitions)
+            self._ready_topics |= missing
+            self._topics_checked_at = now
+
+    async def _mark_published(self, ids: list[int]) -> None:
+        async with self.db.unit_of_work() as session:
+            await session.execute(self.outbox.mark_published(ids))
+
+    async def refresh_stats(self) -> tuple[int, datetime | None]:
+        async with self.db.unit_of_work(write=False) as session:
+            count, oldest = (await session.execute(self.outbox.pending_stats())).one()
+        OUTBOX_PENDING.labels(self.service).set(count)
+        age = 0.0
+        if oldest is not None:
+            age = max(0.0, (utcnow() - as_utc(oldest)).total_seconds())
+        OUTBOX_OLDEST_AGE.labels(self.service).set(age)
+        return count, oldest
+
+    async def _refresh_stats_quietly(self) -> None:
+        try:
+            await self.refresh_stats()
+        except Exception:
+            log.warning("outbox stats unavailable", exc_info=True)
+
+    # --- leadership (PostgreSQL) ---
+
+    def _lock_key(self) -> int:
+        return zlib.crc32(f"irp-outbox-relay-{self.service}".encode())
+
+    async def _hold_leadership(self) -> bool:
+        if self.db.dialect != "postgresql":
+            RELAY_LEADER.labels(self.service).set(1)
+            return True
+        if self._leader_conn is not None and not self._leader_conn.closed:
+            return True
+        conn = await self.db.engine.connect()
+        try:
+            got = (
+                await conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({self._lock_key()})")
+            ).scalar()
+            await conn.commit()
+            if not got:
+                await conn.close()
+                RELAY_LEADER.labels(self.service).set(0)
+                return False
+            raw = await conn.get_raw_connection()
+            await raw.driver_connection.add_listener(
+                notify_channel(self.service), lambda *_: self.outbox.wake()
+            )
+        except BaseException:
+            await conn.close()
+            raise
+        self._leader_conn = conn
+        RELAY_LEADER.labels(self.service).set(1)
+        log.info("outbox relay is the leader")
+        return True
+
+    async def _release_leadership(self) -> None:
+        conn, self._leader_conn = self._leader_conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()  # closing the session releases the advisory lock
+        RELAY_LEADER.labels(self.service).set(0)

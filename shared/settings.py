@@ -1,0 +1,52 @@
+"""Settings read from environment variables (prefix ``IRP_``), the same for every service."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """One service process's configuration.
+
+    Every field maps to ``IRP_<FIELD>``; the README lists them all.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="IRP_", extra="ignore")
+
+    service: str = "visits"
+    database_url: str = ""
+    var_dir: str = "var"
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    topic_prefix: str = ""
+    topic_partitions: int = 3
+    consumer_group: str = ""
+    jwt_secret: str = ""
+    jwt_algorithm: str = "HS256"
+    jwt_issuer: str = "irp"
+    jwt_audience: str = "irp-api"
+    run_relay: bool = True
+    run_consumers: bool = True
+    auto_migrate: bool = True
+    relay_batch_size: int = 500
+    relay_poll_interval: float = Field(1.0, description="seconds between polls without a wake-up")
+    relay_max_backoff: float = 10.0
+    consumer_batch_size: int = 500
+    consumer_max_attempts: int = 3
+    consumer_retry_backoff: float = 0.2
+    log_level: str = "INFO"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir}/{self.service}.db"
+
+    @property
+    def effective_consumer_group(self) -> str:
+        return self.consumer_group or f"irp-{self.service}"
+
+
+def load_settings(service: str, **overrides: object) -> ServiceSettings:
+    """Settings for ``service``; explicit overrides win over the environment."""
+    return ServiceSettings(**{"service": service, **overrides})
