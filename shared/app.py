@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Table
 
 from shared.auth import TokenVerifier
-from shared.consumer import EventConsumer
+from shared.consumer import ApplyBatch, EventConsumer
 from shared.db import Database
 from shared.http.idempotency import IdempotentCreator
 from shared.http.middleware import ObservabilityMiddleware
@@ -25,7 +25,7 @@ from shared.observability import configure_logging
 from shared.outbox import Outbox
 from shared.relay import OutboxRelay
 from shared.settings import ServiceSettings
-from shared.topics import topic
+from shared.topics import dead_letter_topic, topic
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,25 @@ class ServiceContext:
 
     def topic(self, name: str) -> str:
         return topic(name, self.settings.topic_prefix)
+
+    def consumer(self, *, topics: Sequence[str], inbox: Table, apply: ApplyBatch) -> EventConsumer:
+        """A consumer of ``topics`` in this service's group, configured from the settings."""
+        s = self.settings
+        group = s.effective_consumer_group
+        return EventConsumer(
+            service=s.service,
+            db=self.db,
+            inbox=inbox,
+            topics=[self.topic(t) for t in topics],
+            group_id=group,
+            dead_letter_topic=dead_letter_topic(group, s.topic_prefix),
+            bootstrap=s.kafka_bootstrap,
+            apply=apply,
+            partitions=s.topic_partitions,
+            batch_size=s.consumer_batch_size,
+            max_attempts=s.consumer_max_attempts,
+            retry_backoff=s.consumer_retry_backoff,
+        )
 
 
 @dataclass(frozen=True)
@@ -153,3 +172,8 @@ async def _db_answers(db: Database) -> bool:
         return True
     except Exception:
         return False
+
+
+def get_context(request: Request) -> ServiceContext:
+    """Dependency: the service's context, for routes."""
+    return request.app.state.ctx

@@ -177,7 +177,7 @@ class EventConsumer:
         await self._record_lag()
 
     async def handle(self, records: Sequence[ConsumerRecord]) -> None:
-        """Apply a batch exactly once; returns only when every record is applied or dead-lettered."""
+        """Apply a batch exactly once; return when each record is applied or dead-lettered."""
         events: list[ReceivedEvent] = []
         for record in records:
             try:

@@ -109,3 +109,16 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def upsert(dialect: str, table, rows: list[dict], keys: list[str], set_):  # type: ignore[no-untyped-def]
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE`` for SQLite and PostgreSQL.
+
+    ``set_`` receives the ``excluded`` row and returns the columns to update.
+    """
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(table).values(rows)
+    return stmt.on_conflict_do_update(index_elements=keys, set_=set_(stmt.excluded))

@@ -1,4 +1,4 @@
-"""Alembic, once for every service: each service keeps its revisions in ``services/<name>/migrations``."""
+"""Alembic, once for every service; revisions live in ``services/<name>/migrations``."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ publishes the rows afterwards.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import datetime
 
 from sqlalchemy import (
@@ -100,6 +101,16 @@ class Outbox:
         await self._wake_relay_after_commit(session)
         return envelope
 
+    async def add_pending(self, session: AsyncSession, aggregate: object) -> None:
+        """Record the events a domain change left on its aggregate (``pending_events``)."""
+        for payload in aggregate.pending_events:  # type: ignore[attr-defined]
+            await self.add(
+                session,
+                payload,
+                aggregate_id=aggregate.id,  # type: ignore[attr-defined]
+                aggregate_version=aggregate.version,  # type: ignore[attr-defined]
+            )
+
     async def _wake_relay_after_commit(self, session: AsyncSession) -> None:
         if session.info.get("outbox_wake"):
             return
@@ -125,10 +136,8 @@ class Outbox:
         self._wake.set()
 
     async def wait_for_work(self, timeout: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
-        except TimeoutError:
-            pass
         self._wake.clear()
 
     # --- queries used by the relay and the operators' commands ---

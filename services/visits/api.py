@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from services.visits import usecases
 from services.visits.domain import LIFECYCLE, Visit
 from services.visits.repository import VisitFilter, VisitRepository
-from shared.app import ServiceContext
+from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.contracts.base import LocalizedText
 from shared.http.conditional import etag, expected_version
@@ -75,10 +75,6 @@ def _out(visit: Visit) -> VisitOut:
     return VisitOut(**fields, allowed_transitions=sorted(LIFECYCLE.allowed_from(visit.status)))
 
 
-def _ctx(request: Request) -> ServiceContext:
-    return request.app.state.ctx
-
-
 def _today() -> date:
     return datetime.now(UTC).date()
 
@@ -88,7 +84,7 @@ async def create_visit(
     body: VisitIn,
     principal: Principal = require_scope("visits:write"),
     idempotency_key: str | None = Header(None),
-    ctx: ServiceContext = Depends(_ctx),
+    ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
     async def create(session):  # type: ignore[no-untyped-def]
         visit = await usecases.register_visit(session, ctx.outbox, **body.as_fields())
@@ -117,7 +113,7 @@ async def list_visits(
     starts_to: date | None = Query(None, alias="to", description="start date on or before"),
     page: PageRequest = Depends(page_request),
     _: Principal = require_scope("visits:read"),
-    ctx: ServiceContext = Depends(_ctx),
+    ctx: ServiceContext = Depends(get_context),
 ) -> Page[VisitOut]:
     flt = VisitFilter(status, direction, kind, country_code, starts_from, starts_to)
     async with ctx.db.unit_of_work(write=False) as session:
@@ -129,7 +125,7 @@ async def list_visits(
 async def get_visit(
     visit_id: str,
     _: Principal = require_scope("visits:read"),
-    ctx: ServiceContext = Depends(_ctx),
+    ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
     async with ctx.db.unit_of_work(write=False) as session:
         visit = await VisitRepository(session).get(visit_id)
@@ -142,7 +138,7 @@ async def transition_visit(
     body: TransitionRequest,
     if_match: str | None = Header(None),
     _: Principal = require_scope("visits:write"),
-    ctx: ServiceContext = Depends(_ctx),
+    ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
     assert ctx.outbox is not None
     async with ctx.db.unit_of_work() as session:

@@ -12,15 +12,10 @@ from shared.errors import check_expected_version
 from shared.outbox import Outbox
 
 
-async def _publish(session: AsyncSession, outbox: Outbox, visit: domain.Visit) -> None:
-    for event in visit.pending_events:
-        await outbox.add(session, event, aggregate_id=visit.id, aggregate_version=visit.version)  # type: ignore[arg-type]
-
-
 async def register_visit(session: AsyncSession, outbox: Outbox, **fields: object) -> domain.Visit:
     visit = domain.register_visit(**fields)
     visit = await VisitRepository(session).add(visit)
-    await _publish(session, outbox, visit)
+    await outbox.add_pending(session, visit)
     return visit
 
 
@@ -38,5 +33,5 @@ async def transition_visit(
     visit = await repo.get(visit_id)
     check_expected_version(visit.version, expected_version)
     visit = await repo.save(domain.change_status(visit, to, reason, today))
-    await _publish(session, outbox, visit)
+    await outbox.add_pending(session, visit)
     return visit

@@ -28,7 +28,7 @@ class VisitCreatedV1(_VisitEvent):
     status: str
 
 
-class _VisitStatusChanged(_VisitEvent):
+class VisitStatusChanged(_VisitEvent):
     from_status: str
     to_status: str
     reason: str | None = None
@@ -38,35 +38,35 @@ class _VisitStatusChanged(_VisitEvent):
     end_date: date | None = None
 
 
-class VisitPlannedV1(_VisitStatusChanged):
+class VisitPlannedV1(VisitStatusChanged):
     event_type = "irp.visits.VisitPlanned.v1"
 
 
-class VisitConfirmedV1(_VisitStatusChanged):
+class VisitConfirmedV1(VisitStatusChanged):
     event_type = "irp.visits.VisitConfirmed.v1"
 
 
-class VisitStartedV1(_VisitStatusChanged):
+class VisitStartedV1(VisitStatusChanged):
     event_type = "irp.visits.VisitStarted.v1"
 
 
-class VisitCompletedV1(_VisitStatusChanged):
+class VisitCompletedV1(VisitStatusChanged):
     event_type = "irp.visits.VisitCompleted.v1"
 
 
-class VisitReportedV1(_VisitStatusChanged):
+class VisitReportedV1(VisitStatusChanged):
     event_type = "irp.visits.VisitReported.v1"
 
 
-class VisitPostponedV1(_VisitStatusChanged):
+class VisitPostponedV1(VisitStatusChanged):
     event_type = "irp.visits.VisitPostponed.v1"
 
 
-class VisitCancelledV1(_VisitStatusChanged):
+class VisitCancelledV1(VisitStatusChanged):
     event_type = "irp.visits.VisitCancelled.v1"
 
 
-STATUS_CHANGE_EVENTS: dict[str, type[_VisitStatusChanged]] = {
+STATUS_CHANGE_EVENTS: dict[str, type[VisitStatusChanged]] = {
     "planned": VisitPlannedV1,
     "confirmed": VisitConfirmedV1,
     "in_progress": VisitStartedV1,

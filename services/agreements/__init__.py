@@ -1,0 +1,1 @@
+"""Agreements: treaties, memoranda and donor agreements, and the obligations they create."""

@@ -1,0 +1,1 @@
+"""Passports: diplomatic and service passports, personal data protected."""

@@ -1,0 +1,121 @@
+"""HTTP routes of the passports service. Personal data only with the ``passports:pii`` scope."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from services.passports import usecases
+from services.passports.domain import CATEGORIES, Holder, mask_personal_number
+from services.passports.repository import HolderRepository
+from shared.app import ServiceContext, get_context
+from shared.auth import Principal, require_scope
+from shared.http.conditional import etag
+from shared.http.pagination import Page, PageRequest, page_request
+from shared.types import ShortText, StrictModel
+
+router = APIRouter(prefix="/v1/holders", tags=["holders"])
+
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
+PII_SCOPE = "passports:pii"
+
+
+class HolderIn(StrictModel):
+    name_ka: ShortText
+    name_latin: ShortText | None = Field(
+        None, description="defaults to the national romanization of name_ka"
+    )
+    personal_number: str = Field(pattern=r"^\d{11}$", description="11 digits")
+    date_of_birth: date
+    category: Category
+    position: ShortText | None = None
+    unit: ShortText | None = None
+    appointed_on: date | None = None
+    dismissed_on: date | None = None
+
+
+class HolderOut(BaseModel):
+    id: str
+    name_ka: str
+    name_latin: str
+    personal_number: str = Field(description="masked without the passports:pii scope")
+    date_of_birth: date | None = Field(description="null without the passports:pii scope")
+    personal_data_masked: bool
+    category: str
+    position: str | None
+    unit: str | None
+    appointed_on: date | None
+    dismissed_on: date | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def _out(h: Holder, with_pii: bool) -> HolderOut:
+    return HolderOut(
+        id=h.id,
+        name_ka=h.name_ka,
+        name_latin=h.name_latin,
+        personal_number=h.personal_number if with_pii else mask_personal_number(h.personal_number),
+        date_of_birth=h.date_of_birth if with_pii else None,
+        personal_data_masked=not with_pii,
+        category=h.category,
+        position=h.position,
+        unit=h.unit,
+        appointed_on=h.appointed_on,
+        dismissed_on=h.dismissed_on,
+        version=h.version,
+        created_at=h.created_at,  # type: ignore[arg-type]
+        updated_at=h.updated_at,  # type: ignore[arg-type]
+    )
+
+
+@router.post("", status_code=201, response_model=HolderOut)
+async def create_holder(
+    body: HolderIn,
+    principal: Principal = require_scope("passports:write"),
+    idempotency_key: str | None = Header(None),
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    with_pii = PII_SCOPE in principal.scopes
+
+    async def create(session):  # type: ignore[no-untyped-def]
+        holder = await usecases.register_holder(
+            session, ctx.outbox, **body.as_fields(), today=datetime.now(UTC).date()
+        )
+        return _out(holder, with_pii).model_dump(mode="json"), {
+            "ETag": etag(holder.version),
+            "Location": f"/v1/holders/{holder.id}",
+        }
+
+    assert ctx.idempotency is not None
+    return await ctx.idempotency.create(
+        principal=principal,
+        key=idempotency_key,
+        endpoint="POST /v1/holders",
+        body=body,
+        create=create,
+    )
+
+
+@router.get("", response_model=Page[HolderOut])
+async def list_holders(
+    category: Category | None = None,
+    unit: str | None = None,
+    page: PageRequest = Depends(page_request),
+    principal: Principal = require_scope("passports:read"),
+    ctx: ServiceContext = Depends(get_context),
+) -> Page[HolderOut]:
+    with_pii = PII_SCOPE in principal.scopes
+    async with ctx.db.unit_of_work(write=with_pii) as session:
+        repo = HolderRepository(session)
+        items, cursor = await repo.list(category=category, unit=unit, page=page)
+        if with_pii:
+            await repo.audit_personal_data_read(
+                principal.subject, [h.id for h in items], "GET /v1/holders"
+            )
+    return Page[HolderOut](items=[_out(h, with_pii) for h in items], next_cursor=cursor)

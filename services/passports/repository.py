@@ -1,0 +1,73 @@
+"""Holders in the database, and the audit of personal-data reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.passports.domain import Holder
+from services.passports.tables import holders, pii_reads
+from shared.envelope import as_utc, parse_utc, utcnow
+from shared.errors import Conflict
+from shared.http.pagination import PageRequest, build_page, keyset
+
+
+def _from_row(row) -> Holder:  # type: ignore[no-untyped-def]
+    data = dict(row._mapping)
+    data["created_at"] = as_utc(data["created_at"])
+    data["updated_at"] = as_utc(data["updated_at"])
+    return Holder(**data)
+
+
+class HolderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, holder: Holder) -> Holder:
+        now = utcnow()
+        holder = replace(holder, created_at=now, updated_at=now)
+        row = asdict(holder)
+        row.pop("pending_events")
+        exists = await self.session.execute(
+            select(holders.c.id).where(holders.c.personal_number == holder.personal_number)
+        )
+        if exists.first() is not None:
+            raise Conflict("a holder with this personal number is already registered")
+        try:
+            async with self.session.begin_nested():
+                await self.session.execute(insert(holders).values(**row))
+        except IntegrityError as exc:
+            raise Conflict("a holder with this personal number is already registered") from exc
+        return holder
+
+    async def list(
+        self, *, category: str | None, unit: str | None, page: PageRequest
+    ) -> tuple[list[Holder], str | None]:
+        query = select(holders)
+        if category is not None:
+            query = query.where(holders.c.category == category)
+        if unit is not None:
+            query = query.where(holders.c.unit == unit)
+        query = keyset(query, [holders.c.created_at, holders.c.id], page, [parse_utc, str])
+        rows = (await self.session.execute(query)).all()
+        return build_page(
+            [_from_row(r) for r in rows], page, lambda h: [h.created_at.isoformat(), h.id]
+        )
+
+    async def audit_personal_data_read(
+        self, subject: str, holder_ids: Sequence[str], endpoint: str
+    ) -> None:
+        if not holder_ids:
+            return
+        now = utcnow()
+        await self.session.execute(
+            insert(pii_reads),
+            [
+                {"subject": subject, "holder_id": h, "endpoint": endpoint, "read_at": now}
+                for h in holder_ids
+            ],
+        )

@@ -1,0 +1,47 @@
+"""The passports database."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, DateTime, Index, Integer, String, Table
+
+from shared.consumer import inbox_table
+from shared.db import new_metadata
+from shared.http.idempotency import idempotency_table
+from shared.outbox import outbox_table
+
+metadata = new_metadata()
+
+holders = Table(
+    "holders",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name_ka", String(200), nullable=False),
+    Column("name_latin", String(200), nullable=False),
+    Column("personal_number", String(11), nullable=False, unique=True),
+    Column("date_of_birth", Date, nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("position", String(200)),
+    Column("unit", String(200)),
+    Column("appointed_on", Date),
+    Column("dismissed_on", Date),
+    Column("version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_holders_created", "created_at", "id"),
+)
+
+# Who read which holder's personal data, and when.
+pii_reads = Table(
+    "pii_reads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(200), nullable=False),
+    Column("holder_id", String(36), nullable=False),
+    Column("endpoint", String(200), nullable=False),
+    Column("read_at", DateTime(timezone=True), nullable=False),
+    Index("ix_pii_reads_holder", "holder_id"),
+)
+
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+idempotency_keys = idempotency_table(metadata)

@@ -1,0 +1,15 @@
+"""What the passports service does, each step one transaction with its events."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.passports import domain
+from services.passports.repository import HolderRepository
+from shared.outbox import Outbox
+
+
+async def register_holder(session: AsyncSession, outbox: Outbox, **fields: object) -> domain.Holder:
+    holder = await HolderRepository(session).add(domain.register_holder(**fields))  # type: ignore[arg-type]
+    await outbox.add_pending(session, holder)
+    return holder

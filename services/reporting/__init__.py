@@ -1,0 +1,1 @@
+"""Reporting: projections built only from the other services' event streams."""

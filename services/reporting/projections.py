@@ -1,0 +1,197 @@
+"""Applying consumed events to the reporting database: one batch, one transaction.
+
+Called by the shared consumer, which has already skipped the events handled
+before and records these as handled in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.reporting import tables
+from shared.consumer import ReceivedEvent
+from shared.contracts import contract_for
+from shared.contracts.visits import VisitCreatedV1, VisitStatusChanged
+from shared.db import upsert
+from shared.envelope import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def stream_of(event: ReceivedEvent) -> str:
+    """``/irp/visits`` → ``visits``: the stream is the producing service."""
+    return event.envelope.source.rsplit("/", 1)[-1]
+
+
+def _validated(event: ReceivedEvent) -> Any:
+    """The event's data as its contract says; an unknown type is kept but not projected."""
+    contract = contract_for(event.envelope.type)
+    return contract.model_validate(event.envelope.data) if contract else None
+
+
+async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -> None:
+    dialect = session.get_bind().dialect.name
+    payloads = [_validated(e) for e in events]
+    now = utcnow()
+    await session.execute(
+        insert(tables.events),
+        [
+            {
+                "event_id": e.envelope.id,
+                "stream": stream_of(e),
+                "type": e.envelope.type,
+                "aggregate_type": e.envelope.aggregatetype,
+                "aggregate_id": e.envelope.aggregateid,
+                "aggregate_version": e.envelope.aggregateversion,
+                "occurred_at": e.envelope.time,
+                "correlation_id": e.envelope.correlationid,
+                "data": e.envelope.model_dump_json(include={"data"}),
+                "applied_at": now,
+            }
+            for e in events
+        ],
+    )
+    await _advance_streams(session, dialect, events, now)
+    fresh = await _advance_aggregates(session, dialect, events)
+    newer = [(e, p) for e, p in zip(events, payloads, strict=True) if fresh[e.envelope.id]]
+    await _project_visits(session, dialect, newer)
+
+
+async def _advance_streams(
+    session: AsyncSession, dialect: str, events: Sequence[ReceivedEvent], now: Any
+) -> None:
+    latest: dict[str, dict[str, Any]] = {}
+    for e in events:
+        stream = stream_of(e)
+        count = latest.get(stream, {}).get("events_applied", 0) + 1
+        latest[stream] = {
+            "stream": stream,
+            "events_applied": count,
+            "last_event_id": e.envelope.id,
+            "last_event_type": e.envelope.type,
+            "last_event_time": e.envelope.time,
+            "last_applied_at": now,
+        }
+    t = tables.stream_positions
+    await session.execute(
+        upsert(
+            dialect,
+            t,
+            list(latest.values()),
+            ["stream"],
+            lambda new: {
+                "events_applied": t.c.events_applied + new.events_applied,
+                "last_event_id": new.last_event_id,
+                "last_event_type": new.last_event_type,
+                "last_event_time": new.last_event_time,
+                "last_applied_at": new.last_applied_at,
+            },
+        )
+    )
+
+
+async def _advance_aggregates(
+    session: AsyncSession, dialect: str, events: Sequence[ReceivedEvent]
+) -> dict[str, bool]:
+    """Track each aggregate's newest version; tell which events are newer than what was seen.
+
+    Events of one aggregate arrive in order (one key, one partition, one relay);
+    a version that is not the next one is logged and counted, never applied over
+    a newer state.
+    """
+    t = tables.aggregate_versions
+    keys = {(e.envelope.aggregatetype, e.envelope.aggregateid) for e in events}
+    rows = await session.execute(
+        select(t.c.aggregate_type, t.c.aggregate_id, t.c.version, t.c.out_of_order).where(
+            tuple_(t.c.aggregate_type, t.c.aggregate_id).in_(list(keys))
+        )
+    )
+    seen = {(r.aggregate_type, r.aggregate_id): [r.version, r.out_of_order] for r in rows}
+    fresh: dict[str, bool] = {}
+    for e in events:
+        key = (e.envelope.aggregatetype, e.envelope.aggregateid)
+        version, odd = seen.get(key, [0, 0])
+        if e.envelope.aggregateversion != version + 1:
+            odd += 1
+            log.warning(
+                "event out of sequence",
+                extra={
+                    "aggregate": key[0],
+                    "aggregate_id": key[1],
+                    "expected_version": version + 1,
+                    "got_version": e.envelope.aggregateversion,
+                },
+            )
+        fresh[e.envelope.id] = e.envelope.aggregateversion > version
+        seen[key] = [max(version, e.envelope.aggregateversion), odd]
+    await session.execute(
+        upsert(
+            dialect,
+            t,
+            [
+                {"aggregate_type": k[0], "aggregate_id": k[1], "version": v, "out_of_order": o}
+                for k, (v, o) in seen.items()
+                if k in keys
+            ],
+            ["aggregate_type", "aggregate_id"],
+            lambda new: {"version": new.version, "out_of_order": new.out_of_order},
+        )
+    )
+    return fresh
+
+
+async def _project_visits(
+    session: AsyncSession, dialect: str, changes: Sequence[tuple[ReceivedEvent, Any]]
+) -> None:
+    state: dict[str, dict[str, Any]] = {}
+    for e, p in changes:
+        if isinstance(p, VisitCreatedV1):
+            state[p.visit_id] = {
+                "visit_id": p.visit_id,
+                "direction": p.direction,
+                "kind": p.kind,
+                "country_code": p.country_code,
+                "status": p.status,
+                "start_date": p.start_date,
+                "end_date": p.end_date,
+                "title_en": p.title.en,
+                "version": e.envelope.aggregateversion,
+            }
+        elif isinstance(p, VisitStatusChanged):
+            row = state.setdefault(p.visit_id, {"visit_id": p.visit_id})
+            row.update(
+                status=p.to_status,
+                start_date=p.start_date,
+                end_date=p.end_date,
+                version=e.envelope.aggregateversion,
+            )
+    # The created event of a visit may have come in an earlier batch: update what exists.
+    t = tables.visits
+    existing = {
+        r.visit_id: dict(r._mapping)
+        for r in await session.execute(select(t).where(t.c.visit_id.in_(list(state))))
+    }
+    rows = []
+    for visit_id, change in state.items():
+        base = existing.get(visit_id)
+        if base is None and "direction" not in change:
+            log.warning("status change of a visit never created", extra={"visit_id": visit_id})
+            continue
+        rows.append({**(base or {}), **change})
+    if rows:
+        await session.execute(
+            upsert(
+                dialect,
+                t,
+                rows,
+                ["visit_id"],
+                lambda new: {
+                    c.name: getattr(new, c.name) for c in t.columns if c.name != "visit_id"
+                },
+            )
+        )

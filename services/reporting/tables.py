@@ -1,0 +1,80 @@
+"""The reporting database: the events consumed, and the projections built from them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from shared.consumer import inbox_table
+from shared.db import new_metadata
+
+metadata = new_metadata()
+
+_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+# Every event applied, in the order applied: the history projections are rebuilt from.
+events = Table(
+    "events",
+    metadata,
+    Column("seq", _ID, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("stream", String(50), nullable=False),
+    Column("type", String(200), nullable=False),
+    Column("aggregate_type", String(50), nullable=False),
+    Column("aggregate_id", String(100), nullable=False),
+    Column("aggregate_version", Integer, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("correlation_id", String(100)),
+    Column("data", Text, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Index("ix_events_occurred", "occurred_at"),
+    Index("ix_events_aggregate", "aggregate_type", "aggregate_id", "aggregate_version"),
+)
+
+# For each stream: how much was applied and the newest event.
+stream_positions = Table(
+    "stream_positions",
+    metadata,
+    Column("stream", String(50), primary_key=True),
+    Column("events_applied", BigInteger, nullable=False),
+    Column("last_event_id", String(36), nullable=False),
+    Column("last_event_type", String(200), nullable=False),
+    Column("last_event_time", DateTime(timezone=True), nullable=False),
+    Column("last_applied_at", DateTime(timezone=True), nullable=False),
+)
+
+# The newest version of each aggregate seen: an older event never overwrites a newer state.
+aggregate_versions = Table(
+    "aggregate_versions",
+    metadata,
+    Column("aggregate_type", String(50), primary_key=True),
+    Column("aggregate_id", String(100), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("out_of_order", Integer, nullable=False, server_default="0"),
+)
+
+# Visits as reporting sees them, for the activity and protocol reports.
+visits = Table(
+    "visits",
+    metadata,
+    Column("visit_id", String(36), primary_key=True),
+    Column("direction", String(20), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("country_code", String(2)),
+    Column("status", String(20), nullable=False),
+    Column("start_date", Date),
+    Column("end_date", Date),
+    Column("title_en", Text),
+    Column("version", Integer, nullable=False),
+)
+
+inbox = inbox_table(metadata)
