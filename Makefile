@@ -1,0 +1,38 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test bench lint format clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## the embedded broker and the four services on SQLite files under var/
+run: install
+	$(BIN)/irp dev
+
+## the whole suite (PostgreSQL tests use IRP_TEST_POSTGRES_URL; REQUIRE_POSTGRES=1 makes them mandatory)
+test: install
+	$(BIN)/python -m pytest -q
+
+## throughput, freshness and memory figures, each beside its baseline
+bench: install
+	$(BIN)/python -m tests.bench.backbone
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
