@@ -1,4 +1,4 @@
-"""Real parts for the tests: one embedded broker per session, SQLite files and PostgreSQL databases."""
+"""Real parts for the tests: one shared broker, SQLite files and PostgreSQL databases."""
 
 from __future__ import annotations
 

@@ -41,7 +41,17 @@ def settings_for(
 
 def env_for(settings: ServiceSettings) -> dict[str, str]:
     """The same settings as environment variables, for a service in another process."""
-    fields = ["service", "database_url", "kafka_bootstrap", "topic_prefix", "consumer_group", "jwt_secret", "consumer_batch_size", "relay_poll_interval", "log_level"]
+    fields = (
+        "service",
+        "database_url",
+        "kafka_bootstrap",
+        "topic_prefix",
+        "consumer_group",
+        "jwt_secret",
+        "consumer_batch_size",
+        "relay_poll_interval",
+        "log_level",
+    )
     return {f"IRP_{f.upper()}": str(getattr(settings, f)) for f in fields}
 
 
