@@ -62,6 +62,7 @@ class ServiceContext:
             batch_size=s.consumer_batch_size,
             max_attempts=s.consumer_max_attempts,
             retry_backoff=s.consumer_retry_backoff,
+            session_timeout_ms=s.consumer_session_timeout_ms,
         )
 
 

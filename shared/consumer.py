@@ -98,6 +98,7 @@ class EventConsumer:
         batch_size: int = 500,
         max_attempts: int = 3,
         retry_backoff: float = 0.2,
+        session_timeout_ms: int = 10_000,
     ) -> None:
         self.service = service
         self.db = db
@@ -111,6 +112,7 @@ class EventConsumer:
         self.batch_size = batch_size
         self.max_attempts = max_attempts
         self.retry_backoff = retry_backoff
+        self.session_timeout_ms = session_timeout_ms
         self.dead_letters = Publisher(bootstrap)
         self._broker: KafkaBroker | None = None
         self._subscriber: LogicSubscriber | None = None
@@ -139,6 +141,8 @@ class EventConsumer:
                     ack_policy=AckPolicy.MANUAL,
                     auto_offset_reset="earliest",
                     fetch_max_wait_ms=50,
+                    session_timeout_ms=self.session_timeout_ms,
+                    heartbeat_interval_ms=max(100, self.session_timeout_ms // 3),
                 )
                 subscriber(self._on_batch)
                 await broker.start()

@@ -34,6 +34,7 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 500
     consumer_max_attempts: int = 3
     consumer_retry_backoff: float = 0.2
+    consumer_session_timeout_ms: int = 10_000
     log_level: str = "INFO"
 
     @property

@@ -34,6 +34,7 @@ def settings_for(
         "relay_max_backoff": 1.0,
         "consumer_retry_backoff": 0.05,
         "log_level": "WARNING",
+        "consumer_session_timeout_ms": 3000,
     }
     values.update(overrides)
     return load_settings(service, **values)
@@ -49,6 +50,7 @@ def env_for(settings: ServiceSettings) -> dict[str, str]:
         "consumer_group",
         "jwt_secret",
         "consumer_batch_size",
+        "consumer_session_timeout_ms",
         "relay_poll_interval",
         "log_level",
     )
