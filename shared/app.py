@@ -153,8 +153,13 @@ def _operations_router(ctx: ServiceContext) -> APIRouter:
         db_ok, broker_ok = await asyncio.gather(
             _db_answers(ctx.db), broker_answers(ctx.settings.kafka_bootstrap)
         )
-        checks = {"database": "ok" if db_ok else "down", "broker": "ok" if broker_ok else "down"}
-        ok = db_ok and broker_ok
+        consumers_ok = not ctx.settings.run_consumers or all(c.ready for c in ctx.consumers)
+        checks = {
+            "database": "ok" if db_ok else "down",
+            "broker": "ok" if broker_ok else "down",
+            "consumers": "ok" if consumers_ok else "starting",
+        }
+        ok = db_ok and broker_ok and consumers_ok
         return JSONResponse(
             {"status": "ok" if ok else "unavailable", "checks": checks},
             status_code=200 if ok else 503,

@@ -168,8 +168,10 @@ class EventConsumer:
         await self.dead_letters.close()
 
     @property
-    def connected(self) -> bool:
-        return self._broker is not None
+    def ready(self) -> bool:
+        """Connected, and the group gave this consumer its partitions."""
+        consumer = self._subscriber.consumer if self._subscriber else None
+        return consumer is not None and bool(consumer.assignment())
 
     # --- handling ---
 

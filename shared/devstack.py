@@ -8,10 +8,11 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from shared.auth import SCOPES, issue_token
-from shared.embedded_broker import EmbeddedBroker, wait_for_port
+from shared.embedded_broker import EmbeddedBroker
 from shared.services import NAMES
 from shared.settings import load_settings
 
@@ -56,8 +57,8 @@ def run_dev_stack(base_port: int = 8001) -> None:
                 )
             )  # fmt: skip
             urls[name] = f"http://127.0.0.1:{port}"
-        for offset, _name in enumerate(NAMES):
-            wait_for_port(base_port + offset, timeout=60)
+        for url in urls.values():
+            _wait_until_ready(url)
         token = issue_token(
             load_settings("cli", jwt_secret=secret), "local-developer", list(SCOPES)
         )
@@ -79,6 +80,19 @@ def run_dev_stack(base_port: int = 8001) -> None:
                 p.kill()
         broker.stop()
         print("stopped")
+
+
+def _wait_until_ready(url: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health/ready", timeout=3) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} not ready after {timeout}s; see its log")
 
 
 def _wait_until_interrupted(processes: list[subprocess.Popen[bytes]]) -> None:

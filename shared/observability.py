@@ -98,5 +98,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "faststream", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Drivers log SQL parameters at DEBUG, and those can be personal data: never below WARNING.
+    for quiet in ("aiokafka", "faststream", "uvicorn.access", "aiosqlite", "asyncpg", "sqlalchemy"):
+        logging.getLogger(quiet).setLevel(logging.WARNING)
