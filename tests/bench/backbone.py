@@ -1,0 +1,300 @@
+"""`make bench`: backbone figures, each beside a baseline measured in the same run.
+
+Prints figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func, select
+
+from services.reporting import tables as reporting_tables
+from services.visits import tables as visits_tables
+from services.visits import usecases
+from shared.auth import issue_token
+from shared.contracts.base import LocalizedText
+from shared.db import Database
+from shared.embedded_broker import EmbeddedBroker, free_port, wait_for_port
+from shared.kafka import ensure_topics
+from shared.migrations import upgrade_async
+from shared.outbox import Outbox
+from shared.settings import load_settings
+
+EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
+API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "3000"))
+CONCURRENCY = 16
+FRESHNESS_RATE = 200
+FRESHNESS_SECONDS = 10
+SECRET = "bench-secret-" + "z" * 40
+VISIT = {
+    "direction": "incoming",
+    "kind": "official",
+    "country_code": "FR",
+    "title": {"en": "Visit of the French minister"},
+    "start_date": "2026-12-01",
+    "end_date": "2026-12-03",
+}
+
+
+class Stack:
+    def __init__(self, root: Path, broker: EmbeddedBroker) -> None:
+        self.root = root
+        self.broker = broker
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def env(self, service: str, **extra: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "IRP_SERVICE": service,
+            "IRP_VAR_DIR": str(self.root),
+            "IRP_KAFKA_BOOTSTRAP": self.broker.bootstrap,
+            "IRP_JWT_SECRET": SECRET,
+            "IRP_LOG_LEVEL": "WARNING",
+            **extra,
+        }
+
+    def url(self, service: str) -> str:
+        return f"sqlite:///{self.root}/{service}.db"
+
+    def serve(self, name: str, app: str, env: dict[str, str]) -> str:
+        port = free_port()
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", app, "--port", str(port),
+             "--no-access-log", "--log-level", "warning"],
+            env=env,
+        )  # fmt: skip
+        wait_for_port(port, 60)
+        return f"http://127.0.0.1:{port}"
+
+    def worker(self, service: str, env: dict[str, str]) -> None:
+        self.processes[f"{service}-worker"] = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "worker", service], env=env
+        )
+
+    def rss_mb(self) -> dict[str, float]:
+        sizes = {}
+        for name, p in self.processes.items():
+            for line in Path(f"/proc/{p.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes[name] = int(line.split()[1]) / 1024
+        return sizes
+
+    def stop(self) -> None:
+        for p in self.processes.values():
+            p.terminate()
+        for p in self.processes.values():
+            p.wait(30)
+
+
+async def count(db: Database, table) -> int:  # type: ignore[no-untyped-def]
+    try:
+        async with db.unit_of_work(write=False) as session:
+            return (await session.execute(select(func.count()).select_from(table))).scalar_one()
+    except Exception:
+        return 0
+
+
+async def wait_count(db: Database, table, n: int, timeout: float = 600) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    while await count(db, table) < n:
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"{table.name}: fewer than {n} rows after {timeout}s")
+        await asyncio.sleep(0.02)
+    return time.perf_counter()
+
+
+# --- 1. backbone throughput ---
+
+
+async def plain_kafka_rate(bootstrap: str, n: int, size: int) -> float:
+    topic = f"bench-plain-{time.time_ns()}"
+    await ensure_topics(bootstrap, [topic], 3)
+    value = b"x" * size
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )  # fmt: skip
+    await consumer.start()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    started = time.perf_counter()
+    futures = [await producer.send(topic, value, key=str(i % 1000).encode()) for i in range(n)]
+    await asyncio.gather(*futures)
+    received = 0
+    while received < n:
+        batch = await consumer.getmany(timeout_ms=1000, max_records=500)
+        received += sum(len(v) for v in batch.values())
+        await consumer.commit()
+    elapsed = time.perf_counter() - started
+    await producer.stop()
+    await consumer.stop()
+    return n / elapsed
+
+
+async def backbone(stack: Stack) -> dict[str, float]:
+    prefix = "bb."
+    visits_db = Database(stack.url("bb-visits"))
+    reporting_db = Database(stack.url("bb-reporting"))
+    await upgrade_async("visits", visits_db.url)
+    outbox = Outbox("visits", visits_tables.outbox, prefix + "irp.visits.events.v1")
+    write_started = time.perf_counter()
+    for start in range(0, EVENTS, 500):
+        async with visits_db.unit_of_work() as session:
+            for _ in range(min(500, EVENTS - start)):
+                await usecases.register_visit(
+                    session, outbox, direction="incoming", kind="working", country_code="FR",
+                    title=LocalizedText(en="Visit of the French minister"),
+                )  # fmt: skip
+    write_rate = EVENTS / (time.perf_counter() - write_started)
+    async with visits_db.unit_of_work(write=False) as session:
+        sizes = (
+            await session.execute(select(func.avg(func.length(visits_tables.outbox.c.payload))))
+        ).scalar_one()
+    size = int(sizes)
+
+    common = {"IRP_TOPIC_PREFIX": prefix}
+    stack.worker("reporting", stack.env("reporting", IRP_DATABASE_URL=reporting_db.url, **common))
+    await asyncio.sleep(5)  # the consumer joins its group before the clock starts
+    started = time.perf_counter()
+    stack.worker("visits", stack.env("visits", IRP_DATABASE_URL=visits_db.url, **common))
+    finished = await wait_count(reporting_db, reporting_tables.events, EVENTS)
+    ours = EVENTS / (finished - started)
+    plain = await plain_kafka_rate(stack.broker.bootstrap, EVENTS, size)
+    for name in ("reporting-worker", "visits-worker"):
+        stack.processes.pop(name).terminate()
+    await visits_db.dispose()
+    await reporting_db.dispose()
+    return {"outbox_write": write_rate, "ours": ours, "plain": plain, "size": size}
+
+
+# --- 2. API write throughput ---
+
+
+async def hammer(url: str, token: str, n: int) -> float:
+    headers = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits) as client:
+        for _ in range(50):  # warm-up
+            (await client.post("/v1/visits", json=VISIT)).raise_for_status()
+        queue = iter(range(n))
+
+        async def worker() -> None:
+            for _ in queue:
+                answer = await client.post("/v1/visits", json=VISIT)
+                assert answer.status_code == 201, answer.text
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        return n / (time.perf_counter() - started)
+
+
+# --- 3. freshness ---
+
+
+async def freshness(visits_url: str, token: str, reporting_db: Database) -> list[float]:
+    headers = {"Authorization": f"Bearer {token}"}
+    answered: dict[str, float] = {}
+    async with httpx.AsyncClient(base_url=visits_url, headers=headers) as client:
+
+        async def one() -> None:
+            answer = await client.post("/v1/visits", json=VISIT)
+            answered[answer.json()["id"]] = time.time()
+
+        tasks = []
+        interval = 1 / FRESHNESS_RATE
+        start = time.perf_counter()
+        for i in range(FRESHNESS_RATE * FRESHNESS_SECONDS):
+            delay = start + i * interval - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one()))
+        await asyncio.gather(*tasks)
+    events = reporting_tables.events
+    await asyncio.sleep(2)
+    async with reporting_db.unit_of_work(write=False) as session:
+        rows = (
+            await session.execute(
+                select(events.c.aggregate_id, events.c.applied_at).where(
+                    events.c.aggregate_id.in_(list(answered))
+                )
+            )
+        ).all()
+    return sorted(
+        (
+            r.applied_at.timestamp()
+            if r.applied_at.tzinfo
+            else r.applied_at.replace(tzinfo=__import__("datetime").UTC).timestamp()
+        )
+        - answered[r.aggregate_id]
+        for r in rows
+    )
+
+
+def pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+async def main() -> None:
+    root = Path(tempfile.mkdtemp(prefix="irp-bench-"))
+    broker = EmbeddedBroker(log_path=root / "broker.log").start()
+    stack = Stack(root, broker)
+    token = issue_token(load_settings("cli", jwt_secret=SECRET), "bench", ["visits:write"], 3600)
+    try:
+        bb = await backbone(stack)
+        print(f"backbone throughput ({EVENTS} events of ~{bb['size']} bytes)")
+        print(f"  outbox -> relay -> broker -> reporting projection: {bb['ours']:9.0f} events/s")
+        print(f"  plain aiokafka produce -> consume (baseline):      {bb['plain']:9.0f} msgs/s")
+        print(f"  ratio: {bb['ours'] / bb['plain']:.2f}x (target >= 0.5x)")
+        print(f"  (writing the outbox rows themselves: {bb['outbox_write']:.0f} events/s)")
+
+        visits_url = stack.serve("visits", "services.visits.app:create_app", stack.env("visits"))
+        reporting_url = stack.serve(
+            "reporting", "services.reporting.app:create_app", stack.env("reporting")
+        )
+        bare_url = stack.serve(
+            "bare", "tests.bench.bare_app:create_app",
+            {**os.environ, "BARE_DATABASE_URL": stack.url("bare")},
+        )  # fmt: skip
+        del reporting_url
+        ours = await hammer(visits_url, token, API_REQUESTS)
+        bare = await hammer(bare_url, token, API_REQUESTS)
+        print(f"\nAPI write throughput ({API_REQUESTS} POSTs, {CONCURRENCY} concurrent, SQLite)")
+        print(f"  POST /v1/visits (auth, validation, outbox, idempotency table): {ours:7.0f} req/s")
+        print(f"  bare FastAPI single-row insert (baseline):                     {bare:7.0f} req/s")
+        print(f"  ratio: {ours / bare:.2f}x (target >= 0.7x)")
+
+        reporting_db = Database(stack.url("reporting"))
+        lags = await freshness(visits_url, token, reporting_db)
+        await reporting_db.dispose()
+        p50, p99, worst = (pct(lags, 0.5) * 1000, pct(lags, 0.99) * 1000, max(lags) * 1000)
+        print(
+            f"\nfreshness at {FRESHNESS_RATE} writes/s for {FRESHNESS_SECONDS}s, {len(lags)} events"
+        )
+        print(
+            f"  201 -> visible in reporting: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms"
+        )
+        print("  (target p99 < 100 ms)")
+        print(f"  mean {statistics.mean(lags) * 1000:.1f} ms")
+
+        print("\nresident memory after the run (target < 200 MB each)")
+        for name, mb in stack.rss_mb().items():
+            print(f"  {name:<10} {mb:6.1f} MB")
+        print(json.dumps({"backbone": bb, "api": {"ours": ours, "bare": bare}}, default=str))
+    finally:
+        stack.stop()
+        broker.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
