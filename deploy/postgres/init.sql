@@ -1,0 +1,5 @@
+-- One database per service: no service reads another's tables.
+CREATE DATABASE visits;
+CREATE DATABASE agreements;
+CREATE DATABASE passports;
+CREATE DATABASE reporting;
