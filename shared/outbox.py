@@ -89,14 +89,15 @@ class Outbox:
             correlation_id=correlation_id.get(),
         )
         await session.execute(
-            insert(self.table).values(
-                event_id=envelope.id,
-                topic=self.topic,
-                message_key=aggregate_id,
-                event_type=envelope.type,
-                occurred_at=envelope.time,
-                payload=envelope.model_dump_json(),
-            )
+            insert(self.table),
+            {
+                "event_id": envelope.id,
+                "topic": self.topic,
+                "message_key": aggregate_id,
+                "event_type": envelope.type,
+                "occurred_at": envelope.time,
+                "payload": envelope.model_dump_json(),
+            },
         )
         await self._wake_relay_after_commit(session)
         return envelope
@@ -142,14 +143,15 @@ class Outbox:
 
     # --- queries used by the relay and the operators' commands ---
 
-    def pending(self, limit: int):  # type: ignore[no-untyped-def]
+    def pending(self, limit: int, exclude: list[int] | None = None):  # type: ignore[no-untyped-def]
+        """Unpublished rows in commit-safe id order, without those already sent."""
         t = self.table
-        return (
-            select(t.c.id, t.c.topic, t.c.message_key, t.c.payload)
-            .where(t.c.published_at.is_(None))
-            .order_by(t.c.id)
-            .limit(limit)
+        query = select(t.c.id, t.c.topic, t.c.message_key, t.c.payload).where(
+            t.c.published_at.is_(None)
         )
+        if exclude:
+            query = query.where(t.c.id.not_in(exclude))
+        return query.order_by(t.c.id).limit(limit)
 
     def pending_stats(self):  # type: ignore[no-untyped-def]
         t = self.table

@@ -1,5 +1,10 @@
 """The outbox relay: publishes outbox rows to Kafka in order and marks them published.
 
+Rows are marked published in batches shortly after Kafka acknowledged them
+(every ``MARK_INTERVAL_SECONDS`` or ``batch_size`` rows), so the relay takes
+the database's write lock rarely; until then it remembers what it sent. If it
+dies in between, those rows are sent again and the consumers skip them.
+
 One relay publishes per service at a time: on PostgreSQL the replicas elect a
 leader with an advisory lock (held on a dedicated connection, which also
 LISTENs for commit notifications); SQLite is single-process by nature.
@@ -31,6 +36,8 @@ from shared.outbox import Outbox, notify_channel
 log = logging.getLogger(__name__)
 
 TOPIC_RECHECK_SECONDS = 10.0
+STATS_INTERVAL_SECONDS = 1.0  # the pending-count query, not on every busy round
+MARK_INTERVAL_SECONDS = 0.2
 
 
 class OutboxRelay:
@@ -60,6 +67,9 @@ class OutboxRelay:
         self._leader_conn: AsyncConnection | None = None
         self._ready_topics: set[str] = set()
         self._topics_checked_at = 0.0
+        self._stats_at = 0.0
+        self._sent: list[int] = []  # acknowledged by Kafka, not yet marked published
+        self._sent_at = 0.0
 
     # --- lifecycle ---
 
@@ -73,6 +83,10 @@ class OutboxRelay:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        try:
+            await asyncio.wait_for(self.flush_published(), 5)
+        except Exception:
+            log.warning("could not mark the last published rows; they will be sent again")
         await self.publisher.close()
         await self._release_leadership()
 
@@ -85,7 +99,7 @@ class OutboxRelay:
                 published = await self.publish_pending_once()
                 self._failures = 0
                 if published < self.batch_size:
-                    await self.outbox.wait_for_work(self.poll_interval)
+                    await self.outbox.wait_for_work(self._idle_wait())
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -100,6 +114,12 @@ class OutboxRelay:
                 await self._refresh_stats_quietly()
                 await asyncio.sleep(delay)
 
+    def _idle_wait(self) -> float:
+        if not self._sent:
+            return self.poll_interval
+        due = self._sent_at + MARK_INTERVAL_SECONDS - asyncio.get_running_loop().time()
+        return max(0.0, min(self.poll_interval, due))
+
     def _backoff(self) -> float:
         base = min(self.max_backoff, 0.1 * 2 ** min(self._failures, 10))
         return base * (0.5 + random.random() / 2)
@@ -109,16 +129,26 @@ class OutboxRelay:
     async def publish_pending_once(self) -> int:
         """Publish one batch of pending rows; returns how many were published."""
         async with self.db.unit_of_work(write=False) as session:
-            rows = (await session.execute(self.outbox.pending(self.batch_size))).all()
+            query = self.outbox.pending(self.batch_size, exclude=self._sent)
+            rows = (await session.execute(query)).all()
         if rows:
             await self._publish(rows)
-            await self._mark_published([r.id for r in rows])
+            if not self._sent:
+                self._sent_at = asyncio.get_running_loop().time()
+            self._sent.extend(r.id for r in rows)
             by_topic: dict[str, int] = {}
             for r in rows:
                 by_topic[r.topic] = by_topic.get(r.topic, 0) + 1
             for name, count in by_topic.items():
                 EVENTS_PUBLISHED.labels(self.service, name).inc(count)
-        await self.refresh_stats()
+        now = asyncio.get_running_loop().time()
+        if len(self._sent) >= self.batch_size or (
+            self._sent and now - self._sent_at >= MARK_INTERVAL_SECONDS
+        ):
+            await self.flush_published()
+        if not rows or now - self._stats_at >= STATS_INTERVAL_SECONDS:
+            await self.refresh_stats()
+            self._stats_at = now
         return len(rows)
 
     async def _publish(self, rows) -> None:  # type: ignore[no-untyped-def]
@@ -145,6 +175,12 @@ class OutboxRelay:
             await ensure_topics(self.bootstrap, sorted(missing), self.partitions)
             self._ready_topics |= missing
             self._topics_checked_at = now
+
+    async def flush_published(self) -> None:
+        """Mark every row Kafka acknowledged as published."""
+        if self._sent:
+            await self._mark_published(self._sent)
+            self._sent = []
 
     async def _mark_published(self, ids: list[int]) -> None:
         async with self.db.unit_of_work() as session:

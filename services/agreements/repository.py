@@ -40,7 +40,7 @@ class AgreementRepository:
     async def add(self, agreement: Agreement) -> Agreement:
         now = utcnow()
         agreement = replace(agreement, created_at=now, updated_at=now)
-        await self.session.execute(insert(agreements).values(**_to_row(agreement)))
+        await self.session.execute(insert(agreements), _to_row(agreement))
         return agreement
 
     async def list(

@@ -39,7 +39,7 @@ class HolderRepository:
             raise Conflict("a holder with this personal number is already registered")
         try:
             async with self.session.begin_nested():
-                await self.session.execute(insert(holders).values(**row))
+                await self.session.execute(insert(holders), row)
         except IntegrityError as exc:
             raise Conflict("a holder with this personal number is already registered") from exc
         return holder

@@ -60,7 +60,7 @@ class VisitRepository:
     async def add(self, visit: Visit) -> Visit:
         now = utcnow()
         visit = replace(visit, created_at=now, updated_at=now)
-        await self.session.execute(insert(visits).values(**_to_row(visit)))
+        await self.session.execute(insert(visits), _to_row(visit))
         return visit
 
     async def save(self, visit: Visit) -> Visit:

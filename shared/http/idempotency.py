@@ -118,14 +118,15 @@ class IdempotentCreator:
         headers: dict[str, str],
     ) -> None:
         await session.execute(
-            insert(self.table).values(
-                principal=principal.subject,
-                key=key,
-                endpoint=endpoint,
-                request_hash=digest,
-                status_code=201,
-                response_body=json.dumps(payload),
-                response_headers=json.dumps(headers),
-                created_at=utcnow(),
-            )
+            insert(self.table),
+            {
+                "principal": principal.subject,
+                "key": key,
+                "endpoint": endpoint,
+                "request_hash": digest,
+                "status_code": 201,
+                "response_body": json.dumps(payload),
+                "response_headers": json.dumps(headers),
+                "created_at": utcnow(),
+            },
         )

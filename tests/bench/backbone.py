@@ -34,7 +34,7 @@ from shared.settings import load_settings
 EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
 API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "3000"))
 CONCURRENCY = 16
-FRESHNESS_RATE = 200
+FRESHNESS_RATE = int(os.environ.get("BENCH_FRESHNESS_RATE", "200"))
 FRESHNESS_SECONDS = 10
 SECRET = "bench-secret-" + "z" * 40
 VISIT = {
@@ -75,7 +75,12 @@ class Stack:
             env=env,
         )  # fmt: skip
         wait_for_port(port, 60)
-        return f"http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while httpx.get(f"{url}/health/ready").status_code != 200:
+            assert time.monotonic() < deadline, f"{name} not ready"
+            time.sleep(0.1)
+        return url
 
     def worker(self, service: str, env: dict[str, str]) -> None:
         self.processes[f"{service}-worker"] = subprocess.Popen(

@@ -28,6 +28,10 @@ def create_app() -> FastAPI:
         async with db.engine.begin() as conn:
             await conn.run_sync(metadata.create_all)
 
+    @app.get("/health/ready")
+    async def ready() -> dict:
+        return {"status": "ok"}
+
     @app.post("/v1/visits", status_code=201)
     async def create(body: dict) -> dict:
         row = {"id": str(uuid.uuid4()), "body": body}

@@ -76,8 +76,9 @@ async def test_relay_dying_after_the_ack_resends_and_the_consumer_applies_once(
         assert created.status_code == 201
         relay_args = {"bootstrap": kafka.bootstrap, "poll_interval": 0.1}
         crashing = RelayCrashingAfterAck(visits.db, visits.ctx.outbox, **relay_args)
+        assert await crashing.publish_pending_once() == 1
         with pytest.raises(RelayCrashed):
-            await crashing.publish_pending_once()
+            await crashing.flush_published()
         await crashing.publisher.close()
         pending = visits_tables.outbox.c.published_at.is_(None)
         assert await count_rows(visits.db, visits_tables.outbox, pending) == 1
@@ -87,6 +88,7 @@ async def test_relay_dying_after_the_ack_resends_and_the_consumer_applies_once(
 
         relay = OutboxRelay(visits.db, visits.ctx.outbox, **relay_args)
         assert await relay.publish_pending_once() == 1
+        await relay.flush_published()
         await relay.publisher.close()
         assert await count_rows(visits.db, visits_tables.outbox, pending) == 0
 
