@@ -111,14 +111,16 @@ class Database:
         await self.engine.dispose()
 
 
-def upsert(dialect: str, table, rows: list[dict], keys: list[str], set_):  # type: ignore[no-untyped-def]
+def upsert(dialect: str, table, keys: list[str], set_):  # type: ignore[no-untyped-def]
     """``INSERT ... ON CONFLICT (keys) DO UPDATE`` for SQLite and PostgreSQL.
 
     ``set_`` receives the ``excluded`` row and returns the columns to update.
+    Execute it with the rows as parameters (``session.execute(stmt, rows)``):
+    one compiled statement, cached, whatever the number of rows.
     """
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(table).values(rows)
+    stmt = dialect_insert(table)
     return stmt.on_conflict_do_update(index_elements=keys, set_=set_(stmt.excluded))

@@ -82,7 +82,6 @@ async def _advance_streams(
         upsert(
             dialect,
             t,
-            list(latest.values()),
             ["stream"],
             lambda new: {
                 "events_applied": t.c.events_applied + new.events_applied,
@@ -91,7 +90,8 @@ async def _advance_streams(
                 "last_event_time": new.last_event_time,
                 "last_applied_at": new.last_applied_at,
             },
-        )
+        ),
+        list(latest.values()),
     )
 
 
@@ -133,14 +133,14 @@ async def _advance_aggregates(
         upsert(
             dialect,
             t,
-            [
-                {"aggregate_type": k[0], "aggregate_id": k[1], "version": v, "out_of_order": o}
-                for k, (v, o) in seen.items()
-                if k in keys
-            ],
             ["aggregate_type", "aggregate_id"],
             lambda new: {"version": new.version, "out_of_order": new.out_of_order},
-        )
+        ),
+        [
+            {"aggregate_type": k[0], "aggregate_id": k[1], "version": v, "out_of_order": o}
+            for k, (v, o) in seen.items()
+            if k in keys
+        ],
     )
     return fresh
 
@@ -188,10 +188,10 @@ async def _project_visits(
             upsert(
                 dialect,
                 t,
-                rows,
                 ["visit_id"],
                 lambda new: {
                     c.name: getattr(new, c.name) for c in t.columns if c.name != "visit_id"
                 },
-            )
+            ),
+            rows,
         )

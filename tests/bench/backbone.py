@@ -15,9 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from services.reporting import tables as reporting_tables
 from services.visits import tables as visits_tables
@@ -204,6 +206,46 @@ async def hammer(url: str, token: str, n: int) -> float:
         return n / (time.perf_counter() - started)
 
 
+async def api_on_postgres(stack: Stack, token: str) -> None:
+    """The same comparison on PostgreSQL, the production database, when a server answers."""
+    server = os.environ.get(
+        "IRP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    try:
+        admin = await asyncpg.connect(server, timeout=3)
+    except Exception as exc:
+        print(f"  (no PostgreSQL at {server}: {type(exc).__name__}; PostgreSQL run skipped)")
+        return
+    names = [f"irp_bench_{n}_{os.getpid()}" for n in ("visits", "bare")]
+    try:
+        for name in names:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        urls = [
+            make_url(server).set(database=n).render_as_string(hide_password=False) for n in names
+        ]
+        visits_url = stack.serve(
+            "visits-pg", "services.visits.app:create_app",
+            stack.env("visits", IRP_DATABASE_URL=urls[0]),
+        )  # fmt: skip
+        bare_url = stack.serve(
+            "bare-pg",
+            "tests.bench.bare_app:create_app",
+            {**os.environ, "BARE_DATABASE_URL": urls[1]},
+        )
+        ours = await hammer(visits_url, token, API_REQUESTS)
+        bare = await hammer(bare_url, token, API_REQUESTS)
+        print(f"  on PostgreSQL: POST /v1/visits {ours:7.0f} req/s, bare {bare:7.0f} req/s, "
+              f"ratio {ours / bare:.2f}x")  # fmt: skip
+        for name in ("visits-pg", "bare-pg"):
+            process = stack.processes.pop(name)
+            process.terminate()
+            process.wait(30)
+    finally:
+        for name in names:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 # --- 3. freshness ---
 
 
@@ -278,6 +320,7 @@ async def main() -> None:
         print(f"  POST /v1/visits (auth, validation, outbox, idempotency table): {ours:7.0f} req/s")
         print(f"  bare FastAPI single-row insert (baseline):                     {bare:7.0f} req/s")
         print(f"  ratio: {ours / bare:.2f}x (target >= 0.7x)")
+        await api_on_postgres(stack, token)
 
         reporting_db = Database(stack.url("reporting"))
         lags = await freshness(visits_url, token, reporting_db)
