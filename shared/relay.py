@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 TOPIC_RECHECK_SECONDS = 10.0
 STATS_INTERVAL_SECONDS = 1.0  # the pending-count query, not on every busy round
 MARK_INTERVAL_SECONDS = 0.2
+LEADER_CHECK_SECONDS = 5.0
 
 
 class OutboxRelay:
@@ -68,6 +69,7 @@ class OutboxRelay:
         self._ready_topics: set[str] = set()
         self._topics_checked_at = 0.0
         self._stats_at = 0.0
+        self._leader_checked_at = 0.0
         self._sent: list[int] = []  # acknowledged by Kafka, not yet marked published
         self._sent_at = 0.0
 
@@ -211,8 +213,10 @@ class OutboxRelay:
         if self.db.dialect != "postgresql":
             RELAY_LEADER.labels(self.service).set(1)
             return True
-        if self._leader_conn is not None and not self._leader_conn.closed:
-            return True
+        if self._leader_conn is not None:
+            if await self._still_leader():
+                return True
+            await self._release_leadership()
         conn = await self.db.engine.connect()
         try:
             got = (
@@ -231,9 +235,25 @@ class OutboxRelay:
             await conn.close()
             raise
         self._leader_conn = conn
+        self._leader_checked_at = asyncio.get_running_loop().time()
         RELAY_LEADER.labels(self.service).set(1)
         log.info("outbox relay is the leader")
         return True
+
+    async def _still_leader(self) -> bool:
+        """The lock lives as long as its session: check that now and then."""
+        now = asyncio.get_running_loop().time()
+        if now - self._leader_checked_at < LEADER_CHECK_SECONDS:
+            return True
+        self._leader_checked_at = now
+        try:
+            assert self._leader_conn is not None
+            await asyncio.wait_for(self._leader_conn.exec_driver_sql("SELECT 1"), 5)
+            await self._leader_conn.commit()
+            return True
+        except Exception:
+            log.warning("lost the relay lock's database session; standing down")
+            return False
 
     async def _release_leadership(self) -> None:
         conn, self._leader_conn = self._leader_conn, None

@@ -104,3 +104,11 @@ async def databases(request, tmp_path) -> AsyncIterator[DatabaseFactory]:
     yield factory
     if factory.postgres.created:
         await factory.postgres.drop_all()
+
+
+@pytest.fixture
+async def postgres_url(tmp_path) -> AsyncIterator[str]:
+    """One fresh PostgreSQL database; skipped (failed if REQUIRE_POSTGRES=1) without a server."""
+    factory = DatabaseFactory("postgresql", tmp_path)
+    yield await factory.new()
+    await factory.postgres.drop_all()

@@ -228,3 +228,44 @@ async def _read_topic(bootstrap: str, topic: str, n: int) -> list:
     finally:
         await consumer.stop()
     return sorted(records, key=lambda r: (r.partition, r.offset))
+
+
+async def test_the_request_correlation_id_travels_in_the_event_it_causes(databases, kafka, prefix):
+    visits_settings = settings_for("visits", await databases.new("v"), kafka.bootstrap, prefix)
+    reporting_settings = settings_for(
+        "reporting", await databases.new("r"), kafka.bootstrap, prefix
+    )
+    async with (
+        running("visits", visits_settings) as visits,
+        running("reporting", reporting_settings) as reporting,
+    ):
+        headers = {**auth(), "X-Correlation-ID": "req-4711"}
+        created = await visits.client.post("/v1/visits", json=VISIT, headers=headers)
+        assert created.headers["x-correlation-id"] == "req-4711"
+        events = reporting_tables.events
+        await eventually(lambda: _has_rows(reporting.db, events, 1))
+        async with reporting.db.unit_of_work(write=False) as session:
+            carried = (await session.execute(select(events.c.correlation_id))).scalar_one()
+        assert carried == "req-4711"
+
+
+async def test_only_one_relay_replica_publishes_at_a_time_on_postgresql(postgres_url, kafka):
+    from shared.db import Database
+    from shared.outbox import Outbox
+
+    db_a, db_b = Database(postgres_url), Database(postgres_url)
+    relays = [
+        OutboxRelay(db, Outbox("visits", visits_tables.outbox, "t"), bootstrap=kafka.bootstrap)
+        for db in (db_a, db_b)
+    ]
+    try:
+        assert await relays[0]._hold_leadership() is True
+        assert await relays[1]._hold_leadership() is False
+        await relays[0]._release_leadership()
+        assert await relays[1]._hold_leadership() is True
+        assert await relays[0]._hold_leadership() is False
+    finally:
+        for relay in relays:
+            await relay._release_leadership()
+        await db_a.dispose()
+        await db_b.dispose()
