@@ -16,7 +16,7 @@ from services.agreements.repository import AgreementRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.contracts.base import LocalizedText
-from shared.http.conditional import etag
+from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.types import BilingualText, CountryCode, CurrencyCode, ShortText, StrictModel
 
@@ -105,10 +105,7 @@ async def create_agreement(
             funding_amount=body.funding.amount if body.funding else None,
             funding_currency=body.funding.currency if body.funding else None,
         )
-        return _out(agreement).model_dump(mode="json"), {
-            "ETag": etag(agreement.version),
-            "Location": f"/v1/agreements/{agreement.id}",
-        }
+        return created(_out(agreement), f"/v1/agreements/{agreement.id}", agreement.version)
 
     assert ctx.idempotency is not None
     return await ctx.idempotency.create(

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.agreements.domain import Agreement
 from services.agreements.tables import agreements
 from shared.contracts.base import LocalizedText
-from shared.envelope import as_utc, parse_utc, utcnow
-from shared.http.pagination import PageRequest, build_page, keyset
+from shared.envelope import as_utc, utcnow
+from shared.http.pagination import PageRequest, creation_order_page
 
 
 def _to_row(agreement: Agreement) -> dict[str, object]:
@@ -51,8 +51,4 @@ class AgreementRepository:
             query = query.where(agreements.c.agreement_type == agreement_type)
         if status is not None:
             query = query.where(agreements.c.status == status)
-        query = keyset(query, [agreements.c.created_at, agreements.c.id], page, [parse_utc, str])
-        rows = (await self.session.execute(query)).all()
-        return build_page(
-            [_from_row(r) for r in rows], page, lambda a: [a.created_at.isoformat(), a.id]
-        )
+        return await creation_order_page(self.session, query, agreements, page, _from_row)

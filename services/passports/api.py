@@ -14,7 +14,7 @@ from services.passports.domain import CATEGORIES, Holder, mask_personal_number
 from services.passports.repository import HolderRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.http.conditional import etag
+from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.types import ShortText, StrictModel
 
@@ -87,10 +87,7 @@ async def create_holder(
         holder = await usecases.register_holder(
             session, ctx.outbox, **body.as_fields(), today=datetime.now(UTC).date()
         )
-        return _out(holder, with_pii).model_dump(mode="json"), {
-            "ETag": etag(holder.version),
-            "Location": f"/v1/holders/{holder.id}",
-        }
+        return created(_out(holder, with_pii), f"/v1/holders/{holder.id}", holder.version)
 
     assert ctx.idempotency is not None
     return await ctx.idempotency.create(

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.passports.domain import Holder
 from services.passports.tables import holders, pii_reads
-from shared.envelope import as_utc, parse_utc, utcnow
+from shared.envelope import as_utc, utcnow
 from shared.errors import Conflict
-from shared.http.pagination import PageRequest, build_page, keyset
+from shared.http.pagination import PageRequest, creation_order_page
 
 
 def _from_row(row) -> Holder:  # type: ignore[no-untyped-def]
@@ -52,11 +52,7 @@ class HolderRepository:
             query = query.where(holders.c.category == category)
         if unit is not None:
             query = query.where(holders.c.unit == unit)
-        query = keyset(query, [holders.c.created_at, holders.c.id], page, [parse_utc, str])
-        rows = (await self.session.execute(query)).all()
-        return build_page(
-            [_from_row(r) for r in rows], page, lambda h: [h.created_at.isoformat(), h.id]
-        )
+        return await creation_order_page(self.session, query, holders, page, _from_row)
 
     async def audit_personal_data_read(
         self, subject: str, holder_ids: Sequence[str], endpoint: str

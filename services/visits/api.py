@@ -16,6 +16,7 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.contracts.base import LocalizedText
 from shared.http.conditional import etag, expected_version
+from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.types import BilingualText, CountryCode, ShortText, StrictModel, TransitionRequest
 
@@ -88,10 +89,7 @@ async def create_visit(
 ) -> JSONResponse:
     async def create(session):  # type: ignore[no-untyped-def]
         visit = await usecases.register_visit(session, ctx.outbox, **body.as_fields())
-        return _out(visit).model_dump(mode="json"), {
-            "ETag": etag(visit.version),
-            "Location": f"/v1/visits/{visit.id}",
-        }
+        return created(_out(visit), f"/v1/visits/{visit.id}", visit.version)
 
     assert ctx.idempotency is not None
     return await ctx.idempotency.create(

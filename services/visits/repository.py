@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.visits.domain import Visit
 from services.visits.tables import visits
 from shared.contracts.base import LocalizedText
-from shared.envelope import as_utc, parse_utc, utcnow
+from shared.envelope import as_utc, utcnow
 from shared.errors import Conflict, NotFound
-from shared.http.pagination import PageRequest, build_page, keyset
+from shared.http.pagination import PageRequest, creation_order_page
 
 _TEXT_FIELDS = ("title", "purpose")
 
@@ -91,9 +91,4 @@ class VisitRepository:
             query = query.where(visits.c.start_date >= flt.starts_from)
         if flt.starts_to is not None:
             query = query.where(visits.c.start_date <= flt.starts_to)
-        query = keyset(query, [visits.c.created_at, visits.c.id], page, [parse_utc, str])
-        rows = (await self.session.execute(query)).all()
-        items, cursor = build_page(
-            [_from_row(r) for r in rows], page, lambda v: [v.created_at.isoformat(), v.id]
-        )
-        return items, cursor
+        return await creation_order_page(self.session, query, visits, page, _from_row)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.auth import Principal
 from shared.db import Database
 from shared.envelope import utcnow
+from shared.http.conditional import etag
 from shared.http.problems import Problem
 
 MAX_KEY_LENGTH = 200
@@ -40,6 +41,13 @@ def idempotency_table(metadata: MetaData) -> Table:
         Column("response_headers", Text, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False),
     )
+
+
+def created(
+    resource: BaseModel, location: str, version: int
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """What a ``create`` callback returns: the body, and its ``Location`` and ``ETag``."""
+    return resource.model_dump(mode="json"), {"ETag": etag(version), "Location": location}
 
 
 def _request_hash(body: BaseModel) -> str:

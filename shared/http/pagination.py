@@ -12,6 +12,7 @@ from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import tuple_
 
+from shared.envelope import parse_utc
 from shared.http.problems import Problem
 
 T = TypeVar("T")
@@ -70,3 +71,15 @@ def build_page(rows: Sequence[Any], page: PageRequest, cursor_of: Callable[[Any]
     items = list(rows[: page.limit])
     next_cursor = encode_cursor(cursor_of(items[-1])) if len(rows) > page.limit else None
     return items, next_cursor
+
+
+async def creation_order_page(session, query, table, page: PageRequest, to_item):  # type: ignore[no-untyped-def]
+    """One page of ``query`` in creation order, each row mapped through ``to_item``.
+
+    Every aggregate table keeps ``created_at`` and ``id``; the cursor is the last row's pair.
+    """
+    columns = [table.c.created_at, table.c.id]
+    rows = (await session.execute(keyset(query, columns, page, [parse_utc, str]))).all()
+    return build_page(
+        [to_item(r) for r in rows], page, lambda item: [item.created_at.isoformat(), item.id]
+    )
