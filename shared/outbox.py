@@ -103,13 +103,18 @@ class Outbox:
         return envelope
 
     async def add_pending(self, session: AsyncSession, aggregate: object) -> None:
-        """Record the events a domain change left on its aggregate (``pending_events``)."""
-        for payload in aggregate.pending_events:  # type: ignore[attr-defined]
+        """Record the events a domain change left on its aggregate (``pending_events``).
+
+        The aggregate's version counts its events: the last one carries ``version``.
+        """
+        pending = aggregate.pending_events  # type: ignore[attr-defined]
+        first = aggregate.version - len(pending) + 1  # type: ignore[attr-defined]
+        for offset, payload in enumerate(pending):
             await self.add(
                 session,
                 payload,
                 aggregate_id=aggregate.id,  # type: ignore[attr-defined]
-                aggregate_version=aggregate.version,  # type: ignore[attr-defined]
+                aggregate_version=first + offset,
             )
 
     async def _wake_relay_after_commit(self, session: AsyncSession) -> None:

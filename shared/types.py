@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from shared.contracts.base import LocalizedText
 
@@ -53,3 +53,13 @@ class TransitionRequest(StrictModel):
 
     to: str = Field(min_length=1, max_length=50)
     reason: Reason | None = None
+
+
+def input_model(model: type[BaseModel], *, exclude: tuple[str, ...] = ("id",)) -> type[BaseModel]:
+    """A strict request body with ``model``'s fields but those the service sets itself."""
+    fields = {
+        name: (info.annotation, info)
+        for name, info in model.model_fields.items()
+        if name not in exclude
+    }
+    return create_model(f"{model.__name__}In", __base__=StrictModel, **fields)  # type: ignore[call-overload]

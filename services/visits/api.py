@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from services.visits import usecases
+from services.visits import domain, usecases
+from services.visits.delegation import DelegationMember
 from services.visits.domain import LIFECYCLE, Visit
+from services.visits.logistics import Accommodation, TravelSegment
+from services.visits.outcome import Outcome
+from services.visits.preparation import BilateralProposal, TalkingPoints
+from services.visits.programme import ProgrammeItem
 from services.visits.repository import VisitFilter, VisitRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
@@ -40,7 +46,29 @@ class VisitIn(StrictModel):
     lead_level: LeadLevel | None = None
     country_code: CountryCode | None = None
     organisation: ShortText | None = None
+    our_lead_official: ShortText | None = Field(None, description="who leads on Georgia's side")
+    counterpart_lead_official: ShortText | None = Field(
+        None, description="who leads on the other side"
+    )
     title: BilingualText
+    purpose: LocalizedText | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    city: ShortText | None = None
+    responsible_unit: ShortText | None = None
+    responsible_officer: ShortText | None = None
+
+
+class VisitPatch(StrictModel):
+    """Only the fields sent change; dates only while the visit is draft, planned or postponed."""
+
+    kind: Kind | None = None
+    lead_level: LeadLevel | None = None
+    country_code: CountryCode | None = None
+    organisation: ShortText | None = None
+    our_lead_official: ShortText | None = None
+    counterpart_lead_official: ShortText | None = None
+    title: BilingualText | None = None
     purpose: LocalizedText | None = None
     start_date: date | None = None
     end_date: date | None = None
@@ -56,6 +84,8 @@ class VisitOut(BaseModel):
     lead_level: str | None
     country_code: str | None
     organisation: str | None
+    our_lead_official: str | None
+    counterpart_lead_official: str | None
     title: LocalizedText
     purpose: LocalizedText | None
     start_date: date | None
@@ -66,17 +96,58 @@ class VisitOut(BaseModel):
     status: str
     status_reason: str | None
     allowed_transitions: list[str]
+    head_of_delegation: str | None = Field(description="Latin-script name of the head")
+    delegation_size: int
+    programme_items: int
+    outcome_recorded: bool
     version: int
     created_at: datetime
     updated_at: datetime
 
 
-def _out(visit: Visit) -> VisitOut:
+class VisitDetailOut(VisitOut):
+    """The whole visit: its delegation, programme, logistics, preparation and outcome."""
+
+    delegation: list[DelegationMember]
+    programme: list[ProgrammeItem]
+    accommodations: list[Accommodation]
+    travel: list[TravelSegment]
+    talking_points: list[TalkingPoints]
+    meeting_proposals: list[BilateralProposal]
+    outcome: Outcome | None
+
+
+def _summary(visit: Visit) -> dict[str, Any]:
     fields = {name: getattr(visit, name) for name in VisitOut.model_fields if hasattr(visit, name)}
-    return VisitOut(**fields, allowed_transitions=sorted(LIFECYCLE.allowed_from(visit.status)))
+    head = visit.head_of_delegation
+    return {
+        **fields,
+        "allowed_transitions": sorted(LIFECYCLE.allowed_from(visit.status)),
+        "head_of_delegation": head.name_latin if head else None,
+        "delegation_size": len(visit.delegation),
+        "programme_items": len(visit.programme),
+        "outcome_recorded": visit.outcome is not None,
+    }
 
 
-def _today() -> date:
+def _out(visit: Visit) -> VisitOut:
+    return VisitOut(**_summary(visit))
+
+
+def detail_out(visit: Visit) -> VisitDetailOut:
+    return VisitDetailOut(
+        **_summary(visit),
+        delegation=list(visit.delegation),
+        programme=list(visit.programme),
+        accommodations=list(visit.accommodations),
+        travel=list(visit.travel),
+        talking_points=list(visit.talking_points),
+        meeting_proposals=list(visit.proposals),
+        outcome=visit.outcome,
+    )
+
+
+def today() -> date:
     return datetime.now(UTC).date()
 
 
@@ -119,7 +190,7 @@ async def list_visits(
     return Page[VisitOut](items=[_out(v) for v in items], next_cursor=cursor)
 
 
-@router.get("/{visit_id}", response_model=VisitOut)
+@router.get("/{visit_id}", response_model=VisitDetailOut)
 async def get_visit(
     visit_id: str,
     _: Principal = require_scope("visits:read"),
@@ -127,7 +198,20 @@ async def get_visit(
 ) -> JSONResponse:
     async with ctx.db.unit_of_work(write=False) as session:
         visit = await VisitRepository(session).get(visit_id)
-    return JSONResponse(_out(visit).model_dump(mode="json"), headers={"ETag": etag(visit.version)})
+    return visit_response(detail_out(visit), visit)
+
+
+@router.patch("/{visit_id}", response_model=VisitDetailOut)
+async def edit_visit(
+    visit_id: str,
+    body: VisitPatch,
+    if_match: str | None = Header(None),
+    _: Principal = require_scope("visits:write"),
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    visit = await change(ctx, visit_id, lambda v: domain.edit_visit(v, changes), if_match)
+    return visit_response(detail_out(visit), visit)
 
 
 @router.post("/{visit_id}/transitions", response_model=VisitOut)
@@ -138,15 +222,27 @@ async def transition_visit(
     _: Principal = require_scope("visits:write"),
     ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
+    visit = await change(
+        ctx, visit_id, lambda v: domain.change_status(v, body.to, body.reason, today()), if_match
+    )
+    return visit_response(detail_out(visit), visit)
+
+
+async def change(
+    ctx: ServiceContext,
+    visit_id: str,
+    step: Callable[[Visit], Visit],
+    if_match: str | None,
+) -> Visit:
+    """One domain change to a visit, in one transaction, honouring ``If-Match``."""
     assert ctx.outbox is not None
     async with ctx.db.unit_of_work() as session:
-        visit = await usecases.transition_visit(
-            session,
-            ctx.outbox,
-            visit_id,
-            to=body.to,
-            reason=body.reason,
-            expected_version=expected_version(if_match),
-            today=_today(),
+        return await usecases.change_visit(
+            session, ctx.outbox, visit_id, step, expected_version=expected_version(if_match)
         )
-    return JSONResponse(_out(visit).model_dump(mode="json"), headers={"ETag": etag(visit.version)})
+
+
+def visit_response(body: BaseModel, visit: Visit, status: int = 200) -> JSONResponse:
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=status, headers={"ETag": etag(visit.version)}
+    )

@@ -1,17 +1,27 @@
-"""The visit and its lifecycle: plain Python, no I/O."""
+"""The visit aggregate: the visit with its delegation, programme, logistics, preparation
+and outcome. Plain Python, no I/O; every change returns a new visit, one version up,
+carrying the events that say what happened."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Literal
+from typing import Any
 
-from shared.contracts.base import LocalizedText
-from shared.contracts.visits import STATUS_CHANGE_EVENTS, VisitCreatedV1
-from shared.errors import RuleViolation, StateMachine
-
-Direction = Literal["incoming", "outgoing"]
+from services.visits.delegation import DelegationMember, check_member, in_precedence_order
+from services.visits.logistics import (
+    Accommodation,
+    TravelSegment,
+    check_accommodation,
+    check_segment,
+)
+from services.visits.outcome import Outcome
+from services.visits.preparation import PROPOSALS, TALKING_POINTS, BilateralProposal, TalkingPoints
+from services.visits.programme import ProgrammeItem, check_item, outside
+from shared.contracts import visits as ev
+from shared.contracts.base import EventData, LocalizedText
+from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
 
 LIFECYCLE = StateMachine(
     {
@@ -25,6 +35,24 @@ LIFECYCLE = StateMachine(
         "cancelled": set(),
     }
 )
+# States in which the plan (delegation, programme, logistics, preparation) may change.
+PLANNING = {"draft", "planned", "confirmed", "postponed", "in_progress"}
+DATES_EDITABLE = {"draft", "planned", "postponed"}
+EDITABLE_FIELDS = (
+    "kind",
+    "lead_level",
+    "country_code",
+    "organisation",
+    "our_lead_official",
+    "counterpart_lead_official",
+    "title",
+    "purpose",
+    "start_date",
+    "end_date",
+    "city",
+    "responsible_unit",
+    "responsible_officer",
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +64,8 @@ class Visit:
     lead_level: str | None = None
     country_code: str | None = None
     organisation: str | None = None
+    our_lead_official: str | None = None
+    counterpart_lead_official: str | None = None
     purpose: LocalizedText | None = None
     start_date: date | None = None
     end_date: date | None = None
@@ -44,19 +74,59 @@ class Visit:
     responsible_officer: str | None = None
     status: str = "draft"
     status_reason: str | None = None
+    postponed_dates: tuple[date | None, date | None] | None = None
+    delegation: tuple[DelegationMember, ...] = ()
+    programme: tuple[ProgrammeItem, ...] = ()
+    accommodations: tuple[Accommodation, ...] = ()
+    travel: tuple[TravelSegment, ...] = ()
+    talking_points: tuple[TalkingPoints, ...] = ()
+    proposals: tuple[BilateralProposal, ...] = ()
+    outcome: Outcome | None = None
     version: int = 1
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    pending_events: tuple[object, ...] = field(default=(), compare=False, repr=False)
+    pending_events: tuple[EventData, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def head_of_delegation(self) -> DelegationMember | None:
+        return next((m for m in self.delegation if m.role == "head"), None)
 
 
-def register_visit(**fields: object) -> Visit:
+def _next(visit: Visit, events: list[EventData], **changes: Any) -> Visit:
+    """The changed visit: one version per event, so consumers see 1, 2, 3... without gaps."""
+    return replace(
+        visit, **changes, version=visit.version + len(events), pending_events=tuple(events)
+    )
+
+
+def _must_be_planning(visit: Visit, what: str) -> None:
+    if visit.status not in PLANNING:
+        raise Conflict(f"the {what} of a {visit.status} visit can no longer change")
+
+
+def _find(items: tuple[Any, ...], item_id: str, what: str) -> Any:
+    found = next((i for i in items if i.id == item_id), None)
+    if found is None:
+        raise NotFound(f"no {what} {item_id} in this visit")
+    return found
+
+
+def _without(items: tuple[Any, ...], item_id: str) -> tuple[Any, ...]:
+    return tuple(i for i in items if i.id != item_id)
+
+
+def _replaced(items: tuple[Any, ...], item: Any) -> tuple[Any, ...]:
+    return tuple(item if i.id == item.id else i for i in items)
+
+
+# --- the visit itself ---
+
+
+def register_visit(**fields: Any) -> Visit:
     """A new visit in ``draft``, with the event that announces it."""
-    visit = Visit(id=str(uuid.uuid4()), **fields)  # type: ignore[arg-type]
-    _check_dates(visit)
-    if not (visit.country_code or visit.organisation):
-        raise RuleViolation("name the counterpart: a country, an organisation or both")
-    created = VisitCreatedV1(
+    visit = Visit(id=str(uuid.uuid4()), **fields)
+    _check_visit(visit)
+    created = ev.VisitCreatedV1(
         visit_id=visit.id,
         direction=visit.direction,
         kind=visit.kind,
@@ -73,12 +143,46 @@ def register_visit(**fields: object) -> Visit:
     return replace(visit, pending_events=(created,))
 
 
+def edit_visit(visit: Visit, changes: dict[str, Any]) -> Visit:
+    """Change the visit's own fields (not its status)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise RuleViolation(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
+    changes = {k: v for k, v in changes.items() if getattr(visit, k) != v}
+    if not changes:
+        return visit
+    if {"start_date", "end_date"} & set(changes) and visit.status not in DATES_EDITABLE:
+        raise Conflict(f"the dates of a {visit.status} visit cannot change; postpone it first")
+    if visit.status not in PLANNING:
+        raise Conflict(f"a {visit.status} visit can no longer change")
+    edited = replace(visit, **changes)
+    _check_visit(edited)
+    if edited.start_date and edited.end_date:
+        stray = outside(edited.programme, edited.start_date, edited.end_date)
+        if stray:
+            raise RuleViolation(
+                f"{len(stray)} programme item(s) would fall outside the new dates",
+                items=[i.id for i in stray],
+            )
+    event = ev.VisitDetailsChangedV1(
+        visit_id=visit.id,
+        changed=sorted(changes),
+        direction=edited.direction,
+        kind=edited.kind,
+        lead_level=edited.lead_level,
+        country_code=edited.country_code,
+        start_date=edited.start_date,
+        end_date=edited.end_date,
+    )
+    return _next(visit, [event], **changes)
+
+
 def change_status(visit: Visit, to: str, reason: str | None, today: date) -> Visit:
     """Move the visit along its lifecycle, refusing what a protocol officer would refuse."""
     LIFECYCLE.check(visit.status, to)
     _guard(visit, to, reason, today)
-    changed = replace(visit, status=to, status_reason=reason, version=visit.version + 1)
-    event = STATUS_CHANGE_EVENTS[to](
+    postponed = (visit.start_date, visit.end_date) if to == "postponed" else visit.postponed_dates
+    event = ev.STATUS_CHANGE_EVENTS[to](
         visit_id=visit.id,
         from_status=visit.status,
         to_status=to,
@@ -88,18 +192,245 @@ def change_status(visit: Visit, to: str, reason: str | None, today: date) -> Vis
         start_date=visit.start_date,
         end_date=visit.end_date,
     )
-    return replace(changed, pending_events=(event,))
+    return _next(visit, [event], status=to, status_reason=reason, postponed_dates=postponed)
 
 
 def _guard(visit: Visit, to: str, reason: str | None, today: date) -> None:
     if to in ("planned", "confirmed") and not (visit.start_date and visit.end_date):
         raise RuleViolation(f"a visit needs its start and end dates before it is {to}")
+    if to == "confirmed" and visit.head_of_delegation is None:
+        raise RuleViolation("a visit is confirmed only once its head of delegation is known")
+    same_dates = (visit.start_date, visit.end_date) == visit.postponed_dates
+    if to == "planned" and visit.status == "postponed" and same_dates:
+        raise RuleViolation("a postponed visit is planned again with new dates")
     if to in ("in_progress", "completed") and visit.start_date and today < visit.start_date:
         raise RuleViolation(f"the visit starts on {visit.start_date.isoformat()}; not before")
     if to in ("cancelled", "postponed") and not reason:
         raise RuleViolation(f"say why the visit is {to}: a reason is required")
+    if to == "reported" and visit.outcome is None:
+        raise RuleViolation("record the visit's outcome before reporting it")
 
 
-def _check_dates(visit: Visit) -> None:
+def _check_visit(visit: Visit) -> None:
     if visit.start_date and visit.end_date and visit.end_date < visit.start_date:
         raise RuleViolation("the visit cannot end before it starts")
+    if not (visit.country_code or visit.organisation):
+        raise RuleViolation("name the counterpart: a country, an organisation or both")
+
+
+# --- delegation ---
+
+
+def _member_facts(visit: Visit, m: DelegationMember) -> dict[str, Any]:
+    return {
+        "visit_id": visit.id,
+        "member_id": m.id,
+        "role": m.role,
+        "precedence": m.precedence,
+        "organisation": m.organisation,
+        "visa_status": m.visa.status if m.visa else None,
+        "passport_holder_id": m.passport_holder_id,
+    }
+
+
+def add_member(visit: Visit, member: DelegationMember) -> Visit:
+    _must_be_planning(visit, "delegation")
+    check_member(member, visit.delegation, visit.direction)
+    event = ev.DelegationMemberAddedV1(**_member_facts(visit, member))
+    return _next(visit, [event], delegation=in_precedence_order((*visit.delegation, member)))
+
+
+def change_member(visit: Visit, member: DelegationMember) -> Visit:
+    _must_be_planning(visit, "delegation")
+    _find(visit.delegation, member.id, "delegation member")
+    check_member(member, visit.delegation, visit.direction)
+    if member.role != "head" and visit.status == "confirmed" and _is_head(visit, member.id):
+        raise Conflict("a confirmed visit keeps its head of delegation")
+    event = ev.DelegationMemberChangedV1(**_member_facts(visit, member))
+    return _next(
+        visit, [event], delegation=in_precedence_order(_replaced(visit.delegation, member))
+    )
+
+
+def remove_member(visit: Visit, member_id: str) -> Visit:
+    _must_be_planning(visit, "delegation")
+    _find(visit.delegation, member_id, "delegation member")
+    if visit.status == "confirmed" and _is_head(visit, member_id):
+        raise Conflict("a confirmed visit keeps its head of delegation")
+    event = ev.DelegationMemberRemovedV1(visit_id=visit.id, member_id=member_id)
+    return _next(visit, [event], delegation=_without(visit.delegation, member_id))
+
+
+def _is_head(visit: Visit, member_id: str) -> bool:
+    head = visit.head_of_delegation
+    return head is not None and head.id == member_id
+
+
+# --- programme ---
+
+
+def _item_facts(visit: Visit, item: ProgrammeItem) -> dict[str, Any]:
+    return {
+        "visit_id": visit.id,
+        "item_id": item.id,
+        "item_type": item.item_type,
+        "starts_at": item.starts_at,
+        "ends_at": item.ends_at,
+        "venue": item.venue,
+        "interpreter_needed": item.interpreter_needed,
+    }
+
+
+def schedule_item(visit: Visit, item: ProgrammeItem) -> Visit:
+    _must_be_planning(visit, "programme")
+    check_item(item, visit.programme, visit.start_date, visit.end_date)
+    event = ev.ProgrammeItemScheduledV1(**_item_facts(visit, item))
+    programme = tuple(sorted((*visit.programme, item), key=lambda i: i.starts_at))
+    return _next(visit, [event], programme=programme)
+
+
+def reschedule_item(visit: Visit, item: ProgrammeItem) -> Visit:
+    _must_be_planning(visit, "programme")
+    _find(visit.programme, item.id, "programme item")
+    check_item(item, visit.programme, visit.start_date, visit.end_date)
+    event = ev.ProgrammeItemRescheduledV1(**_item_facts(visit, item))
+    programme = tuple(sorted(_replaced(visit.programme, item), key=lambda i: i.starts_at))
+    return _next(visit, [event], programme=programme)
+
+
+def remove_item(visit: Visit, item_id: str) -> Visit:
+    _must_be_planning(visit, "programme")
+    _find(visit.programme, item_id, "programme item")
+    if any(t.programme_item_id == item_id for t in visit.talking_points):
+        raise Conflict("talking points are attached to this item; remove them first")
+    event = ev.ProgrammeItemRemovedV1(visit_id=visit.id, item_id=item_id)
+    return _next(visit, [event], programme=_without(visit.programme, item_id))
+
+
+# --- logistics ---
+
+
+def book_accommodation(visit: Visit, stay: Accommodation) -> Visit:
+    _must_be_planning(visit, "logistics")
+    check_accommodation(stay)
+    event = ev.AccommodationBookedV1(
+        visit_id=visit.id,
+        accommodation_id=stay.id,
+        **stay.model_dump(include={"hotel", "city", "check_in", "check_out", "rooms"}),
+    )
+    return _next(visit, [event], accommodations=(*visit.accommodations, stay))
+
+
+def cancel_accommodation(visit: Visit, stay_id: str) -> Visit:
+    _must_be_planning(visit, "logistics")
+    _find(visit.accommodations, stay_id, "accommodation")
+    event = ev.AccommodationCancelledV1(visit_id=visit.id, accommodation_id=stay_id)
+    return _next(visit, [event], accommodations=_without(visit.accommodations, stay_id))
+
+
+def book_travel(visit: Visit, segment: TravelSegment) -> Visit:
+    _must_be_planning(visit, "logistics")
+    check_segment(segment)
+    event = ev.TravelSegmentBookedV1(
+        visit_id=visit.id, segment_id=segment.id, **segment.model_dump(exclude={"id"})
+    )
+    travel = tuple(sorted((*visit.travel, segment), key=lambda s: s.departs_at))
+    return _next(visit, [event], travel=travel)
+
+
+def cancel_travel(visit: Visit, segment_id: str) -> Visit:
+    _must_be_planning(visit, "logistics")
+    _find(visit.travel, segment_id, "travel segment")
+    event = ev.TravelSegmentCancelledV1(visit_id=visit.id, segment_id=segment_id)
+    return _next(visit, [event], travel=_without(visit.travel, segment_id))
+
+
+# --- talking points ---
+
+
+def _points_facts(visit: Visit, points: TalkingPoints) -> dict[str, Any]:
+    return {
+        "visit_id": visit.id,
+        "talking_points_id": points.id,
+        "programme_item_id": points.programme_item_id,
+        "owner_unit": points.owner_unit,
+        "due_date": points.due_date,
+    }
+
+
+def request_talking_points(visit: Visit, points: TalkingPoints) -> Visit:
+    _must_be_planning(visit, "preparation")
+    if points.programme_item_id is not None:
+        item = _find(visit.programme, points.programme_item_id, "programme item")
+        if item.item_type != "meeting":
+            raise RuleViolation("talking points are prepared for meetings")
+    event = ev.TalkingPointsRequestedV1(**_points_facts(visit, points))
+    return _next(visit, [event], talking_points=(*visit.talking_points, points))
+
+
+def move_talking_points(visit: Visit, points_id: str, to: str) -> Visit:
+    _must_be_planning(visit, "preparation")
+    points: TalkingPoints = _find(visit.talking_points, points_id, "talking points")
+    TALKING_POINTS.check(points.status, to)
+    moved = points.model_copy(update={"status": to})
+    event = ev.TALKING_POINTS_EVENTS[to](**_points_facts(visit, moved))
+    return _next(visit, [event], talking_points=_replaced(visit.talking_points, moved))
+
+
+# --- bilateral meeting proposals ---
+
+
+def _proposal_facts(visit: Visit, p: BilateralProposal) -> dict[str, Any]:
+    return {
+        "visit_id": visit.id,
+        "proposal_id": p.id,
+        "counterpart": p.counterpart,
+        "counterpart_country": p.counterpart_country,
+        "topics": list(p.topics),
+    }
+
+
+def propose_meeting(visit: Visit, proposal: BilateralProposal) -> Visit:
+    _must_be_planning(visit, "meeting proposals")
+    event = ev.BilateralMeetingProposedV1(**_proposal_facts(visit, proposal))
+    return _next(visit, [event], proposals=(*visit.proposals, proposal))
+
+
+def move_proposal(visit: Visit, proposal_id: str, to: str) -> Visit:
+    proposal: BilateralProposal = _find(visit.proposals, proposal_id, "meeting proposal")
+    PROPOSALS.check(proposal.status, to)
+    if to == "held" and visit.status not in ("in_progress", "completed"):
+        raise RuleViolation("a meeting is held during the visit")
+    moved = proposal.model_copy(update={"status": to})
+    event = ev.PROPOSAL_EVENTS[to](**_proposal_facts(visit, moved))
+    return _next(visit, [event], proposals=_replaced(visit.proposals, moved))
+
+
+# --- outcome ---
+
+
+def record_outcome(visit: Visit, outcome: Outcome) -> Visit:
+    """The summary and the follow-up commitments, each commitment its own event."""
+    if visit.status not in ("in_progress", "completed"):
+        raise Conflict("an outcome is recorded during or after the visit")
+    if visit.outcome is not None:
+        raise Conflict("the outcome is already recorded")
+    events: list[EventData] = [
+        ev.VisitOutcomeRecordedV1(
+            visit_id=visit.id, summary=outcome.summary, follow_up_count=len(outcome.follow_ups)
+        )
+    ]
+    events += [
+        ev.FollowUpCommittedV1(
+            visit_id=visit.id,
+            commitment_id=f.id,
+            text=f.text,
+            responsible_unit=f.responsible_unit,
+            deadline=f.deadline,
+            direction=visit.direction,
+            country_code=visit.country_code,
+            organisation=visit.organisation,
+        )
+        for f in outcome.follow_ups
+    ]
+    return _next(visit, events, outcome=outcome)

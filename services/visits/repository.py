@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.visits.delegation import DelegationMember
 from services.visits.domain import Visit
+from services.visits.logistics import Accommodation, TravelSegment
+from services.visits.outcome import Outcome
+from services.visits.preparation import BilateralProposal, TalkingPoints
+from services.visits.programme import ProgrammeItem
 from services.visits.tables import visits
 from shared.contracts.base import LocalizedText
 from shared.envelope import as_utc, utcnow
@@ -16,14 +22,32 @@ from shared.errors import Conflict, NotFound
 from shared.http.pagination import PageRequest, creation_order_page
 
 _TEXT_FIELDS = ("title", "purpose")
+# The parts of the aggregate kept together in the ``details`` document.
+_PARTS = {
+    "delegation": DelegationMember,
+    "programme": ProgrammeItem,
+    "accommodations": Accommodation,
+    "travel": TravelSegment,
+    "talking_points": TalkingPoints,
+    "proposals": BilateralProposal,
+}
 
 
 def _to_row(visit: Visit) -> dict[str, object]:
-    row = asdict(visit)
-    row.pop("pending_events")
+    row = {f.name: getattr(visit, f.name) for f in fields(Visit) if f.name in visits.c}
     for name in _TEXT_FIELDS:
         value = getattr(visit, name)
         row[name] = value.model_dump() if value is not None else None
+    details: dict[str, Any] = {
+        part: [item.model_dump(mode="json") for item in getattr(visit, part)] for part in _PARTS
+    }
+    details["outcome"] = visit.outcome.model_dump(mode="json") if visit.outcome else None
+    details["postponed_dates"] = (
+        [d.isoformat() if d else None for d in visit.postponed_dates]
+        if visit.postponed_dates
+        else None
+    )
+    row["details"] = details
     return row
 
 
@@ -34,6 +58,15 @@ def _from_row(row) -> Visit:  # type: ignore[no-untyped-def]
             data[name] = LocalizedText(**data[name])
     data["created_at"] = as_utc(data["created_at"])
     data["updated_at"] = as_utc(data["updated_at"])
+    details = data.pop("details") or {}
+    for part, model in _PARTS.items():
+        data[part] = tuple(model.model_validate(item) for item in details.get(part, []))
+    if details.get("outcome"):
+        data["outcome"] = Outcome.model_validate(details["outcome"])
+    if details.get("postponed_dates"):
+        data["postponed_dates"] = tuple(
+            date.fromisoformat(d) if d else None for d in details["postponed_dates"]
+        )
     return Visit(**data)
 
 
@@ -63,14 +96,14 @@ class VisitRepository:
         await self.session.execute(insert(visits), _to_row(visit))
         return visit
 
-    async def save(self, visit: Visit) -> Visit:
-        """Write a changed visit; fails if someone else changed it meanwhile."""
+    async def save(self, visit: Visit, previous_version: int) -> Visit:
+        """Write a changed visit; fails if someone else changed it since ``previous_version``."""
         visit = replace(visit, updated_at=utcnow())
         row = _to_row(visit)
         del row["id"], row["created_at"]
         result = await self.session.execute(
             update(visits)
-            .where(visits.c.id == visit.id, visits.c.version == visit.version - 1)
+            .where(visits.c.id == visit.id, visits.c.version == previous_version)
             .values(**row)
         )
         if result.rowcount != 1:

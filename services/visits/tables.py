@@ -1,4 +1,8 @@
-"""The visits database."""
+"""The visits database.
+
+A visit is saved whole: its own columns (what lists filter on) and ``details``,
+the delegation, programme, logistics, preparation and outcome as one document.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ visits = Table(
     Column("lead_level", String(40)),
     Column("country_code", String(2)),
     Column("organisation", String(200)),
+    Column("our_lead_official", String(200)),
+    Column("counterpart_lead_official", String(200)),
     Column("title", JSON, nullable=False),
     Column("purpose", JSON),
     Column("start_date", Date),
@@ -29,6 +35,7 @@ visits = Table(
     Column("responsible_officer", String(200)),
     Column("status", String(20), nullable=False),
     Column("status_reason", Text),
+    Column("details", JSON, nullable=False, server_default="{}"),
     Column("version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,19 +19,21 @@ async def register_visit(session: AsyncSession, outbox: Outbox, **fields: object
     return visit
 
 
-async def transition_visit(
+async def change_visit(
     session: AsyncSession,
     outbox: Outbox,
     visit_id: str,
+    change: Callable[[domain.Visit], domain.Visit],
     *,
-    to: str,
-    reason: str | None,
-    expected_version: int | None,
-    today: date,
+    expected_version: int | None = None,
 ) -> domain.Visit:
+    """Load the visit, apply one domain change, save it with its events."""
     repo = VisitRepository(session)
     visit = await repo.get(visit_id)
     check_expected_version(visit.version, expected_version)
-    visit = await repo.save(domain.change_status(visit, to, reason, today))
-    await outbox.add_pending(session, visit)
-    return visit
+    changed = change(visit)
+    if changed is visit:
+        return visit
+    saved = await repo.save(changed, previous_version=visit.version)
+    await outbox.add_pending(session, saved)
+    return saved

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from shared.contracts.base import EventData, LocalizedText
 
@@ -75,3 +75,202 @@ STATUS_CHANGE_EVENTS: dict[str, type[VisitStatusChanged]] = {
     "postponed": VisitPostponedV1,
     "cancelled": VisitCancelledV1,
 }
+
+
+class VisitDetailsChangedV1(_VisitEvent):
+    event_type = "irp.visits.VisitDetailsChanged.v1"
+
+    changed: list[str]
+    direction: str
+    kind: str
+    lead_level: str | None = None
+    country_code: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+# --- delegation (names stay in the visits service) ---
+
+
+class _MemberEvent(_VisitEvent):
+    member_id: str
+
+
+class _MemberFacts(_MemberEvent):
+    role: str
+    precedence: int
+    organisation: str | None = None
+    visa_status: str | None = None
+    passport_holder_id: str | None = None
+
+
+class DelegationMemberAddedV1(_MemberFacts):
+    event_type = "irp.visits.DelegationMemberAdded.v1"
+
+
+class DelegationMemberChangedV1(_MemberFacts):
+    event_type = "irp.visits.DelegationMemberChanged.v1"
+
+
+class DelegationMemberRemovedV1(_MemberEvent):
+    event_type = "irp.visits.DelegationMemberRemoved.v1"
+
+
+# --- programme ---
+
+
+class _ProgrammeEvent(_VisitEvent):
+    item_id: str
+
+
+class _ProgrammeFacts(_ProgrammeEvent):
+    item_type: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str | None = None
+    interpreter_needed: bool = False
+
+
+class ProgrammeItemScheduledV1(_ProgrammeFacts):
+    event_type = "irp.visits.ProgrammeItemScheduled.v1"
+
+
+class ProgrammeItemRescheduledV1(_ProgrammeFacts):
+    event_type = "irp.visits.ProgrammeItemRescheduled.v1"
+
+
+class ProgrammeItemRemovedV1(_ProgrammeEvent):
+    event_type = "irp.visits.ProgrammeItemRemoved.v1"
+
+
+# --- logistics ---
+
+
+class AccommodationBookedV1(_VisitEvent):
+    event_type = "irp.visits.AccommodationBooked.v1"
+
+    accommodation_id: str
+    hotel: str
+    city: str | None = None
+    check_in: date
+    check_out: date
+    rooms: int
+
+
+class AccommodationCancelledV1(_VisitEvent):
+    event_type = "irp.visits.AccommodationCancelled.v1"
+
+    accommodation_id: str
+
+
+class TravelSegmentBookedV1(_VisitEvent):
+    event_type = "irp.visits.TravelSegmentBooked.v1"
+
+    segment_id: str
+    mode: str
+    carrier: str | None = None
+    number: str | None = None
+    origin: str
+    destination: str
+    departs_at: datetime
+    arrives_at: datetime
+
+
+class TravelSegmentCancelledV1(_VisitEvent):
+    event_type = "irp.visits.TravelSegmentCancelled.v1"
+
+    segment_id: str
+
+
+# --- talking points and bilateral meetings ---
+
+
+class _TalkingPointsEvent(_VisitEvent):
+    talking_points_id: str
+    programme_item_id: str | None = None
+    owner_unit: str
+    due_date: date
+
+
+class TalkingPointsRequestedV1(_TalkingPointsEvent):
+    event_type = "irp.visits.TalkingPointsRequested.v1"
+
+
+class TalkingPointsDraftedV1(_TalkingPointsEvent):
+    event_type = "irp.visits.TalkingPointsDrafted.v1"
+
+
+class TalkingPointsApprovedV1(_TalkingPointsEvent):
+    event_type = "irp.visits.TalkingPointsApproved.v1"
+
+
+class TalkingPointsReturnedV1(_TalkingPointsEvent):
+    """Sent back from drafted to requested for rework."""
+
+    event_type = "irp.visits.TalkingPointsReturned.v1"
+
+
+TALKING_POINTS_EVENTS: dict[str, type[_TalkingPointsEvent]] = {
+    "requested": TalkingPointsReturnedV1,
+    "drafted": TalkingPointsDraftedV1,
+    "approved": TalkingPointsApprovedV1,
+}
+
+
+class _ProposalEvent(_VisitEvent):
+    proposal_id: str
+    counterpart: str
+    counterpart_country: str | None = None
+    topics: list[str] = []
+
+
+class BilateralMeetingProposedV1(_ProposalEvent):
+    event_type = "irp.visits.BilateralMeetingProposed.v1"
+
+
+class BilateralMeetingRequestedV1(_ProposalEvent):
+    event_type = "irp.visits.BilateralMeetingRequested.v1"
+
+
+class BilateralMeetingAcceptedV1(_ProposalEvent):
+    event_type = "irp.visits.BilateralMeetingAccepted.v1"
+
+
+class BilateralMeetingDeclinedV1(_ProposalEvent):
+    event_type = "irp.visits.BilateralMeetingDeclined.v1"
+
+
+class BilateralMeetingHeldV1(_ProposalEvent):
+    event_type = "irp.visits.BilateralMeetingHeld.v1"
+
+
+PROPOSAL_EVENTS: dict[str, type[_ProposalEvent]] = {
+    "requested": BilateralMeetingRequestedV1,
+    "accepted": BilateralMeetingAcceptedV1,
+    "declined": BilateralMeetingDeclinedV1,
+    "held": BilateralMeetingHeldV1,
+}
+
+
+# --- outcome ---
+
+
+class VisitOutcomeRecordedV1(_VisitEvent):
+    event_type = "irp.visits.VisitOutcomeRecorded.v1"
+
+    summary: LocalizedText
+    follow_up_count: int
+
+
+class FollowUpCommittedV1(_VisitEvent):
+    """One commitment made during a visit: the agreements service tracks it as an obligation."""
+
+    event_type = "irp.visits.FollowUpCommitted.v1"
+
+    commitment_id: str
+    text: LocalizedText
+    responsible_unit: str
+    deadline: date
+    direction: str
+    country_code: str | None = None
+    organisation: str | None = None

@@ -7,11 +7,17 @@ from datetime import date
 import pytest
 
 from services.visits import domain
+from services.visits.delegation import DelegationMember
 from shared.contracts.base import LocalizedText
 from shared.contracts.visits import VisitConfirmedV1, VisitCreatedV1
 from shared.errors import InvalidTransition, RuleViolation
 
 TODAY = date(2026, 11, 24)
+
+
+def _with_head(visit: domain.Visit) -> domain.Visit:
+    head = DelegationMember(name_latin="Jean Dupont", role="head", precedence=1)
+    return domain.add_member(visit, head)
 
 
 def _visit(**overrides: object) -> domain.Visit:
@@ -42,9 +48,9 @@ def test_a_visit_needs_a_counterpart_and_cannot_end_before_it_starts():
 
 
 def test_confirmation_raises_the_version_and_names_what_happened():
-    visit = domain.change_status(_visit(), "planned", None, TODAY)
+    visit = domain.change_status(_with_head(_visit()), "planned", None, TODAY)
     visit = domain.change_status(visit, "confirmed", None, TODAY)
-    assert (visit.status, visit.version) == ("confirmed", 3)
+    assert (visit.status, visit.version) == ("confirmed", 4)
     (event,) = visit.pending_events
     assert isinstance(event, VisitConfirmedV1)
     assert (event.from_status, event.to_status) == ("planned", "confirmed")
@@ -60,7 +66,7 @@ def test_no_planning_without_dates_and_no_start_before_the_start_date():
     with pytest.raises(RuleViolation):
         domain.change_status(_visit(start_date=None, end_date=None), "planned", None, TODAY)
     confirmed = domain.change_status(
-        domain.change_status(_visit(), "planned", None, TODAY), "confirmed", None, TODAY
+        domain.change_status(_with_head(_visit()), "planned", None, TODAY), "confirmed", None, TODAY
     )
     with pytest.raises(RuleViolation):
         domain.change_status(confirmed, "in_progress", None, TODAY)

@@ -1,0 +1,73 @@
+"""Delegation members: who travels or comes, in what order of precedence, and their visas."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.errors import RuleViolation
+from shared.types import ShortText
+
+Role = Literal["head", "member", "interpreter", "security", "press", "protocol"]
+VisaStatus = Literal["not_required", "required", "requested", "issued", "refused"]
+
+
+class Visa(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: VisaStatus = "not_required"
+    requested_on: date | None = None
+    issued_on: date | None = None
+    valid_until: date | None = None
+    refused_on: date | None = None
+
+
+class DelegationMember(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    name_ka: ShortText | None = Field(None, description="name in Georgian script")
+    name_latin: ShortText = Field(description="name in Latin script, as in the passport")
+    position: ShortText | None = None
+    organisation: ShortText | None = None
+    role: Role
+    precedence: int = Field(ge=1, description="1 = first in the order of precedence")
+    visa: Visa | None = None
+    passport_holder_id: str | None = Field(
+        None, max_length=36, description="the holder's id in the passports service"
+    )
+
+
+def check_member(
+    member: DelegationMember, others: tuple[DelegationMember, ...], direction: str
+) -> None:
+    """Refuse what a protocol officer would refuse in a delegation list."""
+    if member.role == "head" and any(m.role == "head" for m in others if m.id != member.id):
+        raise RuleViolation("the delegation already has a head")
+    if any(m.precedence == member.precedence for m in others if m.id != member.id):
+        raise RuleViolation(f"precedence {member.precedence} is already given to another member")
+    if member.visa is not None:
+        if direction != "outgoing":
+            raise RuleViolation("visas are tracked for outgoing visits only")
+        _check_visa(member.visa)
+    if member.passport_holder_id is not None and direction != "outgoing":
+        raise RuleViolation("passport holders are linked for outgoing visits only")
+
+
+def _check_visa(visa: Visa) -> None:
+    needs = {
+        "requested": visa.requested_on,
+        "issued": visa.issued_on,
+        "refused": visa.refused_on,
+    }
+    if visa.status in needs and needs[visa.status] is None:
+        raise RuleViolation(f"a visa that is {visa.status} needs its {visa.status}_on date")
+    if visa.issued_on and visa.valid_until and visa.valid_until < visa.issued_on:
+        raise RuleViolation("a visa cannot expire before it is issued")
+
+
+def in_precedence_order(members: tuple[DelegationMember, ...]) -> tuple[DelegationMember, ...]:
+    return tuple(sorted(members, key=lambda m: m.precedence))
