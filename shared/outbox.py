@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -107,14 +108,26 @@ class Outbox:
 
         The aggregate's version counts its events: the last one carries ``version``.
         """
-        pending = aggregate.pending_events  # type: ignore[attr-defined]
-        first = aggregate.version - len(pending) + 1  # type: ignore[attr-defined]
-        for offset, payload in enumerate(pending):
+        await self.add_all(
+            session,
+            aggregate.pending_events,  # type: ignore[attr-defined]
+            aggregate_id=aggregate.id,  # type: ignore[attr-defined]
+            last_version=aggregate.version,  # type: ignore[attr-defined]
+        )
+
+    async def add_all(
+        self,
+        session: AsyncSession,
+        events: Sequence[EventData],
+        *,
+        aggregate_id: str,
+        last_version: int,
+    ) -> None:
+        """Record ``events`` of one change; the last of them carries ``last_version``."""
+        first = last_version - len(events) + 1
+        for offset, payload in enumerate(events):
             await self.add(
-                session,
-                payload,
-                aggregate_id=aggregate.id,  # type: ignore[attr-defined]
-                aggregate_version=first + offset,
+                session, payload, aggregate_id=aggregate_id, aggregate_version=first + offset
             )
 
     async def _wake_relay_after_commit(self, session: AsyncSession) -> None:

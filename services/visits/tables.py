@@ -48,3 +48,29 @@ visits = Table(
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
+
+
+def _activity_table(name: str) -> Table:
+    """Meetings, international events and business trips: searchable columns plus the document."""
+    return Table(
+        name,
+        metadata,
+        Column("id", String(36), primary_key=True),
+        Column("status", String(30), nullable=False),
+        Column("official", String(200)),
+        Column("country_code", String(2)),
+        Column("start_date", Date),
+        Column("end_date", Date),
+        Column("body", JSON, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Index(f"ix_{name}_created", "created_at", "id"),
+        Index(f"ix_{name}_start", "start_date"),
+        Index(f"ix_{name}_status", "status"),
+    )
+
+
+meetings = _activity_table("meetings")
+international_events = _activity_table("international_events")
+business_trips = _activity_table("business_trips")

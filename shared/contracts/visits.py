@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from shared.contracts.base import EventData, LocalizedText
 
@@ -274,3 +275,119 @@ class FollowUpCommittedV1(_VisitEvent):
     direction: str
     country_code: str | None = None
     organisation: str | None = None
+
+
+# --- ministerial meetings, international events, business trips ---
+
+
+class _ActivityEvent(EventData):
+    """Facts every activity event carries: enough for the reports, no personal data."""
+
+    status: str
+    from_status: str | None = None
+    reason: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    country_code: str | None = None
+
+
+class _MeetingEvent(_ActivityEvent):
+    aggregate_type = "meeting"
+    meeting_id: str
+    official_level: str
+    counterpart_type: str
+    organisation: str | None = None
+
+
+class MeetingScheduledV1(_MeetingEvent):
+    event_type = "irp.visits.MeetingScheduled.v1"
+
+
+class MeetingConfirmedV1(_MeetingEvent):
+    event_type = "irp.visits.MeetingConfirmed.v1"
+
+
+class MeetingHeldV1(_MeetingEvent):
+    event_type = "irp.visits.MeetingHeld.v1"
+
+
+class MeetingCancelledV1(_MeetingEvent):
+    event_type = "irp.visits.MeetingCancelled.v1"
+
+
+class MeetingOutcomeRecordedV1(_MeetingEvent):
+    event_type = "irp.visits.MeetingOutcomeRecorded.v1"
+
+    summary: LocalizedText
+
+
+class _InternationalEventEvent(_ActivityEvent):
+    aggregate_type = "international_event"
+    international_event_id: str
+    event_kind: str
+    partners: list[str] = []
+    donors: list[str] = []
+    participants: int | None = None
+
+
+class InternationalEventPlannedV1(_InternationalEventEvent):
+    event_type = "irp.visits.InternationalEventPlanned.v1"
+
+
+class InternationalEventAnnouncedV1(_InternationalEventEvent):
+    event_type = "irp.visits.InternationalEventAnnounced.v1"
+
+
+class InternationalEventHeldV1(_InternationalEventEvent):
+    event_type = "irp.visits.InternationalEventHeld.v1"
+
+
+class InternationalEventReportedV1(_InternationalEventEvent):
+    event_type = "irp.visits.InternationalEventReported.v1"
+
+
+class InternationalEventCancelledV1(_InternationalEventEvent):
+    event_type = "irp.visits.InternationalEventCancelled.v1"
+
+
+class _BusinessTripEvent(_ActivityEvent):
+    aggregate_type = "business_trip"
+    business_trip_id: str
+    unit: str
+    funding: str
+    estimated_cost: Decimal | None = None
+    currency: str | None = None
+
+
+class BusinessTripRequestedV1(_BusinessTripEvent):
+    event_type = "irp.visits.BusinessTripRequested.v1"
+
+
+class BusinessTripApprovedV1(_BusinessTripEvent):
+    event_type = "irp.visits.BusinessTripApproved.v1"
+
+
+class BusinessTripRejectedV1(_BusinessTripEvent):
+    event_type = "irp.visits.BusinessTripRejected.v1"
+
+
+class BusinessTripCancelledV1(_BusinessTripEvent):
+    event_type = "irp.visits.BusinessTripCancelled.v1"
+
+
+class BusinessTripCompletedV1(_BusinessTripEvent):
+    event_type = "irp.visits.BusinessTripCompleted.v1"
+
+
+class BusinessTripReportSubmittedV1(_BusinessTripEvent):
+    event_type = "irp.visits.BusinessTripReportSubmitted.v1"
+
+
+class MeetingTalkingPointsChangedV1(_MeetingEvent):
+    """Talking points for a meeting were requested, drafted or approved."""
+
+    event_type = "irp.visits.MeetingTalkingPointsChanged.v1"
+
+    talking_points_status: str
+    owner_unit: str
+    due_date: date
