@@ -80,12 +80,20 @@ def issue_token(
     return jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
 
 
-def require_scope(scope: str):  # type: ignore[no-untyped-def]
-    """A dependency: the caller's token must carry ``scope``."""
+def require_scope(scope: str, *, token_in_query: bool = False):  # type: ignore[no-untyped-def]
+    """A dependency: the caller's token must carry ``scope``.
+
+    ``token_in_query`` also accepts ``?access_token=`` (RFC 6750 §2.3), for feeds that
+    calendar clients subscribe to and cannot send headers with.
+    """
 
     async def dependency(
         request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
     ) -> Principal:
+        if credentials is None and token_in_query and request.query_params.get("access_token"):
+            credentials = HTTPAuthorizationCredentials(
+                scheme="Bearer", credentials=request.query_params["access_token"]
+            )
         if credentials is None:
             raise Problem(
                 401,

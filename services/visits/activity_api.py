@@ -3,7 +3,6 @@
 The three share one shape (create, list, read, transitions), built once here.
 """
 
-
 from collections.abc import Callable
 from datetime import date
 from typing import Any

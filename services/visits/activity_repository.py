@@ -87,6 +87,15 @@ class ActivityRepository(Generic[A]):
             raise Conflict(f"the {self.noun} was changed concurrently; fetch it again")
         return activity
 
+    async def in_period(self, first: date, last: date) -> list[A]:
+        t = self.table
+        query = (
+            select(t)
+            .where(t.c.start_date <= last, t.c.end_date >= first)
+            .order_by(t.c.start_date, t.c.id)
+        )
+        return [self._from_row(r) for r in await self.session.execute(query)]
+
     async def list(self, flt: ActivityFilter, page: PageRequest) -> tuple[list[A], str | None]:
         t = self.table
         query = select(t)

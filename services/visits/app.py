@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.visits import activity_api, api, plan_api, tables
+from services.visits import activity_api, api, calendar_api, plan_api, tables
 from shared import topics
 from shared.app import ServiceSpec, create_service_app
 from shared.settings import ServiceSettings, load_settings
@@ -12,7 +12,7 @@ from shared.settings import ServiceSettings, load_settings
 SPEC = ServiceSpec(
     name="visits",
     title="IRP visits service",
-    routers=[api.router, plan_api.router, *activity_api.routers],
+    routers=[api.router, plan_api.router, *activity_api.routers, calendar_api.router],
     outbox_table=tables.outbox,
     topic=topics.VISITS,
     idempotency_table=tables.idempotency_keys,

@@ -110,6 +110,15 @@ class VisitRepository:
             raise Conflict("the visit was changed concurrently; fetch it again")
         return visit
 
+    async def in_period(self, first: date, last: date) -> list[Visit]:
+        """Visits that overlap the period, by start date."""
+        query = (
+            select(visits)
+            .where(visits.c.start_date <= last, visits.c.end_date >= first)
+            .order_by(visits.c.start_date, visits.c.id)
+        )
+        return [_from_row(r) for r in await self.session.execute(query)]
+
     async def list(self, flt: VisitFilter, page: PageRequest) -> tuple[list[Visit], str | None]:
         query = select(visits)
         for column, value in (

@@ -1,0 +1,56 @@
+"""``GET /v1/calendar.ics``: the feed the Minister's office subscribes to."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from services.visits import tables
+from services.visits.activities import InternationalEvent, Meeting
+from services.visits.activity_repository import ActivityRepository
+from services.visits.api import today
+from services.visits.calendar import build_calendar
+from services.visits.repository import VisitRepository
+from shared.app import ServiceContext, get_context
+from shared.auth import Principal, require_scope
+from shared.errors import RuleViolation
+
+router = APIRouter(prefix="/v1", tags=["calendar"])
+
+MAX_DAYS = 800
+
+
+@router.get(
+    "/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 iCalendar"}},
+)
+async def calendar_feed(
+    official: str | None = Query(
+        None, max_length=200, description="only what this official leads or attends"
+    ),
+    first: date | None = Query(None, alias="from", description="default: 30 days ago"),
+    last: date | None = Query(None, alias="to", description="default: a year ahead"),
+    _: Principal = require_scope("visits:read", token_in_query=True),
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:
+    """Visits, their programme items, ministerial meetings and international events.
+
+    Calendar clients that cannot send headers may pass the token as ``access_token``.
+    """
+    first = first or today() - timedelta(days=30)
+    last = last or today() + timedelta(days=365)
+    if last < first or (last - first).days > MAX_DAYS:
+        raise RuleViolation(f"'to' must follow 'from', at most {MAX_DAYS} days later")
+    async with ctx.db.unit_of_work(write=False) as session:
+        visits = await VisitRepository(session).in_period(first, last)
+        meetings = await ActivityRepository(session, tables.meetings, Meeting, "meeting").in_period(
+            first, last
+        )
+        events = await ActivityRepository(
+            session, tables.international_events, InternationalEvent, "international event"
+        ).in_period(first, last)
+    body = build_calendar(visits, meetings, events, official)
+    return Response(body, media_type="text/calendar; charset=utf-8")

@@ -1,0 +1,166 @@
+"""The visits service's resources: refusals change nothing; the calendar feed parses."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from services.visits import tables
+from tests.harness import VISIT, auth, count_rows, running, settings_for, token
+
+TODAY = datetime.now(UTC).date()
+DATES = {"start_date": str(TODAY), "end_date": str(TODAY + timedelta(days=2))}
+
+
+def _at(days: int, hour: int) -> str:
+    return f"{TODAY + timedelta(days=days)}T{hour:02d}:00:00"
+
+
+@pytest.fixture
+async def visits(tmp_path, kafka, prefix):
+    settings = settings_for(
+        "visits", f"sqlite:///{tmp_path}/v.db", kafka.bootstrap, prefix, run_relay=False
+    )
+    async with running("visits", settings) as service:
+        yield service
+
+
+async def _visit(client, **overrides) -> str:  # type: ignore[no-untyped-def]
+    answer = await client.post("/v1/visits", json={**VISIT, **DATES, **overrides}, headers=auth())
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"]
+
+
+ITEM = {
+    "item_type": "meeting",
+    "title": "Talks",
+    "starts_at": _at(0, 10),
+    "ends_at": _at(0, 11),
+    "venue": "Hall A",
+    "participants": ["Minister"],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        ("programme", {**ITEM, "starts_at": _at(5, 10), "ends_at": _at(5, 11)}, 422),  # outside
+        ("programme", {**ITEM, "ends_at": _at(0, 9)}, 422),  # ends before it starts
+        ("programme", {**ITEM, "venue": "hall  a", "participants": []}, 422),  # venue clash
+        ("programme", {**ITEM, "venue": "Hall B"}, 422),  # the same person twice
+        ("programme", {**ITEM, "item_type": "party"}, 422),  # unknown type
+        ("delegation", {"name_latin": "B", "role": "head", "precedence": 2}, 422),  # 2nd head
+        ("delegation", {"name_latin": "C", "role": "member", "precedence": 1}, 422),  # taken
+        ("delegation", {"name_latin": "D", "role": "member", "precedence": 0}, 422),
+        ("delegation", {"name_latin": "E", "role": "member", "precedence": 3,
+                        "visa": {"status": "issued"}}, 422),  # no visas for incoming visits
+        ("meeting-proposals", {"counterpart": "X", "counterpart_country": "QQ"}, 422),
+        ("accommodations", {"hotel": "H", "check_in": str(TODAY), "check_out": str(TODAY),
+                            "rooms": 2}, 422),
+        ("outcome", {"summary": {"en": "too early"}}, 409),  # not during or after the visit
+        ("talking-points", {"subject": "S", "due_date": "2026-02-30"}, 422),
+    ],
+)  # fmt: skip
+async def test_refused_changes_to_a_visit_plan_change_nothing(visits, path, body, status):
+    visit_id = await _visit(visits.client)
+    base = f"/v1/visits/{visit_id}"
+    headers = auth()
+    head = {"name_latin": "A", "role": "head", "precedence": 1}
+    assert (await visits.client.post(f"{base}/delegation", json=head, headers=headers)).is_success
+    assert (await visits.client.post(f"{base}/programme", json=ITEM, headers=headers)).is_success
+    before = await visits.client.get(base, headers=headers)
+    outbox_rows = await count_rows(visits.db, tables.outbox)
+
+    refused = await visits.client.post(f"{base}/{path}", json=body, headers=headers)
+    assert refused.status_code == status, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    after = await visits.client.get(base, headers=headers)
+    assert after.json() == before.json()
+    assert await count_rows(visits.db, tables.outbox) == outbox_rows
+
+
+async def test_dates_cannot_move_away_from_the_programme_and_refusals_say_why(visits):
+    visit_id = await _visit(visits.client)
+    base = f"/v1/visits/{visit_id}"
+    headers = auth()
+    assert (await visits.client.post(f"{base}/programme", json=ITEM, headers=headers)).is_success
+    later = {"start_date": str(TODAY + timedelta(days=10)), "end_date": str(TODAY + timedelta(11))}
+    refused = await visits.client.patch(base, json=later, headers=headers)
+    assert refused.status_code == 422
+    assert "outside the new dates" in refused.json()["detail"]
+    unknown = await visits.client.patch(base, json={"country_code": "ZZ"}, headers=headers)
+    assert unknown.status_code == 422
+    assert (await visits.client.get(base, headers=headers)).json()["start_date"] == str(TODAY)
+
+
+async def test_activities_refuse_bad_input_and_forbidden_moves(visits):
+    headers = auth()
+    trip = {
+        "traveller": "Nino Beridze", "unit": "International Relations",
+        "destination_country": "BE", "purpose": {"en": "Working group"},
+        "start_date": str(TODAY + timedelta(days=10)), "end_date": str(TODAY + timedelta(12)),
+        "funding": "donor", "funder": "EU", "estimated_cost": "1200.50", "currency": "EUR",
+    }  # fmt: skip
+    for bad in (
+        {**trip, "destination_country": "XX"},
+        {**trip, "currency": "EURO"},
+        {**trip, "end_date": str(TODAY)},
+        {**trip, "funder": None},
+        {**trip, "estimated_cost": "-1"},
+    ):
+        answer = await visits.client.post("/v1/business-trips", json=bad, headers=headers)
+        assert answer.status_code == 422, bad
+    assert await count_rows(visits.db, tables.business_trips) == 0
+    created = await visits.client.post("/v1/business-trips", json=trip, headers=headers)
+    trip_id = created.json()["id"]
+    early = await visits.client.post(
+        f"/v1/business-trips/{trip_id}/transitions", json={"to": "completed"}, headers=headers
+    )
+    assert early.status_code == 409
+    assert early.json()["allowed"] == ["approved", "cancelled", "rejected"]
+    no_reason = await visits.client.post(
+        f"/v1/business-trips/{trip_id}/transitions", json={"to": "rejected"}, headers=headers
+    )
+    assert no_reason.status_code == 422
+    assert await count_rows(visits.db, tables.outbox) == 1
+
+
+async def test_the_calendar_feed_parses_and_filters_by_official(visits):
+    headers = auth()
+    visit_id = await _visit(
+        visits.client, our_lead_official="Minister", title={"ka": "ვიზიტი", "en": "State visit"}
+    )
+    base = f"/v1/visits/{visit_id}"
+    await visits.client.post(f"{base}/programme", json=ITEM, headers=headers)
+    other = {**ITEM, "title": "Deputy's site visit", "item_type": "site_visit",
+             "venue": "Port", "participants": ["Deputy Minister"]}  # fmt: skip
+    await visits.client.post(f"{base}/programme", json=other, headers=headers)
+    meeting = {
+        "official_level": "deputy_minister", "official_name": "Deputy Minister",
+        "counterpart_type": "ambassador", "counterpart": "Ambassador of Japan",
+        "counterpart_country": "JP", "starts_at": _at(1, 15), "ends_at": _at(1, 16),
+    }  # fmt: skip
+    assert (await visits.client.post("/v1/meetings", json=meeting, headers=headers)).is_success
+
+    feed = await visits.client.get(
+        "/v1/calendar.ics", params={"access_token": token("visits:read")}
+    )
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    parsed = Calendar.from_ical(feed.content)
+    summaries = sorted(str(e["summary"]) for e in parsed.walk("VEVENT"))
+    assert summaries == [
+        "Deputy Minister — Ambassador of Japan",
+        "Deputy's site visit",
+        "State visit (incoming visit)",
+        "Talks",
+    ]
+    mine = await visits.client.get(
+        "/v1/calendar.ics", params={"official": "Deputy Minister"}, headers=headers
+    )
+    deputy = sorted(str(e["summary"]) for e in Calendar.from_ical(mine.content).walk("VEVENT"))
+    assert deputy == ["Deputy Minister — Ambassador of Japan", "Deputy's site visit"]
+    anonymous = await visits.client.get("/v1/calendar.ics")
+    assert anonymous.status_code == 401
