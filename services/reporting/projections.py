@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.reporting import tables
 from shared.consumer import ReceivedEvent
 from shared.contracts import contract_for
-from shared.contracts.visits import VisitCreatedV1, VisitStatusChanged
+from shared.contracts.visits import VisitCreatedV1, VisitDetailsChangedV1, VisitStatusChanged
 from shared.db import upsert
 from shared.envelope import utcnow
 
@@ -162,6 +162,15 @@ async def _project_visits(
                 "title_en": p.title.en,
                 "version": e.envelope.aggregateversion,
             }
+        elif isinstance(p, VisitDetailsChangedV1):
+            row = state.setdefault(p.visit_id, {"visit_id": p.visit_id})
+            row.update(
+                kind=p.kind,
+                country_code=p.country_code,
+                start_date=p.start_date,
+                end_date=p.end_date,
+                version=e.envelope.aggregateversion,
+            )
         elif isinstance(p, VisitStatusChanged):
             row = state.setdefault(p.visit_id, {"visit_id": p.visit_id})
             row.update(
