@@ -41,22 +41,26 @@ Status = Literal[tuple(sorted(LIFECYCLE.states))]  # type: ignore[valid-type]
 
 
 class VisitIn(StrictModel):
-    direction: Literal["incoming", "outgoing"]
-    kind: Kind
-    lead_level: LeadLevel | None = None
-    country_code: CountryCode | None = None
-    organisation: ShortText | None = None
+    direction: Literal["incoming", "outgoing"] = Field(
+        description="incoming: a foreign delegation to Georgia; outgoing: the ministry abroad"
+    )
+    kind: Kind = Field(description="official, working, or a delegation visit")
+    lead_level: LeadLevel | None = Field(None, description="rank of the visit's lead official")
+    country_code: CountryCode | None = Field(
+        None, description="counterpart country, ISO 3166-1 alpha-2"
+    )
+    organisation: ShortText | None = Field(None, description="counterpart organisation")
     our_lead_official: ShortText | None = Field(None, description="who leads on Georgia's side")
     counterpart_lead_official: ShortText | None = Field(
         None, description="who leads on the other side"
     )
-    title: BilingualText
-    purpose: LocalizedText | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    city: ShortText | None = None
-    responsible_unit: ShortText | None = None
-    responsible_officer: ShortText | None = None
+    title: BilingualText = Field(description="in Georgian (ka) and/or English (en)")
+    purpose: LocalizedText | None = Field(None, description="why the visit takes place")
+    start_date: date | None = Field(None, description="first day (needed to plan the visit)")
+    end_date: date | None = Field(None, description="last day, not before start_date")
+    city: ShortText | None = Field(None, description="where the visit takes place")
+    responsible_unit: ShortText | None = Field(None, description="the ministry unit in charge")
+    responsible_officer: ShortText | None = Field(None, description="the protocol officer")
 
 
 class VisitPatch(StrictModel):
