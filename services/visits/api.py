@@ -184,11 +184,14 @@ async def list_visits(
     country_code: CountryCode | None = Query(None, alias="country"),
     starts_from: date | None = Query(None, alias="from", description="start date on or after"),
     starts_to: date | None = Query(None, alias="to", description="start date on or before"),
+    official: str | None = Query(
+        None, max_length=200, description="lead official on either side (exact name)"
+    ),
     page: PageRequest = Depends(page_request),
     _: Principal = require_scope("visits:read"),
     ctx: ServiceContext = Depends(get_context),
 ) -> Page[VisitOut]:
-    flt = VisitFilter(status, direction, kind, country_code, starts_from, starts_to)
+    flt = VisitFilter(status, direction, kind, country_code, starts_from, starts_to, official)
     async with ctx.db.unit_of_work(write=False) as session:
         items, cursor = await VisitRepository(session).list(flt, page)
     return Page[VisitOut](items=[_out(v) for v in items], next_cursor=cursor)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.visits.delegation import DelegationMember
@@ -78,6 +78,7 @@ class VisitFilter:
     country_code: str | None = None
     starts_from: date | None = None
     starts_to: date | None = None
+    official: str | None = None
 
 
 class VisitRepository:
@@ -129,6 +130,13 @@ class VisitRepository:
         ):
             if value is not None:
                 query = query.where(column == value)
+        if flt.official is not None:
+            query = query.where(
+                or_(
+                    visits.c.our_lead_official == flt.official,
+                    visits.c.counterpart_lead_official == flt.official,
+                )
+            )
         if flt.starts_from is not None:
             query = query.where(visits.c.start_date >= flt.starts_from)
         if flt.starts_to is not None:

@@ -164,3 +164,21 @@ async def test_the_calendar_feed_parses_and_filters_by_official(visits):
     assert deputy == ["Deputy Minister — Ambassador of Japan", "Deputy's site visit"]
     anonymous = await visits.client.get("/v1/calendar.ics")
     assert anonymous.status_code == 401
+
+
+async def test_visits_are_listed_by_official_country_and_period(visits):
+    headers = auth()
+    await _visit(visits.client, our_lead_official="Minister", country_code="DE")
+    await _visit(visits.client, counterpart_lead_official="Minister", country_code="FR")
+    later = {"start_date": str(TODAY + timedelta(days=40)), "end_date": str(TODAY + timedelta(41))}
+    await _visit(visits.client, our_lead_official="Deputy Minister", **later)
+
+    async def ids(**params) -> list[str]:  # type: ignore[no-untyped-def]
+        page = await visits.client.get("/v1/visits", params=params, headers=headers)
+        assert page.status_code == 200, page.text
+        return [v["country_code"] for v in page.json()["items"]]
+
+    assert await ids(official="Minister") == ["DE", "FR"]
+    assert await ids(official="Minister", country="FR") == ["FR"]
+    assert await ids(**{"from": str(TODAY + timedelta(days=30))}) == ["FR"]
+    assert await ids(status="planned") == []
