@@ -317,7 +317,7 @@ async def main() -> None:
         ours = await hammer(visits_url, token, API_REQUESTS)
         bare = await hammer(bare_url, token, API_REQUESTS)
         print(f"\nAPI write throughput ({API_REQUESTS} POSTs, {CONCURRENCY} concurrent, SQLite)")
-        print(f"  POST /v1/visits (auth, validation, outbox, idempotency table): {ours:7.0f} req/s")
+        print(f"  POST /v1/visits (auth, validation, visit row + outbox row):{ours:7.0f} req/s")
         print(f"  bare FastAPI single-row insert (baseline):                     {bare:7.0f} req/s")
         print(f"  ratio: {ours / bare:.2f}x (target >= 0.7x)")
         await api_on_postgres(stack, token)
