@@ -6,7 +6,6 @@ events that say what happened.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
@@ -14,29 +13,18 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.visits.preparation import TALKING_POINTS, TalkingPoints
+from shared.aggregates import LifecycleAggregate
 from shared.contracts import visits as ev
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, RuleViolation, StateMachine
 from shared.types import BilingualText, CountryCode, CurrencyCode, ShortText
 
 
-class Activity(BaseModel):
-    """What the three have in common: identity, lifecycle, version."""
+class Activity(LifecycleAggregate):
+    """What the three have in common: dates, a country, an official to filter on."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    lifecycle: ClassVar[StateMachine]
-    events: ClassVar[dict[str, type[EventData]]]
     needs_reason: ClassVar[set[str]] = {"cancelled", "rejected"}
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    status: str
-    status_reason: str | None = None
-    version: int = 1
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    # Filled by each kind: what lists and the calendar filter on.
     def official(self) -> str | None:
         return None
 
@@ -49,16 +37,17 @@ class Activity(BaseModel):
     def ends(self) -> date | None:
         raise NotImplementedError
 
-    def facts(self) -> dict[str, Any]:
-        raise NotImplementedError
+    def index(self) -> dict[str, Any]:
+        return {
+            "official": self.official(),
+            "country_code": self.country(),
+            "start_date": self.starts(),
+            "end_date": self.ends(),
+        }
 
     def check(self) -> None:
         if self.starts() and self.ends() and self.ends() < self.starts():  # type: ignore[operator]
             raise RuleViolation("it cannot end before it starts")
-
-    def guard(self, to: str, reason: str | None, today: date) -> None:
-        if to in self.needs_reason and not reason:
-            raise RuleViolation(f"a reason is required to mark it {to}")
 
     def event(self, from_status: str | None = None, reason: str | None = None) -> EventData:
         return self.events[self.status](
@@ -70,22 +59,6 @@ class Activity(BaseModel):
             end_date=self.ends(),
             country_code=self.country(),
         )
-
-
-def create(activity: Activity) -> tuple[Activity, list[EventData]]:
-    activity.check()
-    return activity, [activity.event()]
-
-
-def transition(
-    activity: Activity, to: str, reason: str | None, today: date
-) -> tuple[Activity, list[EventData]]:
-    activity.lifecycle.check(activity.status, to)
-    activity.guard(to, reason, today)
-    moved = activity.model_copy(
-        update={"status": to, "status_reason": reason, "version": activity.version + 1}
-    )
-    return moved, [moved.event(from_status=activity.status, reason=reason)]
 
 
 # --- ministerial meetings (outside any visit) ---
@@ -167,7 +140,7 @@ def record_meeting_outcome(
         raise Conflict("record the outcome of a meeting once it is held")
     if meeting.outcome is not None:
         raise Conflict("the outcome is already recorded")
-    done = meeting.model_copy(update={"outcome": outcome, "version": meeting.version + 1})
+    done = meeting.evolve(outcome=outcome)
     event = ev.MeetingOutcomeRecordedV1(
         **done.facts(),
         status=done.status,
@@ -197,7 +170,7 @@ def move_meeting_talking_points(meeting: Meeting, to: str) -> tuple[Meeting, lis
 
 
 def _with_points(meeting: Meeting, points: TalkingPoints) -> tuple[Meeting, list[EventData]]:
-    changed = meeting.model_copy(update={"talking_points": points, "version": meeting.version + 1})
+    changed = meeting.evolve(talking_points=points)
     event = ev.MeetingTalkingPointsChangedV1(
         **changed.facts(),
         status=changed.status,

@@ -18,6 +18,7 @@ from services.visits.activities import Activity, BusinessTrip, InternationalEven
 from services.visits.activity_repository import ActivityFilter, ActivityRepository
 from services.visits.api import today
 from services.visits.preparation import TalkingPoints
+from shared import aggregates
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.contracts.base import EventData
@@ -95,7 +96,7 @@ class ActivityResource:
             ctx: ServiceContext = Depends(get_context),
         ) -> JSONResponse:
             async def make(session: AsyncSession) -> tuple[dict[str, Any], dict[str, str]]:
-                activity, events = activities.create(resource.model.model_validate(dict(body)))
+                activity, events = aggregates.create(resource.model.model_validate(dict(body)))
                 activity = await resource.repo(session).add(activity)
                 assert ctx.outbox is not None
                 await ctx.outbox.add_all(
@@ -146,7 +147,7 @@ class ActivityResource:
             _: Principal = require_scope("visits:write"),
             ctx: ServiceContext = Depends(get_context),
         ) -> JSONResponse:
-            step = lambda a: activities.transition(a, body.to, body.reason, today())  # noqa: E731
+            step = lambda a: aggregates.transition(a, body.to, body.reason, today())  # noqa: E731
             return resource.respond(await resource.change(ctx, activity_id, step, if_match))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Column, Date, DateTime, Index, Integer, String, Tab
 
 from shared.consumer import inbox_table
 from shared.db import new_metadata
+from shared.documents import document_table
 from shared.http.idempotency import idempotency_table
 from shared.outbox import outbox_table
 
@@ -52,22 +53,14 @@ idempotency_keys = idempotency_table(metadata)
 
 def _activity_table(name: str) -> Table:
     """Meetings, international events and business trips: searchable columns plus the document."""
-    return Table(
-        name,
+    return document_table(
         metadata,
-        Column("id", String(36), primary_key=True),
-        Column("status", String(30), nullable=False),
+        name,
         Column("official", String(200)),
         Column("country_code", String(2)),
         Column("start_date", Date),
         Column("end_date", Date),
-        Column("body", JSON, nullable=False),
-        Column("version", Integer, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
-        Index(f"ix_{name}_created", "created_at", "id"),
         Index(f"ix_{name}_start", "start_date"),
-        Index(f"ix_{name}_status", "status"),
     )
 
 
