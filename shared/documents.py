@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
@@ -21,9 +22,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.aggregates import LifecycleAggregate
+from shared.contracts.base import EventData
 from shared.envelope import as_utc, utcnow
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, check_expected_version
 from shared.http.pagination import PageRequest, creation_order_page
+from shared.outbox import Outbox
 
 A = TypeVar("A", bound=LifecycleAggregate)
 
@@ -107,3 +110,38 @@ class DocumentRepository(Generic[A]):
 
     async def page(self, query: Select[Any], page: PageRequest) -> tuple[list[A], str | None]:
         return await creation_order_page(self.session, query, self.table, page, self.from_row)
+
+
+Step = Callable[[A], tuple[A, list[EventData]]]
+
+
+async def create_document(
+    session: AsyncSession,
+    outbox: Outbox,
+    repo: DocumentRepository[A],
+    created: tuple[A, list[EventData]],
+) -> A:
+    """Store a new aggregate with the events of its creation."""
+    aggregate, events = created
+    saved = await repo.add(aggregate)
+    await outbox.add_all(session, events, aggregate_id=saved.id, last_version=saved.version)
+    return saved
+
+
+async def change_document(
+    session: AsyncSession,
+    outbox: Outbox,
+    repo: DocumentRepository[A],
+    aggregate_id: str,
+    step: Step[A],
+    expected_version: int | None = None,
+) -> A:
+    """Load, apply one domain step, save with its events; honours ``If-Match``."""
+    current = await repo.get(aggregate_id)
+    check_expected_version(current.version, expected_version)
+    changed, events = step(current)
+    if not events:
+        return current
+    saved = await repo.save(changed, previous_version=current.version)
+    await outbox.add_all(session, events, aggregate_id=saved.id, last_version=saved.version)
+    return saved

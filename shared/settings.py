@@ -36,6 +36,7 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff: float = 0.2
     consumer_session_timeout_ms: int = 10_000
     log_level: str = "INFO"
+    expiry_window_days: int = Field(90, description="agreements: how near expiry counts as soon")
 
     @property
     def effective_database_url(self) -> str:

@@ -1,132 +1,385 @@
-"""HTTP routes of the agreements service."""
+"""HTTP routes of the agreements service: agreements, obligations and their progress,
+action plans, commissions."""
 
-from __future__ import annotations
+from datetime import UTC, date, datetime
+from typing import Any
 
-from datetime import datetime
-from decimal import Decimal
-from typing import Literal
-
-from fastapi import APIRouter, Depends, Header
+from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import or_, select
 
-from services.agreements import usecases
-from services.agreements.domain import LIFECYCLE, Agreement
-from services.agreements.repository import AgreementRepository
+from services.agreements import commissions as cm
+from services.agreements import importing, tables, usecases
+from services.agreements import obligations as ob
+from services.agreements.action_plans import ActionPlan
+from services.agreements.commissions import Commission
+from services.agreements.domain import Agreement, AgreementType, change_dates, move_agreement
+from services.agreements.obligations import Obligation
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.contracts.base import LocalizedText
-from shared.http.idempotency import created
+from shared.documents import change_document, create_document
+from shared.errors import Conflict, RuleViolation
+from shared.http.conditional import expected_version
 from shared.http.pagination import Page, PageRequest, page_request
-from shared.types import BilingualText, CountryCode, CurrencyCode, ShortText, StrictModel
+from shared.http.resource import LifecycleResource, today
+from shared.types import CountryCode, StrictModel, TransitionRequest, input_model
 
-router = APIRouter(prefix="/v1/agreements", tags=["agreements"])
-
-AgreementType = Literal[
-    "treaty",
-    "intergovernmental",
-    "interagency",
-    "memorandum",
-    "donor_agreement",
-    "grant_agreement",
-]
-Status = Literal[tuple(sorted(LIFECYCLE.states))]  # type: ignore[valid-type]
+READ_A, WRITE_A = require_scope("agreements:read"), require_scope("agreements:write")
 
 
-class Parties(StrictModel):
-    countries: list[CountryCode] = Field(default_factory=list, max_length=200)
-    organisations: list[ShortText] = Field(default_factory=list, max_length=200)
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
-class Funding(StrictModel):
-    amount: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
-    currency: CurrencyCode
+# --- agreements ---
+
+agreements = LifecycleResource(
+    "agreements", "agreement", Agreement, tables.agreements, scope="agreements",
+    exclude=("signed_on", "in_force_on", "ended_on", "step_dates"), transitions=False,
+)  # fmt: skip
 
 
-class AgreementIn(StrictModel):
-    agreement_type: AgreementType
-    title: BilingualText
-    parties: Parties
-    responsible_unit: ShortText | None = None
-    funding: Funding | None = None
+class DatedTransition(TransitionRequest):
+    on: date | None = Field(None, description="the date of the step; default today")
 
 
-class AgreementOut(BaseModel):
-    id: str
-    agreement_type: str
-    title: LocalizedText
-    parties: Parties
-    responsible_unit: str | None
-    funding: Funding | None
-    status: str
-    allowed_transitions: list[str]
-    version: int
-    created_at: datetime
-    updated_at: datetime
+class AgreementDates(StrictModel):
+    expires_on: date | None = None
+    renewal_due_on: date | None = None
+    in_force_on: date | None = None
 
 
-def _out(a: Agreement) -> AgreementOut:
-    funding = None
-    if a.funding_amount is not None and a.funding_currency is not None:
-        funding = Funding(amount=a.funding_amount, currency=a.funding_currency)
-    return AgreementOut(
-        id=a.id,
-        agreement_type=a.agreement_type,
-        title=a.title,
-        parties=Parties(
-            countries=list(a.party_countries), organisations=list(a.party_organisations)
-        ),
-        responsible_unit=a.responsible_unit,
-        funding=funding,
-        status=a.status,
-        allowed_transitions=sorted(LIFECYCLE.allowed_from(a.status)),
-        version=a.version,
-        created_at=a.created_at,  # type: ignore[arg-type]
-        updated_at=a.updated_at,  # type: ignore[arg-type]
-    )
-
-
-@router.post("", status_code=201, response_model=AgreementOut)
-async def create_agreement(
-    body: AgreementIn,
-    principal: Principal = require_scope("agreements:write"),
-    idempotency_key: str | None = Header(None),
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    async def create(session):  # type: ignore[no-untyped-def]
-        agreement = await usecases.register_agreement(
-            session,
-            ctx.outbox,
-            agreement_type=body.agreement_type,
-            title=body.title,
-            party_countries=tuple(body.parties.countries),
-            party_organisations=tuple(body.parties.organisations),
-            responsible_unit=body.responsible_unit,
-            funding_amount=body.funding.amount if body.funding else None,
-            funding_currency=body.funding.currency if body.funding else None,
-        )
-        return created(_out(agreement), f"/v1/agreements/{agreement.id}", agreement.version)
-
-    assert ctx.idempotency is not None
-    return await ctx.idempotency.create(
-        principal=principal,
-        key=idempotency_key,
-        endpoint="POST /v1/agreements",
-        body=body,
-        create=create,
-    )
-
-
-@router.get("", response_model=Page[AgreementOut])
+@agreements.router.get("", response_model=Page[agreements.output])  # type: ignore[name-defined]
 async def list_agreements(
     agreement_type: AgreementType | None = None,
-    status: Status | None = None,
+    status: str | None = Query(None, max_length=30),
+    country: CountryCode | None = Query(None, description="a party"),
+    expiring: bool = Query(False, description="only those whose expiry or renewal is near"),
     page: PageRequest = Depends(page_request),
-    _: Principal = require_scope("agreements:read"),
+    _: Principal = READ_A,
     ctx: ServiceContext = Depends(get_context),
-) -> Page[AgreementOut]:
+) -> dict[str, Any]:
+    t = tables.agreements
+    query = select(t)
+    if agreement_type:
+        query = query.where(t.c.agreement_type == agreement_type)
+    if status:
+        query = query.where(t.c.status == status)
+    if country:
+        query = query.where(t.c.countries.contains(f"|{country}|"))
+    if expiring:
+        query = query.where(t.c.status.in_(["in_force", "suspended"]))
     async with ctx.db.unit_of_work(write=False) as session:
-        items, cursor = await AgreementRepository(session).list(
-            agreement_type=agreement_type, status=status, page=page
+        items, cursor = await agreements.repo(session).page(query, page)
+    window = ctx.settings.expiry_window_days
+    if expiring:
+        items = [a for a in items if a.expiring_soon(today(), window)]
+    return {"items": [agreements.out(a) for a in items], "next_cursor": cursor}
+
+
+@agreements.router.post("/{aggregate_id}/transitions", response_model=agreements.output)
+async def move_an_agreement(
+    aggregate_id: str,
+    body: DatedTransition,
+    if_match: str | None = Header(None),
+    _: Principal = WRITE_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    """The lifecycle, with the date of each step (signature, entry into force, expiry...)."""
+    step = lambda a: move_agreement(a, body.to, body.reason, body.on or today())  # noqa: E731
+    return agreements.respond(await agreements.change(ctx, aggregate_id, step, if_match))
+
+
+@agreements.router.patch("/{aggregate_id}/dates", response_model=agreements.output)
+async def set_agreement_dates(
+    aggregate_id: str,
+    body: AgreementDates,
+    if_match: str | None = Header(None),
+    _: Principal = WRITE_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    step = lambda a: change_dates(a, changes)  # noqa: E731
+    return agreements.respond(await agreements.change(ctx, aggregate_id, step, if_match))
+
+
+# --- obligations ---
+
+
+def _obligation_view(o: Obligation) -> dict[str, Any]:
+    latest = o.latest_approved()
+    return {"overdue": o.overdue(today()), "latest_approved_percent": latest and latest.percent}
+
+
+class ObligationOut(ob.Obligation):
+    allowed_transitions: list[str]
+    overdue: bool = Field(description="deadline passed, neither completed nor cancelled")
+    latest_approved_percent: int | None = Field(description="from the latest approved progress")
+
+
+obligations = LifecycleResource(
+    "obligations", "obligation", Obligation, tables.obligations, scope="agreements",
+    exclude=("progress",), output=ObligationOut, shown=_obligation_view,
+)  # fmt: skip
+
+
+@obligations.router.get("", response_model=Page[ObligationOut])
+async def list_obligations(
+    kind: ob.SourceKind | None = Query(None, description="cites a source of this kind"),
+    status: str | None = Query(None, max_length=30),
+    area: str | None = Query(None, max_length=200),
+    lead_unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
+    action_plan_id: str | None = Query(None, max_length=36),
+    overdue: bool = Query(False),
+    page: PageRequest = Depends(page_request),
+    _: Principal = READ_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> dict[str, Any]:
+    t = tables.obligations
+    query = select(t)
+    if kind:
+        query = query.where(t.c.kinds.contains(f"|{kind}|"))
+    if status:
+        query = query.where(t.c.status == status)
+    if area:
+        query = query.where(t.c.area == area)
+    if lead_unit:
+        query = query.where(or_(t.c.lead_unit == lead_unit, t.c.body.contains(lead_unit)))
+    if action_plan_id:
+        query = query.where(t.c.action_plan_id == action_plan_id)
+    if overdue:
+        query = query.where(t.c.deadline < today(), t.c.status.not_in(["completed", "cancelled"]))
+    async with ctx.db.unit_of_work(write=False) as session:
+        items, cursor = await obligations.repo(session).page(query, page)
+    if lead_unit:  # the JSON match above is coarse: keep the real lead or supporting units
+        items = [o for o in items if lead_unit in (o.lead_unit, *o.supporting_units)]
+    return {"items": [obligations.out(o) for o in items], "next_cursor": cursor}
+
+
+class ImportResult(BaseModel):
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+@obligations.router.post(
+    "/import",
+    response_model=ImportResult,
+    openapi_extra={
+        "requestBody": {
+            "content": {"text/csv": {}, importing.XLSX: {}},
+            "description": f"columns: {', '.join(importing.COLUMNS)}",
+        }
+    },
+)
+async def import_obligations(
+    request: Request,
+    action_plan_id: str | None = Query(None, max_length=36, description="measures of this plan"),
+    dry_run: bool = Query(False, description="validate only"),
+    _: Principal = WRITE_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> ImportResult:
+    """Measures or recommendations from a CSV or XLSX sheet: all rows valid, or none imported.
+
+    Rows match existing obligations by ``ref``: importing the same file again changes nothing.
+    """
+    content = await request.body()
+    if len(content) > MAX_IMPORT_BYTES:
+        raise RuleViolation(f"at most {MAX_IMPORT_BYTES} bytes per file")
+    rows = importing.read_table(content, request.headers.get("content-type", ""))
+    assert ctx.outbox is not None
+    async with ctx.db.unit_of_work() as session:
+        if action_plan_id:
+            plan = await action_plans.repo(session).get(action_plan_id)
+            if plan.status == "reported":
+                raise Conflict("the action plan is reported: its measures are final")
+        valid, errors = importing.to_obligations(
+            rows, action_plan_id, "eu_action_plan" if action_plan_id else None
         )
-    return Page[AgreementOut](items=[_out(a) for a in items], next_cursor=cursor)
+        if errors:
+            raise RuleViolation(
+                f"{len({e.row for e in errors})} row(s) are invalid; nothing was imported",
+                errors=[vars(e) for e in errors],
+            )
+        outcome = await usecases.import_obligations(
+            session, ctx.outbox, [o for _, o in valid], action_plan_id
+        )
+        if dry_run:
+            await session.rollback()
+    return ImportResult(
+        rows=len(valid),
+        created=outcome["created"],
+        updated=outcome["updated"],
+        unchanged=outcome["unchanged"],
+        dry_run=dry_run,
+    )
+
+
+ProgressIn = input_model(
+    ob.Progress, exclude=("id", "status", "submitted_at", "decided_at", "decision_note")
+)
+
+
+@obligations.router.get("/{aggregate_id}/progress", response_model=list[ob.Progress])
+async def list_progress(
+    aggregate_id: str, _: Principal = READ_A, ctx: ServiceContext = Depends(get_context)
+) -> list[ob.Progress]:
+    async with ctx.db.unit_of_work(write=False) as session:
+        return list((await obligations.repo(session).get(aggregate_id)).progress)
+
+
+@obligations.router.post("/{aggregate_id}/progress", status_code=201, response_model=ob.Progress)
+async def submit_progress(
+    aggregate_id: str,
+    body: ProgressIn,  # type: ignore[valid-type]
+    if_match: str | None = Header(None),
+    _: Principal = WRITE_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    report = ob.Progress.model_validate(dict(body))
+    step = lambda o: ob.submit_progress(o, report, _now())  # noqa: E731
+    changed = await obligations.change(ctx, aggregate_id, step, if_match)
+    stored = next(p for p in changed.progress if p.id == report.id)
+    return JSONResponse(
+        stored.model_dump(mode="json"), 201, headers={"ETag": f'"{changed.version}"'}
+    )
+
+
+@obligations.router.post(
+    "/{aggregate_id}/progress/{progress_id}/transitions", response_model=ob.Progress
+)
+async def decide_progress(
+    aggregate_id: str,
+    progress_id: str,
+    body: TransitionRequest,
+    if_match: str | None = Header(None),
+    _: Principal = WRITE_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    """``submitted → approved | returned`` (a return needs a reason); reports count approved."""
+    step = lambda o: ob.decide_progress(o, progress_id, body.to, body.reason, _now())  # noqa: E731
+    changed = await obligations.change(ctx, aggregate_id, step, if_match)
+    decided = next(p for p in changed.progress if p.id == progress_id)
+    return JSONResponse(decided.model_dump(mode="json"), headers={"ETag": f'"{changed.version}"'})
+
+
+# --- EU annual action plans ---
+
+action_plans = LifecycleResource(
+    "action-plans", "action plan", ActionPlan, tables.action_plans, scope="agreements"
+)
+
+
+@action_plans.router.get("", response_model=Page[action_plans.output])  # type: ignore[name-defined]
+async def list_action_plans(
+    year: int | None = Query(None, ge=2014, le=2100),
+    page: PageRequest = Depends(page_request),
+    _: Principal = READ_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> dict[str, Any]:
+    t = tables.action_plans
+    query = select(t) if year is None else select(t).where(t.c.year == year)
+    async with ctx.db.unit_of_work(write=False) as session:
+        items, cursor = await action_plans.repo(session).page(query, page)
+    return {"items": [action_plans.out(a) for a in items], "next_cursor": cursor}
+
+
+# --- intergovernmental commissions ---
+
+commissions = LifecycleResource(
+    "commissions", "commission", Commission, tables.commissions, scope="agreements",
+    exclude=("sessions",),
+)  # fmt: skip
+
+SessionIn = input_model(cm.Session, exclude=("protocol_status", "decisions"))
+DecisionIn = input_model(cm.Decision, exclude=("id", "obligation_id"))
+
+
+@commissions.router.get("", response_model=Page[commissions.output])  # type: ignore[name-defined]
+async def list_commissions(
+    country: CountryCode | None = None,
+    page: PageRequest = Depends(page_request),
+    _: Principal = READ_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> dict[str, Any]:
+    t = tables.commissions
+    query = select(t) if country is None else select(t).where(t.c.partner_country == country)
+    async with ctx.db.unit_of_work(write=False) as session:
+        items, cursor = await commissions.repo(session).page(query, page)
+    return {"items": [commissions.out(c) for c in items], "next_cursor": cursor}
+
+
+@commissions.router.post(
+    "/{aggregate_id}/sessions", status_code=201, response_model=commissions.output
+)
+async def hold_session(
+    aggregate_id: str,
+    body: SessionIn,  # type: ignore[valid-type]
+    if_match: str | None = Header(None),
+    _: Principal = WRITE_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    """Item 1 of every protocol after the first is the previous session's decisions."""
+    session = cm.Session.model_validate(dict(body))
+    step = lambda c: cm.hold_session(c, session)  # noqa: E731
+    return commissions.respond(await commissions.change(ctx, aggregate_id, step, if_match), 201)
+
+
+@commissions.router.post(
+    "/{aggregate_id}/sessions/{number}/protocol/transitions", response_model=commissions.output
+)
+async def move_protocol(
+    aggregate_id: str,
+    number: int,
+    body: TransitionRequest,
+    if_match: str | None = Header(None),
+    _: Principal = WRITE_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    """The session protocol: ``draft → agreed → signed``."""
+    step = lambda c: cm.move_protocol(c, number, body.to)  # noqa: E731
+    return commissions.respond(await commissions.change(ctx, aggregate_id, step, if_match))
+
+
+@commissions.router.post(
+    "/{aggregate_id}/sessions/{number}/decisions", status_code=201, response_model=ObligationOut
+)
+async def take_decision(
+    aggregate_id: str,
+    number: int,
+    body: DecisionIn,  # type: ignore[valid-type]
+    if_match: str | None = Header(None),
+    _: Principal = WRITE_A,
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    """The decision is recorded on the session and registered as an obligation."""
+    decision = cm.Decision.model_validate(dict(body))
+    created: list[Obligation] = []
+    assert ctx.outbox is not None
+    async with ctx.db.unit_of_work() as session:
+
+        def step(c: Commission) -> Any:
+            changed, events, obligation, obligation_events = cm.take_decision(c, number, decision)
+            created.append((obligation, obligation_events))  # type: ignore[arg-type]
+            return changed, events
+
+        await change_document(
+            session, ctx.outbox, commissions.repo(session), aggregate_id, step,
+            expected_version(if_match),
+        )  # fmt: skip
+        obligation = await create_document(
+            session,
+            ctx.outbox,
+            obligations.repo(session),
+            created[0],  # type: ignore[arg-type]
+        )
+    return obligations.respond(obligation, 201)
+
+
+routers = [agreements.router, obligations.router, action_plans.router, commissions.router]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.agreements import api, tables
+from services.agreements import api, consumers, tables
 from shared import topics
 from shared.app import ServiceSpec, create_service_app
 from shared.settings import ServiceSettings, load_settings
@@ -12,10 +12,11 @@ from shared.settings import ServiceSettings, load_settings
 SPEC = ServiceSpec(
     name="agreements",
     title="IRP agreements service",
-    routers=[api.router],
+    routers=api.routers,
     outbox_table=tables.outbox,
     topic=topics.AGREEMENTS,
     idempotency_table=tables.idempotency_keys,
+    make_consumers=consumers.make_consumers,
 )
 
 

@@ -1,68 +1,157 @@
-"""The agreement and its lifecycle: plain Python, no I/O."""
+"""Agreements and their lifecycle: plain Python, no I/O."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any, ClassVar, Literal
 
-from shared.contracts.agreements import AgreementRegisteredV1
-from shared.contracts.base import LocalizedText
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.aggregates import LifecycleAggregate
+from shared.contracts import agreements as ev
+from shared.contracts.base import EventData
 from shared.errors import RuleViolation, StateMachine
+from shared.types import BilingualText, CountryCode, CurrencyCode, ShortText
 
-LIFECYCLE = StateMachine(
-    {
-        "proposal": {"drafting", "withdrawn"},
-        "drafting": {"internal_review", "withdrawn"},
-        "internal_review": {"negotiation", "drafting", "withdrawn"},
-        "negotiation": {"agreed", "withdrawn"},
-        "agreed": {"signed", "withdrawn"},
-        "signed": {"in_force", "withdrawn"},
-        "in_force": {"suspended", "expired", "terminated"},
-        "suspended": {"in_force", "terminated"},
-        "expired": set(),
-        "terminated": set(),
-        "withdrawn": set(),
-    }
-)
+AgreementType = Literal[
+    "treaty",
+    "intergovernmental",
+    "interagency",
+    "memorandum",
+    "donor_agreement",
+    "grant_agreement",
+]
+_ADVANCED = ev.AgreementAdvancedV1
 
 
-@dataclass(frozen=True)
-class Agreement:
-    id: str
-    agreement_type: str
-    title: LocalizedText
-    party_countries: tuple[str, ...] = ()
-    party_organisations: tuple[str, ...] = ()
-    responsible_unit: str | None = None
-    funding_amount: Decimal | None = None
-    funding_currency: str | None = None
-    status: str = "proposal"
-    version: int = 1
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    pending_events: tuple[object, ...] = field(default=(), compare=False, repr=False)
+class Parties(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    countries: tuple[CountryCode, ...] = Field((), max_length=200)
+    organisations: tuple[ShortText, ...] = Field((), max_length=200)
 
 
-def register_agreement(**fields: object) -> Agreement:
-    """A new agreement at the ``proposal`` stage, with the event that announces it."""
-    agreement = Agreement(id=str(uuid.uuid4()), **fields)  # type: ignore[arg-type]
-    if not (agreement.party_countries or agreement.party_organisations):
-        raise RuleViolation("an agreement needs at least one other party")
-    if (agreement.funding_amount is None) != (agreement.funding_currency is None):
-        raise RuleViolation("give the funding amount together with its currency")
-    if agreement.funding_amount is not None and agreement.funding_amount <= 0:
-        raise RuleViolation("the funding amount must be positive")
-    event = AgreementRegisteredV1(
-        agreement_id=agreement.id,
-        agreement_type=agreement.agreement_type,
-        title=agreement.title,
-        party_countries=list(agreement.party_countries),
-        party_organisations=list(agreement.party_organisations),
-        responsible_unit=agreement.responsible_unit,
-        funding_amount=agreement.funding_amount,
-        funding_currency=agreement.funding_currency,
-        status=agreement.status,
+class Funding(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
+    currency: CurrencyCode
+
+
+class Agreement(LifecycleAggregate):
+    lifecycle: ClassVar[StateMachine] = StateMachine(
+        {
+            "proposal": {"drafting", "withdrawn"},
+            "drafting": {"internal_review", "withdrawn"},
+            "internal_review": {"negotiation", "drafting", "withdrawn"},
+            "negotiation": {"agreed", "withdrawn"},
+            "agreed": {"signed", "withdrawn"},
+            "signed": {"in_force", "withdrawn"},
+            "in_force": {"suspended", "expired", "terminated"},
+            "suspended": {"in_force", "terminated"},
+            "expired": set(),
+            "terminated": set(),
+            "withdrawn": set(),
+        }
     )
-    return replace(agreement, pending_events=(event,))
+    events: ClassVar[dict[str, type[EventData]]] = {
+        "proposal": ev.AgreementRegisteredV1,
+        "drafting": _ADVANCED,
+        "internal_review": _ADVANCED,
+        "negotiation": _ADVANCED,
+        "agreed": _ADVANCED,
+        "signed": ev.AgreementSignedV1,
+        "in_force": ev.AgreementEnteredIntoForceV1,
+        "suspended": ev.AgreementSuspendedV1,
+        "expired": ev.AgreementExpiredV1,
+        "terminated": ev.AgreementTerminatedV1,
+        "withdrawn": ev.AgreementWithdrawnV1,
+    }
+    needs_reason: ClassVar[set[str]] = {"suspended", "terminated", "withdrawn"}
+
+    status: str = "proposal"
+    agreement_type: AgreementType
+    title: BilingualText
+    parties: Parties
+    responsible_unit: ShortText | None = None
+    funding: Funding | None = None
+    depositary: ShortText | None = None
+    registration_number: ShortText | None = None
+    signed_on: date | None = None
+    in_force_on: date | None = None
+    expires_on: date | None = None
+    renewal_due_on: date | None = Field(None, description="when renewal must be decided")
+    ended_on: date | None = Field(None, description="terminated, withdrawn or expired on")
+    step_dates: dict[str, date] = Field(
+        default_factory=dict, description="the date of each lifecycle step"
+    )
+
+    def index(self) -> dict[str, Any]:
+        return {
+            "agreement_type": self.agreement_type,
+            "countries": "|" + "|".join(self.parties.countries) + "|",
+            "expires_on": self.expires_on,
+        }
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "agreement_id": self.id,
+            "agreement_type": self.agreement_type,
+            "title": self.title,
+            "party_countries": list(self.parties.countries),
+            "party_organisations": list(self.parties.organisations),
+            "responsible_unit": self.responsible_unit,
+            "funding_amount": self.funding.amount if self.funding else None,
+            "funding_currency": self.funding.currency if self.funding else None,
+            "signed_on": self.signed_on,
+            "in_force_on": self.in_force_on,
+            "expires_on": self.expires_on,
+        }
+
+    def check(self) -> None:
+        if not (self.parties.countries or self.parties.organisations):
+            raise RuleViolation("an agreement needs at least one other party")
+        if self.in_force_on and self.signed_on and self.in_force_on < self.signed_on:
+            raise RuleViolation("an agreement cannot enter into force before it is signed")
+        if self.expires_on and self.in_force_on and self.expires_on <= self.in_force_on:
+            raise RuleViolation("an agreement expires after it enters into force")
+
+    def expiring_soon(self, today: date, window_days: int) -> bool:
+        """In force and its expiry or renewal date falls within the window."""
+        if self.status not in ("in_force", "suspended"):
+            return False
+        horizon = today + timedelta(days=window_days)
+        return any(d is not None and d <= horizon for d in (self.expires_on, self.renewal_due_on))
+
+
+def move_agreement(
+    agreement: Agreement, to: str, reason: str | None, on: date
+) -> tuple[Agreement, list[EventData]]:
+    """A lifecycle step on a date (default today), recording the dates it implies."""
+    agreement.lifecycle.check(agreement.status, to)
+    agreement.guard(to, reason, on)
+    dates: dict[str, Any] = {"step_dates": {**agreement.step_dates, to: on}}
+    if to == "signed":
+        dates["signed_on"] = on
+    elif to == "in_force" and agreement.in_force_on is None:
+        dates["in_force_on"] = on
+    elif to in ("expired", "terminated", "withdrawn"):
+        dates["ended_on"] = on
+    if to == "expired" and agreement.expires_on and on < agreement.expires_on:
+        raise RuleViolation(f"the agreement runs until {agreement.expires_on.isoformat()}")
+    moved = agreement.evolve(status=to, status_reason=reason, **dates)
+    moved.check()
+    return moved, [moved.event(from_status=agreement.status, reason=reason)]
+
+
+def change_dates(
+    agreement: Agreement, changes: dict[str, date | None]
+) -> tuple[Agreement, list[EventData]]:
+    allowed = {"expires_on", "renewal_due_on", "in_force_on"}
+    if set(changes) - allowed:
+        raise RuleViolation(f"only {', '.join(sorted(allowed))} can be changed here")
+    changed = agreement.evolve(**changes)
+    changed.check()
+    event = ev.AgreementDatesChangedV1(**changed.facts(), status=changed.status)
+    return changed, [event]

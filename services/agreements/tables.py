@@ -1,33 +1,50 @@
-"""The agreements database."""
+"""The agreements database: each aggregate a document with the columns lists filter on."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, Numeric, String, Table
+from sqlalchemy import Column, Date, Index, Integer, String, UniqueConstraint
 
 from shared.consumer import inbox_table
 from shared.db import new_metadata
+from shared.documents import document_table
 from shared.http.idempotency import idempotency_table
 from shared.outbox import outbox_table
 
 metadata = new_metadata()
 
-agreements = Table(
-    "agreements",
+agreements = document_table(
     metadata,
-    Column("id", String(36), primary_key=True),
+    "agreements",
     Column("agreement_type", String(40), nullable=False),
-    Column("title", JSON, nullable=False),
-    Column("party_countries", JSON, nullable=False),
-    Column("party_organisations", JSON, nullable=False),
-    Column("responsible_unit", String(200)),
-    Column("funding_amount", Numeric(18, 2)),
-    Column("funding_currency", String(3)),
-    Column("status", String(30), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Index("ix_agreements_created", "created_at", "id"),
-    Index("ix_agreements_status", "status"),
+    Column("countries", String(1000), nullable=False),
+    Column("expires_on", Date),
+)
+
+obligations = document_table(
+    metadata,
+    "obligations",
+    Column("kinds", String(500), nullable=False),
+    Column("area", String(200)),
+    Column("lead_unit", String(200), nullable=False),
+    Column("deadline", Date),
+    Column("action_plan_id", String(36)),
+    Column("external_ref", String(200)),
+    Column("origin_ref", String(200)),
+    Index("ix_obligations_plan_ref", "action_plan_id", "external_ref"),
+    UniqueConstraint("origin_ref", name="uq_obligations_origin_ref"),
+)
+
+action_plans = document_table(
+    metadata,
+    "action_plans",
+    Column("year", Integer, nullable=False),
+    UniqueConstraint("year", name="uq_action_plans_year"),
+)
+
+commissions = document_table(
+    metadata,
+    "commissions",
+    Column("partner_country", String(2), nullable=False),
 )
 
 outbox = outbox_table(metadata)

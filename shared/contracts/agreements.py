@@ -1,14 +1,22 @@
-"""Events published by the agreements service on ``irp.agreements.events.v1``."""
+"""Events published by the agreements service on ``irp.agreements.events.v1``.
+
+They carry what the EU, UN and commission reports need, so that reporting never
+calls back to this service.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
 
 from shared.contracts.base import EventData, LocalizedText
 
+# --- agreements ---
 
-class AgreementRegisteredV1(EventData):
-    event_type = "irp.agreements.AgreementRegistered.v1"
+
+class _AgreementEvent(EventData):
     aggregate_type = "agreement"
 
     agreement_id: str
@@ -19,4 +27,209 @@ class AgreementRegisteredV1(EventData):
     responsible_unit: str | None = None
     funding_amount: Decimal | None = None
     funding_currency: str | None = None
+    signed_on: date | None = None
+    in_force_on: date | None = None
+    expires_on: date | None = None
     status: str
+    from_status: str | None = None
+    reason: str | None = None
+
+
+class AgreementRegisteredV1(_AgreementEvent):
+    event_type = "irp.agreements.AgreementRegistered.v1"
+
+
+class AgreementAdvancedV1(_AgreementEvent):
+    """Moved between drafting, internal review, negotiation and agreed."""
+
+    event_type = "irp.agreements.AgreementAdvanced.v1"
+
+
+class AgreementSignedV1(_AgreementEvent):
+    event_type = "irp.agreements.AgreementSigned.v1"
+
+
+class AgreementEnteredIntoForceV1(_AgreementEvent):
+    event_type = "irp.agreements.AgreementEnteredIntoForce.v1"
+
+
+class AgreementSuspendedV1(_AgreementEvent):
+    event_type = "irp.agreements.AgreementSuspended.v1"
+
+
+class AgreementExpiredV1(_AgreementEvent):
+    event_type = "irp.agreements.AgreementExpired.v1"
+
+
+class AgreementTerminatedV1(_AgreementEvent):
+    event_type = "irp.agreements.AgreementTerminated.v1"
+
+
+class AgreementWithdrawnV1(_AgreementEvent):
+    event_type = "irp.agreements.AgreementWithdrawn.v1"
+
+
+class AgreementDatesChangedV1(_AgreementEvent):
+    """Expiry or renewal dates were set or corrected."""
+
+    event_type = "irp.agreements.AgreementDatesChanged.v1"
+
+
+# --- obligations ---
+
+
+class ObligationSource(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    reference: str
+
+
+class _ObligationEvent(EventData):
+    aggregate_type = "obligation"
+
+    obligation_id: str
+
+
+class _ObligationFacts(_ObligationEvent):
+    sources: list[ObligationSource]
+    title: LocalizedText
+    area: str | None = None
+    lead_unit: str
+    supporting_units: list[str] = []
+    deadline: date | None = None
+    indicator: str | None = None
+    target: str | None = None
+    support_level: str | None = None
+    action_plan_id: str | None = None
+    external_ref: str | None = None
+    origin_ref: str | None = None
+    status: str
+
+
+class ObligationRegisteredV1(_ObligationFacts):
+    event_type = "irp.agreements.ObligationRegistered.v1"
+
+
+class ObligationUpdatedV1(_ObligationFacts):
+    event_type = "irp.agreements.ObligationUpdated.v1"
+
+    changed: list[str]
+
+
+class ObligationStatusChangedV1(_ObligationEvent):
+    event_type = "irp.agreements.ObligationStatusChanged.v1"
+
+    status: str
+    from_status: str
+    reason: str | None = None
+
+
+class _ProgressEvent(_ObligationEvent):
+    progress_id: str
+    period: str
+    percent: int
+    reporting_unit: str
+
+
+class ProgressSubmittedV1(_ProgressEvent):
+    event_type = "irp.agreements.ProgressSubmitted.v1"
+
+
+class ProgressApprovedV1(_ProgressEvent):
+    """Only approved progress counts in the reports."""
+
+    event_type = "irp.agreements.ProgressApproved.v1"
+
+    narrative: LocalizedText
+
+
+class ProgressReturnedV1(_ProgressEvent):
+    event_type = "irp.agreements.ProgressReturned.v1"
+
+    reason: str | None = None
+
+
+# --- EU annual action plans ---
+
+
+class _ActionPlanEvent(EventData):
+    aggregate_type = "action_plan"
+
+    action_plan_id: str
+    year: int
+    title: LocalizedText
+    status: str
+    from_status: str | None = None
+    reason: str | None = None
+
+
+class ActionPlanDraftedV1(_ActionPlanEvent):
+    event_type = "irp.agreements.ActionPlanDrafted.v1"
+
+
+class ActionPlanApprovedV1(_ActionPlanEvent):
+    event_type = "irp.agreements.ActionPlanApproved.v1"
+
+
+class ActionPlanImplementationStartedV1(_ActionPlanEvent):
+    event_type = "irp.agreements.ActionPlanImplementationStarted.v1"
+
+
+class ActionPlanReportedV1(_ActionPlanEvent):
+    event_type = "irp.agreements.ActionPlanReported.v1"
+
+
+# --- intergovernmental commissions ---
+
+
+class _CommissionEvent(EventData):
+    aggregate_type = "commission"
+
+    commission_id: str
+    partner_country: str
+
+
+class CommissionEstablishedV1(_CommissionEvent):
+    event_type = "irp.agreements.CommissionEstablished.v1"
+
+    name: LocalizedText
+    status: str
+    from_status: str | None = None
+    reason: str | None = None
+
+
+class CommissionDissolvedV1(_CommissionEvent):
+    event_type = "irp.agreements.CommissionDissolved.v1"
+
+    name: LocalizedText
+    status: str
+    from_status: str | None = None
+    reason: str | None = None
+
+
+class CommissionSessionHeldV1(_CommissionEvent):
+    event_type = "irp.agreements.CommissionSessionHeld.v1"
+
+    session_number: int
+    held_on: date
+    place: str
+
+
+class CommissionProtocolChangedV1(_CommissionEvent):
+    """The session protocol was agreed or signed."""
+
+    event_type = "irp.agreements.CommissionProtocolChanged.v1"
+
+    session_number: int
+    protocol_status: str
+
+
+class CommissionDecisionTakenV1(_CommissionEvent):
+    event_type = "irp.agreements.CommissionDecisionTaken.v1"
+
+    session_number: int
+    decision_id: str
+    obligation_id: str
+    responsible_unit: str
+    deadline: date

@@ -1,0 +1,158 @@
+"""Intergovernmental commissions on economic cooperation: sessions, protocols, decisions.
+
+Each decision with a responsible unit and a deadline becomes an obligation of kind
+``commission_decision``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.agreements.obligations import Obligation, Source
+from shared.aggregates import LifecycleAggregate
+from shared.contracts import agreements as ev
+from shared.contracts.base import EventData, LocalizedText
+from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
+from shared.types import BilingualText, CountryCode, ShortText
+
+PROTOCOL = StateMachine({"draft": {"agreed"}, "agreed": {"signed"}, "signed": set()})
+
+
+class ProtocolItem(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: int = Field(ge=1)
+    topic: ShortText
+    text: LocalizedText | None = None
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    text: BilingualText
+    responsible_unit: ShortText
+    deadline: date
+    obligation_id: str | None = None
+
+
+class Session(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: int = Field(ge=1)
+    held_on: date
+    place: ShortText
+    attendees: tuple[ShortText, ...] = Field((), max_length=200)
+    protocol_items: tuple[ProtocolItem, ...] = Field((), max_length=200)
+    protocol_status: Literal["draft", "agreed", "signed"] = "draft"
+    decisions: tuple[Decision, ...] = ()
+
+
+class Commission(LifecycleAggregate):
+    lifecycle: ClassVar[StateMachine] = StateMachine({"active": {"dissolved"}, "dissolved": set()})
+    events: ClassVar[dict[str, type[EventData]]] = {
+        "active": ev.CommissionEstablishedV1,
+        "dissolved": ev.CommissionDissolvedV1,
+    }
+    needs_reason: ClassVar[set[str]] = {"dissolved"}
+
+    status: str = "active"
+    partner_country: CountryCode
+    name: BilingualText
+    our_co_chair: ShortText
+    partner_co_chair: ShortText
+    sessions: tuple[Session, ...] = ()
+
+    def index(self) -> dict[str, Any]:
+        return {"partner_country": self.partner_country}
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "commission_id": self.id,
+            "partner_country": self.partner_country,
+            "name": self.name,
+        }
+
+    def session(self, number: int) -> Session:
+        found = next((s for s in self.sessions if s.number == number), None)
+        if found is None:
+            raise NotFound(f"no session {number} of this commission")
+        return found
+
+    def _with_session(self, session: Session) -> Commission:
+        others = tuple(s for s in self.sessions if s.number != session.number)
+        return self.evolve(sessions=tuple(sorted((*others, session), key=lambda s: s.number)))
+
+
+def hold_session(commission: Commission, session: Session) -> tuple[Commission, list[EventData]]:
+    if commission.status != "active":
+        raise Conflict("a dissolved commission holds no sessions")
+    if any(s.number == session.number for s in commission.sessions):
+        raise Conflict(f"session {session.number} is already recorded")
+    if commission.sessions and session.held_on <= max(s.held_on for s in commission.sessions):
+        raise RuleViolation("a new session comes after the previous ones")
+    if session.decisions or session.protocol_status != "draft":
+        raise RuleViolation("record decisions and protocol steps after the session")
+    first = session.protocol_items[0].topic.casefold() if session.protocol_items else ""
+    if len(commission.sessions) and "previous session" not in first:
+        raise RuleViolation(
+            "item 1 of the protocol is the implementation of the previous session's decisions"
+        )
+    event = ev.CommissionSessionHeldV1(
+        commission_id=commission.id,
+        partner_country=commission.partner_country,
+        session_number=session.number,
+        held_on=session.held_on,
+        place=session.place,
+    )
+    return commission._with_session(session), [event]
+
+
+def move_protocol(
+    commission: Commission, number: int, to: str
+) -> tuple[Commission, list[EventData]]:
+    session = commission.session(number)
+    PROTOCOL.check(session.protocol_status, to)
+    event = ev.CommissionProtocolChangedV1(
+        commission_id=commission.id,
+        partner_country=commission.partner_country,
+        session_number=number,
+        protocol_status=to,
+    )
+    return commission._with_session(session.model_copy(update={"protocol_status": to})), [event]
+
+
+def take_decision(
+    commission: Commission, number: int, decision: Decision
+) -> tuple[Commission, list[EventData], Obligation, list[EventData]]:
+    """The decision, and the obligation it becomes: two aggregates, one transaction."""
+    session = commission.session(number)
+    if session.protocol_status == "signed":
+        raise Conflict("the protocol is signed: its decisions are final")
+    obligation = Obligation(
+        sources=(Source(kind="commission_decision", reference=f"session {number}"),),
+        title=decision.text,
+        area=f"Intergovernmental commission with {commission.partner_country}",
+        lead_unit=decision.responsible_unit,
+        deadline=decision.deadline,
+        origin_ref=decision.id,
+    )
+    obligation.check()
+    decision = decision.model_copy(update={"obligation_id": obligation.id})
+    changed = commission._with_session(
+        session.model_copy(update={"decisions": (*session.decisions, decision)})
+    )
+    event = ev.CommissionDecisionTakenV1(
+        commission_id=commission.id,
+        partner_country=commission.partner_country,
+        session_number=number,
+        decision_id=decision.id,
+        obligation_id=obligation.id,
+        responsible_unit=decision.responsible_unit,
+        deadline=decision.deadline,
+    )
+    return changed, [event], obligation, [obligation.event()]

@@ -1,0 +1,24 @@
+"""What the agreements service takes from other services' streams."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.agreements import tables, usecases
+from shared import topics
+from shared.app import ServiceContext
+from shared.consumer import EventConsumer, ReceivedEvent
+from shared.contracts.visits import FollowUpCommittedV1
+
+
+def make_consumers(ctx: ServiceContext) -> list[EventConsumer]:
+    async def apply(session: AsyncSession, events: Sequence[ReceivedEvent]) -> None:
+        assert ctx.outbox is not None
+        for event in events:
+            if event.envelope.type == FollowUpCommittedV1.event_type:
+                commitment = FollowUpCommittedV1.model_validate(event.envelope.data)
+                await usecases.register_visit_commitment(session, ctx.outbox, commitment)
+
+    return [ctx.consumer(topics=[topics.VISITS], inbox=tables.inbox, apply=apply)]

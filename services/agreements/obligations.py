@@ -1,0 +1,206 @@
+"""One register for every promise, whatever its source, and the progress made on it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from shared.aggregates import LifecycleAggregate
+from shared.contracts import agreements as ev
+from shared.contracts.base import EventData, LocalizedText
+from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
+from shared.types import BilingualText, ShortText
+
+SourceKind = Literal[
+    "eu_association_agreement",
+    "eu_association_agenda",
+    "eu_action_plan",
+    "un_hrc_resolution",
+    "upr_recommendation",
+    "un_treaty_body",
+    "commission_decision",
+    "agreement_clause",
+    "visit_commitment",
+]
+UN_KINDS = {"un_hrc_resolution", "upr_recommendation", "un_treaty_body"}
+SupportLevel = Literal["supported", "supported_in_part", "noted"]
+PROGRESS = StateMachine(
+    {"submitted": {"approved", "returned"}, "approved": set(), "returned": set()}
+)
+
+
+class Source(BaseModel):
+    """Where the promise comes from: an AA article, a UPR recommendation number..."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: SourceKind
+    reference: ShortText = Field(description="article, paragraph, symbol or number")
+
+
+class Progress(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    period: str = Field(pattern=r"^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$", description="2026, 2026-Q1...")
+    percent: int = Field(ge=0, le=100)
+    narrative: BilingualText
+    evidence: tuple[HttpUrl, ...] = Field((), max_length=20)
+    reporting_unit: ShortText
+    status: Literal["submitted", "approved", "returned"] = "submitted"
+    submitted_at: datetime | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = Field(None, max_length=2000)
+
+
+class Obligation(LifecycleAggregate):
+    lifecycle: ClassVar[StateMachine] = StateMachine(
+        {
+            "not_started": {"in_progress", "cancelled"},
+            "in_progress": {"completed", "partially_completed", "not_completed", "cancelled"},
+            "completed": set(),
+            "partially_completed": {"in_progress"},
+            "not_completed": {"in_progress"},
+            "cancelled": set(),
+        }
+    )
+    needs_reason: ClassVar[set[str]] = {"cancelled", "not_completed"}
+
+    status: str = "not_started"
+    sources: tuple[Source, ...] = Field(min_length=1, max_length=20)
+    title: BilingualText
+    description: LocalizedText | None = None
+    area: ShortText | None = Field(None, description="chapter, title or thematic area")
+    lead_unit: ShortText
+    supporting_units: tuple[ShortText, ...] = Field((), max_length=50)
+    deadline: date | None = None
+    indicator: str | None = Field(None, max_length=2000)
+    target: str | None = Field(None, max_length=2000)
+    support_level: SupportLevel | None = Field(None, description="for UN recommendations")
+    action_plan_id: str | None = Field(None, max_length=36)
+    external_ref: ShortText | None = Field(None, description="the measure's number in its plan")
+    origin_ref: ShortText | None = Field(None, description="the visit commitment or decision id")
+    progress: tuple[Progress, ...] = ()
+
+    def index(self) -> dict[str, Any]:
+        return {
+            "kinds": "|" + "|".join(sorted({s.kind for s in self.sources})) + "|",
+            "area": self.area,
+            "lead_unit": self.lead_unit,
+            "deadline": self.deadline,
+            "action_plan_id": self.action_plan_id,
+            "external_ref": self.external_ref,
+            "origin_ref": self.origin_ref,
+        }
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "obligation_id": self.id,
+            "sources": [s.model_dump() for s in self.sources],
+            "title": self.title,
+            "area": self.area,
+            "lead_unit": self.lead_unit,
+            "supporting_units": list(self.supporting_units),
+            "deadline": self.deadline,
+            "indicator": self.indicator,
+            "target": self.target,
+            "support_level": self.support_level,
+            "action_plan_id": self.action_plan_id,
+            "external_ref": self.external_ref,
+            "origin_ref": self.origin_ref,
+        }
+
+    def event(self, from_status: str | None = None, reason: str | None = None) -> EventData:
+        if from_status is None:
+            return ev.ObligationRegisteredV1(**self.facts(), status=self.status)
+        return ev.ObligationStatusChangedV1(
+            obligation_id=self.id, status=self.status, from_status=from_status, reason=reason
+        )
+
+    def check(self) -> None:
+        kinds = [s.kind for s in self.sources]
+        if len(set(self.sources)) != len(self.sources):
+            raise RuleViolation("the same source is cited twice")
+        if self.support_level and not UN_KINDS & set(kinds):
+            raise RuleViolation("a support level is given for UN recommendations only")
+        if "upr_recommendation" in kinds and self.support_level is None:
+            raise RuleViolation("say whether the UPR recommendation is supported or noted")
+        if "eu_action_plan" in kinds and self.action_plan_id is None:
+            raise RuleViolation("an action plan measure belongs to an action plan")
+
+    def overdue(self, today: date) -> bool:
+        return (
+            self.deadline is not None
+            and self.deadline < today
+            and self.status not in ("completed", "cancelled")
+        )
+
+    def latest_approved(self) -> Progress | None:
+        approved = [p for p in self.progress if p.status == "approved"]
+        return max(approved, key=lambda p: p.decided_at or datetime.min) if approved else None
+
+
+CONTENT_FIELDS = (
+    "sources", "title", "description", "area", "lead_unit", "supporting_units", "deadline",
+    "indicator", "target", "support_level",
+)  # fmt: skip
+
+
+def revise(obligation: Obligation, content: dict[str, Any]) -> tuple[Obligation, list[EventData]]:
+    """New content for the same obligation (a re-imported row that changed)."""
+    changed = sorted(
+        k for k in CONTENT_FIELDS if k in content and getattr(obligation, k) != content[k]
+    )
+    if not changed:
+        return obligation, []
+    revised = obligation.evolve(**{k: content[k] for k in changed})
+    revised.check()
+    return revised, [
+        ev.ObligationUpdatedV1(**revised.facts(), status=revised.status, changed=changed)
+    ]
+
+
+def _progress_facts(o: Obligation, p: Progress) -> dict[str, Any]:
+    return {
+        "obligation_id": o.id,
+        "progress_id": p.id,
+        "period": p.period,
+        "percent": p.percent,
+        "reporting_unit": p.reporting_unit,
+    }
+
+
+def submit_progress(
+    obligation: Obligation, report: Progress, now: datetime
+) -> tuple[Obligation, list[EventData]]:
+    if obligation.status in ("completed", "cancelled"):
+        raise Conflict(f"no progress is reported on a {obligation.status} obligation")
+    if any(p.period == report.period and p.status != "returned" for p in obligation.progress):
+        raise Conflict(f"progress for {report.period} is already reported; it can be returned")
+    report = report.model_copy(update={"submitted_at": now, "status": "submitted"})
+    changed = obligation.evolve(progress=(*obligation.progress, report))
+    return changed, [ev.ProgressSubmittedV1(**_progress_facts(obligation, report))]
+
+
+def decide_progress(
+    obligation: Obligation, progress_id: str, to: str, note: str | None, now: datetime
+) -> tuple[Obligation, list[EventData]]:
+    report = next((p for p in obligation.progress if p.id == progress_id), None)
+    if report is None:
+        raise NotFound(f"no progress report {progress_id} on this obligation")
+    PROGRESS.check(report.status, to)
+    if to == "returned" and not note:
+        raise RuleViolation("say why the progress report is returned")
+    decided = report.model_copy(update={"status": to, "decided_at": now, "decision_note": note})
+    progress = tuple(decided if p.id == progress_id else p for p in obligation.progress)
+    changed = obligation.evolve(progress=progress)
+    facts = _progress_facts(obligation, decided)
+    event: EventData = (
+        ev.ProgressApprovedV1(**facts, narrative=decided.narrative)
+        if to == "approved"
+        else ev.ProgressReturnedV1(**facts, reason=note)
+    )
+    return changed, [event]
