@@ -2,6 +2,7 @@
 action plans, commissions."""
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from fastapi import Depends, Header, Query, Request
@@ -23,6 +24,7 @@ from shared.errors import Conflict, RuleViolation
 from shared.http.conditional import expected_version
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource, today
+from shared.settings import load_settings
 from shared.types import CountryCode, StrictModel, TransitionRequest, input_model
 
 READ_A, WRITE_A = require_scope("agreements:read"), require_scope("agreements:write")
@@ -34,9 +36,22 @@ def _now() -> datetime:
 
 # --- agreements ---
 
+
+@lru_cache(maxsize=1)
+def _expiry_window() -> int:
+    return load_settings("agreements").expiry_window_days
+
+
+class AgreementOut(Agreement):
+    allowed_transitions: list[str]
+    expiring_soon: bool = Field(description="in force, and its expiry or renewal date is near")
+
+
 agreements = LifecycleResource(
     "agreements", "agreement", Agreement, tables.agreements, scope="agreements",
     exclude=("signed_on", "in_force_on", "ended_on", "step_dates"), transitions=False,
+    output=AgreementOut,
+    shown=lambda a: {"expiring_soon": a.is_expiring_soon(today(), _expiry_window())},
 )  # fmt: skip
 
 
@@ -50,7 +65,7 @@ class AgreementDates(StrictModel):
     in_force_on: date | None = None
 
 
-@agreements.router.get("", response_model=Page[agreements.output])  # type: ignore[name-defined]
+@agreements.router.get("", response_model=Page[AgreementOut])
 async def list_agreements(
     agreement_type: AgreementType | None = None,
     status: str | None = Query(None, max_length=30),
@@ -72,9 +87,8 @@ async def list_agreements(
         query = query.where(t.c.status.in_(["in_force", "suspended"]))
     async with ctx.db.unit_of_work(write=False) as session:
         items, cursor = await agreements.repo(session).page(query, page)
-    window = ctx.settings.expiry_window_days
     if expiring:
-        items = [a for a in items if a.expiring_soon(today(), window)]
+        items = [a for a in items if a.is_expiring_soon(today(), _expiry_window())]
     return {"items": [agreements.out(a) for a in items], "next_cursor": cursor}
 
 
@@ -109,7 +123,7 @@ async def set_agreement_dates(
 
 def _obligation_view(o: Obligation) -> dict[str, Any]:
     latest = o.latest_approved()
-    return {"overdue": o.overdue(today()), "latest_approved_percent": latest and latest.percent}
+    return {"overdue": o.is_overdue(today()), "latest_approved_percent": latest and latest.percent}
 
 
 class ObligationOut(ob.Obligation):

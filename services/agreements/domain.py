@@ -117,7 +117,7 @@ class Agreement(LifecycleAggregate):
         if self.expires_on and self.in_force_on and self.expires_on <= self.in_force_on:
             raise RuleViolation("an agreement expires after it enters into force")
 
-    def expiring_soon(self, today: date, window_days: int) -> bool:
+    def is_expiring_soon(self, today: date, window_days: int) -> bool:
         """In force and its expiry or renewal date falls within the window."""
         if self.status not in ("in_force", "suspended"):
             return False

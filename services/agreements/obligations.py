@@ -131,7 +131,7 @@ class Obligation(LifecycleAggregate):
         if "eu_action_plan" in kinds and self.action_plan_id is None:
             raise RuleViolation("an action plan measure belongs to an action plan")
 
-    def overdue(self, today: date) -> bool:
+    def is_overdue(self, today: date) -> bool:
         return (
             self.deadline is not None
             and self.deadline < today

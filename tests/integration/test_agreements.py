@@ -234,3 +234,56 @@ async def test_lifecycles_refuse_invalid_moves_and_codes(agreements):
     )
     assert moved.status_code == 409
     assert moved.json()["allowed"] == ["cancelled", "in_progress"]
+
+
+async def test_an_agreement_in_force_near_its_expiry_is_flagged(agreements):
+    client, headers = agreements.client, auth()
+    body = {"agreement_type": "donor_agreement", "title": {"en": "Grant"},
+            "parties": {"organisations": ["UNDP"]}}  # fmt: skip
+    created = await client.post("/v1/agreements", json=body, headers=headers)
+    base = f"/v1/agreements/{created.json()['id']}"
+    for step in ("drafting", "internal_review", "negotiation", "agreed", "signed", "in_force"):
+        moved = await client.post(f"{base}/transitions", json={"to": step}, headers=headers)
+        assert moved.status_code == 200, moved.text
+    assert moved.json()["expiring_soon"] is False
+    soon = str(TODAY + timedelta(days=30))
+    dated = await client.patch(f"{base}/dates", json={"expires_on": soon}, headers=headers)
+    assert dated.json()["expiring_soon"] is True
+    listed = await client.get("/v1/agreements", params={"expiring": "true"}, headers=headers)
+    assert [a["id"] for a in listed.json()["items"]] == [dated.json()["id"]]
+    early = await client.post(f"{base}/transitions", json={"to": "expired"}, headers=headers)
+    assert early.status_code == 422  # it runs until its expiry date
+
+
+async def test_a_commission_decision_becomes_an_obligation(agreements):
+    client, headers = agreements.client, auth()
+    commission = await client.post(
+        "/v1/commissions",
+        json={"partner_country": "AZ", "name": {"en": "Georgia-Azerbaijan commission"},
+              "our_co_chair": "Minister", "partner_co_chair": "Minister of Economy"},
+        headers=headers,
+    )  # fmt: skip
+    assert commission.status_code == 201, commission.text
+    base = f"/v1/commissions/{commission.json()['id']}"
+    first = {"number": 1, "held_on": "2025-05-10", "place": "Baku",
+             "protocol_items": [{"number": 1, "topic": "Transport corridors"}]}  # fmt: skip
+    assert (await client.post(f"{base}/sessions", json=first, headers=headers)).status_code == 201
+    second = {"number": 2, "held_on": "2026-05-10", "place": "Tbilisi",
+              "protocol_items": [{"number": 1, "topic": "Trade"}]}  # fmt: skip
+    refused = await client.post(f"{base}/sessions", json=second, headers=headers)
+    assert refused.status_code == 422  # item 1 is the previous session's decisions
+    decision = {"text": {"en": "Open a joint border checkpoint"}, "responsible_unit": "Customs",
+                "deadline": "2026-12-31"}  # fmt: skip
+    taken = await client.post(f"{base}/sessions/1/decisions", json=decision, headers=headers)
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["sources"] == [{"kind": "commission_decision", "reference": "session 1"}]
+    shown = (await client.get(base, headers=headers)).json()
+    assert shown["sessions"][0]["decisions"][0]["obligation_id"] == taken.json()["id"]
+    for to in ("agreed", "signed"):
+        moved = await client.post(
+            f"{base}/sessions/1/protocol/transitions", json={"to": to}, headers=headers
+        )
+        assert moved.json()["sessions"][0]["protocol_status"] == to
+    late = await client.post(f"{base}/sessions/1/decisions", json=decision, headers=headers)
+    assert late.status_code == 409
+    assert await count_rows(agreements.db, tables.obligations) == 1
