@@ -30,7 +30,7 @@ def _measure(n: int) -> list:
            None, None, f"Chapter {n % 5 + 1}", "Policy Department", "LEPL A; LEPL B",
            date(2026, 12, 31), None]  # fmt: skip
     if n == 7:  # serves an AA article and a UPR recommendation: one obligation, two sources
-        row[5:7] = ["upr_recommendation", "148.12"]
+        row[3:7] = ["eu_association_agreement", "Article 14", "upr_recommendation", "148.12"]
         row[11] = "supported"
     return row
 
@@ -107,7 +107,15 @@ async def test_an_action_plan_imports_from_xlsx_all_or_nothing_and_only_once(
     )
     (both,) = listed.json()["items"]
     assert both["external_ref"] == "AP-007"
-    assert [s["kind"] for s in both["sources"]] == ["eu_action_plan", "upr_recommendation"]
+    assert both["sources"] == [
+        {"kind": "eu_association_agreement", "reference": "Article 14"},
+        {"kind": "upr_recommendation", "reference": "148.12"},
+    ]
+    assert both["action_plan_id"] == plan.json()["id"]
+    aa = await client.get(
+        "/v1/obligations", params={"kind": "eu_association_agreement"}, headers=headers
+    )
+    assert [o["id"] for o in aa.json()["items"]] == [both["id"]]
 
     measures = (await client.get("/v1/obligations", params={"limit": 3}, headers=headers)).json()
     approved_ids = []
