@@ -24,6 +24,7 @@ from shared.migrations import upgrade_async
 from shared.observability import configure_logging
 from shared.outbox import Outbox
 from shared.relay import OutboxRelay
+from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings
 from shared.topics import dead_letter_topic, topic
 
@@ -41,6 +42,7 @@ class ServiceContext:
     idempotency: IdempotentCreator | None = None
     relay: OutboxRelay | None = None
     consumers: list[EventConsumer] = field(default_factory=list)
+    schedules: list[PeriodicTask] = field(default_factory=list)
 
     def topic(self, name: str) -> str:
         return topic(name, self.settings.topic_prefix)
@@ -77,6 +79,7 @@ class ServiceSpec:
     topic: str | None = None
     idempotency_table: Table | None = None
     make_consumers: Callable[[ServiceContext], list[EventConsumer]] | None = None
+    make_schedules: Callable[[ServiceContext], list[PeriodicTask]] | None = None
 
 
 def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContext:
@@ -97,6 +100,8 @@ def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContex
         ctx.idempotency = IdempotentCreator(db, spec.idempotency_table)
     if spec.make_consumers is not None:
         ctx.consumers = spec.make_consumers(ctx)
+    if spec.make_schedules is not None:
+        ctx.schedules = spec.make_schedules(ctx)
     return ctx
 
 
@@ -108,9 +113,14 @@ async def start_workers(ctx: ServiceContext) -> None:
     if ctx.settings.run_consumers:
         for consumer in ctx.consumers:
             consumer.start()
+    if ctx.settings.run_schedules:
+        for task in ctx.schedules:
+            task.start()
 
 
 async def stop_workers(ctx: ServiceContext) -> None:
+    for task in ctx.schedules:
+        await task.stop()
     for consumer in ctx.consumers:
         await consumer.stop()
     if ctx.relay is not None:

@@ -37,6 +37,16 @@ class ServiceSettings(BaseSettings):
     consumer_session_timeout_ms: int = 10_000
     log_level: str = "INFO"
     expiry_window_days: int = Field(90, description="agreements: how near expiry counts as soon")
+    run_schedules: bool = True
+    passport_entitlements: dict[str, list[str]] = {
+        "diplomatic": ["minister", "deputy_minister", "head_of_department"],
+        "service": ["head_of_department", "head_of_lepl", "other_entitled"],
+    }
+    passport_max_validity_years: int = 10
+    passport_expiry_window_days: int = 180
+    passport_return_days: int = 30
+    passport_sweep_interval: float = 3600.0
+    passport_validity_margin_days: int = 180
 
     @property
     def effective_database_url(self) -> str:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
-from services.passports import usecases
+from services.passports import tables, usecases
 from services.passports.domain import CATEGORIES, Holder, mask_personal_number
 from services.passports.repository import HolderRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.http.conditional import etag
 from shared.http.idempotency import created
-from shared.http.pagination import Page, PageRequest, page_request
+from shared.http.pagination import Page, PageRequest, build_page, keyset, page_request
 from shared.types import ShortText, StrictModel
 
 router = APIRouter(prefix="/v1/holders", tags=["holders"])
@@ -116,3 +118,83 @@ async def list_holders(
                 principal.subject, [h.id for h in items], "GET /v1/holders"
             )
     return Page[HolderOut](items=[_out(h, with_pii) for h in items], next_cursor=cursor)
+
+
+@router.get("/{holder_id}", response_model=HolderOut)
+async def get_holder(
+    holder_id: str,
+    principal: Principal = require_scope("passports:read"),
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    with_pii = PII_SCOPE in principal.scopes
+    async with ctx.db.unit_of_work(write=with_pii) as session:
+        repo = HolderRepository(session)
+        holder = await repo.get(holder_id)
+        if with_pii:
+            await repo.audit_personal_data_read(
+                principal.subject, [holder.id], "GET /v1/holders/{id}"
+            )
+    return JSONResponse(
+        _out(holder, with_pii).model_dump(mode="json"), headers={"ETag": etag(holder.version)}
+    )
+
+
+class DismissalIn(StrictModel):
+    dismissed_on: date
+    return_within_days: int | None = Field(
+        None, ge=1, le=365, description="default: IRP_PASSPORT_RETURN_DAYS"
+    )
+
+
+@router.post("/{holder_id}/dismissal", response_model=HolderOut)
+async def dismiss_holder(
+    holder_id: str,
+    body: DismissalIn,
+    principal: Principal = require_scope("passports:write"),
+    ctx: ServiceContext = Depends(get_context),
+) -> JSONResponse:
+    """Every passport the holder has in hand falls due for return."""
+    assert ctx.outbox is not None
+    async with ctx.db.unit_of_work() as session:
+        holder, _ = await usecases.dismiss_holder(
+            session, ctx.outbox, ctx.settings, holder_id, body.dismissed_on, body.return_within_days
+        )
+    with_pii = PII_SCOPE in principal.scopes
+    return JSONResponse(
+        _out(holder, with_pii).model_dump(mode="json"), headers={"ETag": etag(holder.version)}
+    )
+
+
+audit_router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+
+class PersonalDataRead(BaseModel):
+    id: int
+    subject: str
+    holder_id: str
+    endpoint: str
+    read_at: datetime
+
+
+@audit_router.get("/personal-data-reads", response_model=Page[PersonalDataRead])
+async def list_personal_data_reads(
+    holder_id: str | None = Query(None, max_length=36),
+    subject: str | None = Query(None, max_length=200),
+    page: PageRequest = Depends(page_request),
+    _: Principal = require_scope("passports:audit"),
+    ctx: ServiceContext = Depends(get_context),
+) -> Page[PersonalDataRead]:
+    """Who read which holder's personal data, and when (newest last)."""
+    t = tables.pii_reads
+    query = select(t)
+    if holder_id:
+        query = query.where(t.c.holder_id == holder_id)
+    if subject:
+        query = query.where(t.c.subject == subject)
+    query = keyset(query, [t.c.id], page, [int])
+    async with ctx.db.unit_of_work(write=False) as session:
+        rows = (await session.execute(query)).all()
+    items, cursor = build_page(
+        [PersonalDataRead(**r._mapping) for r in rows], page, lambda r: [r.id]
+    )
+    return Page[PersonalDataRead](items=items, next_cursor=cursor)

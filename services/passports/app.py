@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import FastAPI
 
-from services.passports import api, tables
+from services.passports import api, passports_api, tables, usecases
 from shared import topics
-from shared.app import ServiceSpec, create_service_app
+from shared.app import ServiceContext, ServiceSpec, create_service_app
+from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings, load_settings
+
+
+async def _sweep(ctx: ServiceContext) -> int:
+    """Expired, expiring and overdue passports, published once each."""
+    assert ctx.outbox is not None
+    async with ctx.db.unit_of_work() as session:
+        return await usecases.sweep_passports(
+            session, ctx.outbox, datetime.now(UTC).date(), ctx.settings.passport_expiry_window_days
+        )
+
 
 SPEC = ServiceSpec(
     name="passports",
     title="IRP passports service",
-    routers=[api.router],
+    routers=[api.router, passports_api.router, api.audit_router],
     outbox_table=tables.outbox,
     topic=topics.PASSPORTS,
     idempotency_table=tables.idempotency_keys,
+    make_schedules=lambda ctx: [
+        PeriodicTask("passport-sweep", ctx.settings.passport_sweep_interval, lambda: _sweep(ctx))
+    ],
 )
 
 

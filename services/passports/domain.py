@@ -7,8 +7,8 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from shared.contracts.passports import HolderRegisteredV1
-from shared.errors import RuleViolation
+from shared.contracts.passports import HolderDismissedV1, HolderRegisteredV1
+from shared.errors import Conflict, RuleViolation
 
 CATEGORIES = (
     "minister",
@@ -86,3 +86,13 @@ def register_holder(
 
 def mask_personal_number(number: str) -> str:
     return "*" * (len(number) - 2) + number[-2:]
+
+
+def dismiss(holder: Holder, on: date) -> tuple[Holder, list[object]]:
+    if holder.dismissed_on is not None:
+        raise Conflict(f"already dismissed on {holder.dismissed_on.isoformat()}")
+    if holder.appointed_on and on < holder.appointed_on:
+        raise RuleViolation("a holder cannot be dismissed before being appointed")
+    dismissed = replace(holder, dismissed_on=on, version=holder.version + 1)
+    event = HolderDismissedV1(holder_id=holder.id, category=holder.category, dismissed_on=on)
+    return dismissed, [event]

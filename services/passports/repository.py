@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.passports.domain import Holder
 from services.passports.tables import holders, pii_reads
 from shared.envelope import as_utc, utcnow
-from shared.errors import Conflict
+from shared.errors import Conflict, NotFound
 from shared.http.pagination import PageRequest, creation_order_page
 
 
@@ -42,6 +42,26 @@ class HolderRepository:
                 await self.session.execute(insert(holders), row)
         except IntegrityError as exc:
             raise Conflict("a holder with this personal number is already registered") from exc
+        return holder
+
+    async def get(self, holder_id: str) -> Holder:
+        row = (await self.session.execute(select(holders).where(holders.c.id == holder_id))).first()
+        if row is None:
+            raise NotFound(f"no holder with id {holder_id}")
+        return _from_row(row)
+
+    async def save(self, holder: Holder, previous_version: int) -> Holder:
+        holder = replace(holder, updated_at=utcnow())
+        row = asdict(holder)
+        row.pop("pending_events")
+        del row["id"], row["created_at"]
+        result = await self.session.execute(
+            update(holders)
+            .where(holders.c.id == holder.id, holders.c.version == previous_version)
+            .values(**row)
+        )
+        if result.rowcount != 1:
+            raise Conflict("the holder was changed concurrently; fetch it again")
         return holder
 
     async def list(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, Index, Integer, String, Table
+from sqlalchemy import Column, Date, DateTime, Index, Integer, String, Table, UniqueConstraint
 
 from shared.consumer import inbox_table
 from shared.db import new_metadata
+from shared.documents import document_table
 from shared.http.idempotency import idempotency_table
 from shared.outbox import outbox_table
 
@@ -40,6 +41,18 @@ pii_reads = Table(
     Column("endpoint", String(200), nullable=False),
     Column("read_at", DateTime(timezone=True), nullable=False),
     Index("ix_pii_reads_holder", "holder_id"),
+)
+
+passports = document_table(
+    metadata,
+    "passports",
+    Column("holder_id", String(36), nullable=False),
+    Column("passport_type", String(20), nullable=False),
+    Column("number", String(9)),
+    Column("expires_on", Date),
+    Column("return_due_by", Date),
+    Index("ix_passports_holder", "holder_id"),
+    UniqueConstraint("passport_type", "number", name="uq_passports_type_number"),
 )
 
 outbox = outbox_table(metadata)

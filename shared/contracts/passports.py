@@ -19,3 +19,90 @@ class HolderRegisteredV1(EventData):
     category: str
     unit: str | None = None
     appointed_on: date | None = None
+
+
+class HolderDismissedV1(EventData):
+    event_type = "irp.passports.HolderDismissed.v1"
+    aggregate_type = "holder"
+
+    holder_id: str
+    category: str
+    dismissed_on: date
+
+
+class _PassportEvent(EventData):
+    """The passport's facts, never its number."""
+
+    aggregate_type = "passport"
+
+    passport_id: str
+    holder_id: str
+    passport_type: str
+    status: str
+    from_status: str | None = None
+    reason: str | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+    return_due_by: date | None = None
+
+
+class PassportRequestedV1(_PassportEvent):
+    event_type = "irp.passports.PassportRequested.v1"
+
+
+class PassportApprovedV1(_PassportEvent):
+    event_type = "irp.passports.PassportApproved.v1"
+
+
+class PassportSubmittedV1(_PassportEvent):
+    """The application went to the issuing authority."""
+
+    event_type = "irp.passports.PassportSubmitted.v1"
+
+
+class PassportRejectedV1(_PassportEvent):
+    event_type = "irp.passports.PassportRejected.v1"
+
+
+class PassportIssuedV1(_PassportEvent):
+    event_type = "irp.passports.PassportIssued.v1"
+
+
+class PassportHandedOverV1(_PassportEvent):
+    event_type = "irp.passports.PassportHandedOver.v1"
+
+
+class PassportReturnDueV1(_PassportEvent):
+    event_type = "irp.passports.PassportReturnDue.v1"
+
+
+class PassportReturnedV1(_PassportEvent):
+    event_type = "irp.passports.PassportReturned.v1"
+
+
+class PassportCancelledV1(_PassportEvent):
+    event_type = "irp.passports.PassportCancelled.v1"
+
+
+class PassportLostV1(_PassportEvent):
+    event_type = "irp.passports.PassportLost.v1"
+
+
+class PassportStolenV1(_PassportEvent):
+    event_type = "irp.passports.PassportStolen.v1"
+
+
+class PassportExpiredV1(_PassportEvent):
+    event_type = "irp.passports.PassportExpired.v1"
+
+
+class PassportExpiringV1(_PassportEvent):
+    """Expires within the configured window (once per passport)."""
+
+    event_type = "irp.passports.PassportExpiring.v1"
+
+
+class PassportReturnOverdueV1(_PassportEvent):
+    """Its return deadline passed and it is not back (once per passport)."""
+
+    event_type = "irp.passports.PassportReturnOverdue.v1"

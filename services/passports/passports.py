@@ -1,0 +1,187 @@
+"""Diplomatic and service passports: the application and the document, one lifecycle.
+
+Plain Python, no I/O. The passport number is personal data: it never enters an event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from services.passports.mrz import valid_document_number
+from shared.aggregates import LifecycleAggregate
+from shared.contracts import passports as ev
+from shared.contracts.base import EventData
+from shared.errors import Conflict, RuleViolation, StateMachine
+
+PassportType = Literal["diplomatic", "service"]
+IN_HAND = {"issued", "handed_over"}  # valid documents the holder has or will get
+PENDING = {"requested", "approved", "submitted"}
+
+
+class Passport(LifecycleAggregate):
+    lifecycle: ClassVar[StateMachine] = StateMachine(
+        {
+            "requested": {"approved", "rejected"},
+            "approved": {"submitted", "rejected"},
+            "submitted": {"issued", "rejected"},
+            "issued": {"handed_over", "cancelled"},
+            "handed_over": {"return_due", "lost", "stolen", "expired", "cancelled"},
+            "return_due": {"returned", "lost", "stolen"},
+            "returned": {"cancelled"},
+            "lost": {"cancelled"},
+            "stolen": {"cancelled"},
+            "expired": {"returned", "cancelled"},
+            "rejected": set(),
+            "cancelled": set(),
+        }
+    )
+    events: ClassVar[dict[str, type[EventData]]] = {
+        "requested": ev.PassportRequestedV1,
+        "approved": ev.PassportApprovedV1,
+        "submitted": ev.PassportSubmittedV1,
+        "rejected": ev.PassportRejectedV1,
+        "issued": ev.PassportIssuedV1,
+        "handed_over": ev.PassportHandedOverV1,
+        "return_due": ev.PassportReturnDueV1,
+        "returned": ev.PassportReturnedV1,
+        "cancelled": ev.PassportCancelledV1,
+        "lost": ev.PassportLostV1,
+        "stolen": ev.PassportStolenV1,
+        "expired": ev.PassportExpiredV1,
+    }
+    needs_reason: ClassVar[set[str]] = {"rejected", "cancelled", "lost", "stolen"}
+
+    status: str = "requested"
+    holder_id: str = Field(max_length=36)
+    passport_type: PassportType
+    number: str | None = Field(None, description="personal data: masked without passports:pii")
+    issued_on: date | None = None
+    expires_on: date | None = None
+    handed_over_on: date | None = None
+    return_due_by: date | None = None
+    returned_on: date | None = None
+    expiring_notified: bool = False
+    return_overdue_notified: bool = False
+
+    def index(self) -> dict[str, Any]:
+        return {
+            "holder_id": self.holder_id,
+            "passport_type": self.passport_type,
+            "number": self.number,
+            "expires_on": self.expires_on,
+            "return_due_by": self.return_due_by,
+        }
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "passport_id": self.id,
+            "holder_id": self.holder_id,
+            "passport_type": self.passport_type,
+            "issued_on": self.issued_on,
+            "expires_on": self.expires_on,
+            "return_due_by": self.return_due_by,
+        }
+
+    def guard(self, to: str, reason: str | None, today: date) -> None:
+        super().guard(to, reason, today)
+        if to == "issued":
+            raise RuleViolation("issue a passport through its issue endpoint, with its number")
+        if to == "return_due":
+            raise RuleViolation("a return falls due when the holder is dismissed")
+        if to == "expired" and self.expires_on and today < self.expires_on:
+            raise RuleViolation(f"the passport is valid until {self.expires_on.isoformat()}")
+
+    def expiring(self, today: date, window_days: int) -> bool:
+        return (
+            self.status in IN_HAND
+            and self.expires_on is not None
+            and today <= self.expires_on <= today + timedelta(days=window_days)
+        )
+
+    def return_overdue(self, today: date) -> bool:
+        return (
+            self.status == "return_due"
+            and self.return_due_by is not None
+            and (self.return_due_by < today)
+        )
+
+
+def issue(
+    passport: Passport,
+    number: str,
+    issued_on: date,
+    expires_on: date,
+    max_validity_years: int,
+) -> tuple[Passport, list[EventData]]:
+    passport.lifecycle.check(passport.status, "issued")
+    if not valid_document_number(number):
+        raise RuleViolation("a passport number has 1 to 9 characters: A-Z and 0-9 (ICAO 9303)")
+    if expires_on <= issued_on:
+        raise RuleViolation("a passport expires after it is issued")
+    if expires_on > issued_on.replace(year=issued_on.year + max_validity_years):
+        raise RuleViolation(f"a passport is valid for at most {max_validity_years} years")
+    issued = passport.evolve(
+        status="issued", number=number, issued_on=issued_on, expires_on=expires_on
+    )
+    return issued, [issued.event(from_status=passport.status)]
+
+
+def hand_over(passport: Passport, on: date) -> tuple[Passport, list[EventData]]:
+    passport.lifecycle.check(passport.status, "handed_over")
+    moved = passport.evolve(status="handed_over", handed_over_on=on)
+    return moved, [moved.event(from_status=passport.status)]
+
+
+def make_return_due(passport: Passport, by: date) -> tuple[Passport, list[EventData]]:
+    moved = passport.evolve(status="return_due", return_due_by=by)
+    return moved, [moved.event(from_status=passport.status, reason="holder dismissed")]
+
+
+def mark_returned(passport: Passport, on: date) -> tuple[Passport, list[EventData]]:
+    passport.lifecycle.check(passport.status, "returned")
+    moved = passport.evolve(status="returned", returned_on=on)
+    return moved, [moved.event(from_status=passport.status)]
+
+
+def supersede(old: Passport, new_id: str) -> tuple[Passport, list[EventData]]:
+    """A newly issued passport of the same type cancels the one in hand."""
+    reason = f"replaced by passport {new_id}"
+    moved = old.evolve(status="cancelled", status_reason=reason)
+    return moved, [moved.event(from_status=old.status, reason=reason)]
+
+
+def sweep(passport: Passport, today: date, window_days: int) -> tuple[Passport, list[EventData]]:
+    """What time alone changes: expiry, an approaching expiry, an overdue return."""
+    if passport.status in IN_HAND and passport.expires_on and passport.expires_on < today:
+        if passport.status == "issued":  # never handed over: nothing to take back
+            moved = passport.evolve(status="cancelled", status_reason="expired before hand-over")
+        else:
+            moved = passport.evolve(status="expired")
+        return moved, [moved.event(from_status=passport.status)]
+    if passport.expiring(today, window_days) and not passport.expiring_notified:
+        moved = passport.evolve(expiring_notified=True)
+        return moved, [ev.PassportExpiringV1(**moved.facts(), status=moved.status)]
+    if passport.return_overdue(today) and not passport.return_overdue_notified:
+        moved = passport.evolve(return_overdue_notified=True)
+        return moved, [ev.PassportReturnOverdueV1(**moved.facts(), status=moved.status)]
+    return passport, []
+
+
+def check_request(
+    passport: Passport, holder_category: str, dismissed: bool, others: list[Passport],
+    entitlements: dict[str, list[str]],
+) -> None:  # fmt: skip
+    """The entitlement rules, and one application at a time per type."""
+    if dismissed:
+        raise Conflict("the holder is dismissed: no new passport")
+    allowed = entitlements.get(passport.passport_type, [])
+    if holder_category not in allowed:
+        raise RuleViolation(
+            f"a {holder_category} is not entitled to a {passport.passport_type} passport",
+            entitled_categories=allowed,
+        )
+    if any(o.passport_type == passport.passport_type and o.status in PENDING for o in others):
+        raise Conflict(f"a {passport.passport_type} passport application is already open")
