@@ -95,8 +95,11 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         )
     )
     handler.addFilter(_ContextFilter(service))
+    handler.irp_handler = True  # type: ignore[attr-defined]
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace our own handler, keep any other (a test's capture, a platform's shipper).
+    root.handlers[:] = [h for h in root.handlers if not getattr(h, "irp_handler", False)]
+    root.addHandler(handler)
     root.setLevel(level.upper())
     # Drivers log SQL parameters at DEBUG, and those can be personal data: never below WARNING.
     for quiet in ("aiokafka", "faststream", "uvicorn.access", "aiosqlite", "asyncpg", "sqlalchemy"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -18,6 +19,25 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 TEST_SECRET = "test-secret-" + "x" * 40
+
+
+class CapturedLogs(logging.Handler):
+    """Every log record of the session, formatted, for the personal-data scan."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.getMessage()} {record.__dict__}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def captured_logs() -> Iterator[CapturedLogs]:
+    handler = CapturedLogs()
+    logging.getLogger().addHandler(handler)
+    yield handler
+    logging.getLogger().removeHandler(handler)
 
 
 @pytest.fixture(scope="session")

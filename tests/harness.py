@@ -40,7 +40,7 @@ def settings_for(
         "relay_poll_interval": 0.2,
         "relay_max_backoff": 1.0,
         "consumer_retry_backoff": 0.05,
-        "log_level": "WARNING",
+        "log_level": "INFO",
         "consumer_session_timeout_ms": 3000,
     }
     values.update(overrides)

@@ -1,0 +1,88 @@
+"""Last of the integration tests: nothing the services emitted during the suite — log
+lines, metrics, events on the broker — carries a personal number, date of birth or
+passport number that the tests used."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
+from prometheus_client import generate_latest
+
+from tests.harness import PERSONAL_DATA, auth, remember_personal_data, running, settings_for
+
+TODAY = datetime.now(UTC).date()
+HOLDER = {
+    "name_ka": "გიორგი ჩხეიძე",
+    "personal_number": "61001077123",
+    "date_of_birth": "1968-10-07",
+    "category": "deputy_minister",
+}
+NUMBER = "DP7654321"
+
+
+async def _every_message(bootstrap: str) -> list[bytes]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    names = [t for t in await admin.list_topics() if not t.startswith("__")]
+    await admin.close()
+    consumer = AIOKafkaConsumer(
+        *names, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
+    )
+    await consumer.start()
+    values: list[bytes] = []
+    try:
+        while batch := await consumer.getmany(timeout_ms=2000, max_records=5000):
+            for records in batch.values():
+                values += [bytes(r.value or b"") + bytes(r.key or b"") for r in records]
+                values += [b"".join(v for _, v in r.headers) for r in records]
+    finally:
+        await consumer.stop()
+    return values
+
+
+async def test_no_personal_data_in_logs_metrics_or_events(tmp_path, kafka, prefix, captured_logs):
+    remember_personal_data(HOLDER["personal_number"], HOLDER["date_of_birth"], NUMBER)
+    settings = settings_for("passports", f"sqlite:///{tmp_path}/p.db", kafka.bootstrap, prefix)
+    async with running("passports", settings) as passports:  # a life of its own, then the scan
+        client, headers = passports.client, auth()
+        holder = (await client.post("/v1/holders", json=HOLDER, headers=headers)).json()
+        duplicate = await client.post("/v1/holders", json=HOLDER, headers=headers)
+        assert duplicate.status_code == 409
+        passport = (
+            await client.post(
+                "/v1/passports",
+                json={"holder_id": holder["id"], "passport_type": "diplomatic"},
+                headers=headers,
+            )
+        ).json()
+        base = f"/v1/passports/{passport['id']}"
+        for to in ("approved", "submitted"):
+            await client.post(f"{base}/transitions", json={"to": to}, headers=headers)
+        issue = {"number": NUMBER, "issued_on": str(TODAY),
+                 "expires_on": str(TODAY + timedelta(days=100))}  # fmt: skip
+        assert (await client.post(f"{base}/issue", json=issue, headers=headers)).is_success
+        await client.post(f"{base}/issue", json=issue, headers=headers)  # refused: logged?
+        await client.get("/v1/passports", headers=headers)
+        await client.get(f"/v1/holders/{holder['id']}", headers=headers)
+        await passports.ctx.schedules[0].run()  # the sweep: PassportExpiring
+        await passports.ctx.relay.publish_pending_once()
+        await passports.ctx.relay.flush_published()
+
+    messages = await _every_message(kafka.bootstrap)
+    metrics = generate_latest().decode()
+    logs = "\n".join(captured_logs.lines)
+    assert len(messages) > 10 and len(captured_logs.lines) > 10
+    assert any(b"PassportExpiring" in m for m in messages)
+    leaks = {
+        value: where
+        for value in sorted(PERSONAL_DATA)
+        for where, text in (("logs", logs), ("metrics", metrics))
+        if value in text
+    }
+    leaks |= {
+        value: "events" for value in PERSONAL_DATA if any(value.encode() in m for m in messages)
+    }
+    assert leaks == {}
+    assert len(PERSONAL_DATA) >= 3
