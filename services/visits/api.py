@@ -245,7 +245,12 @@ async def change(
     assert ctx.outbox is not None
     async with ctx.db.unit_of_work() as session:
         return await usecases.change_visit(
-            session, ctx.outbox, visit_id, step, expected_version=expected_version(if_match)
+            session,
+            ctx.outbox,
+            visit_id,
+            step,
+            expected_version=expected_version(if_match),
+            margin_days=ctx.settings.passport_validity_margin_days,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.visits import activity_api, api, calendar_api, plan_api, tables
+from services.visits import activity_api, api, calendar_api, consumers, plan_api, tables
 from shared import topics
 from shared.app import ServiceSpec, create_service_app
 from shared.settings import ServiceSettings, load_settings
@@ -16,6 +16,7 @@ SPEC = ServiceSpec(
     outbox_table=tables.outbox,
     topic=topics.VISITS,
     idempotency_table=tables.idempotency_keys,
+    make_consumers=consumers.make_consumers,
 )
 
 

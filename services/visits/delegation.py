@@ -39,6 +39,13 @@ class DelegationMember(BaseModel):
     passport_holder_id: str | None = Field(
         None, max_length=36, description="the holder's id in the passports service"
     )
+    passport_type: Literal["diplomatic", "service"] = Field(
+        "diplomatic", description="the passport the trip needs"
+    )
+    passport_ready: bool | None = Field(
+        None, description="set by the service: a fit passport is in hand (null: not assessed)"
+    )
+    passport_issue: str | None = Field(None, description="set by the service: why not ready")
 
 
 def check_member(

@@ -27,7 +27,7 @@ from shared.types import TransitionRequest, input_model
 
 router = APIRouter(prefix="/v1/visits/{visit_id}", tags=["visit plan"])
 
-MemberIn = input_model(DelegationMember)
+MemberIn = input_model(DelegationMember, exclude=("id", "passport_ready", "passport_issue"))
 ProgrammeItemIn = input_model(ProgrammeItem)
 AccommodationIn = input_model(Accommodation)
 TravelSegmentIn = input_model(TravelSegment)

@@ -111,6 +111,14 @@ class VisitRepository:
             raise Conflict("the visit was changed concurrently; fetch it again")
         return visit
 
+    async def open_outgoing(self) -> list[Visit]:
+        """Outgoing visits still ahead or under way."""
+        query = select(visits).where(
+            visits.c.direction == "outgoing",
+            visits.c.status.not_in(["cancelled", "completed", "reported"]),
+        )
+        return [_from_row(r) for r in await self.session.execute(query)]
+
     async def in_period(self, first: date, last: date) -> list[Visit]:
         """Visits that overlap the period, by start date."""
         query = (

@@ -46,6 +46,19 @@ visits = Table(
     Index("ix_visits_start", "start_date"),
 )
 
+# The passports service's events, as far as trip readiness needs them (no numbers).
+holder_passports = Table(
+    "holder_passports",
+    metadata,
+    Column("passport_id", String(36), primary_key=True),
+    Column("holder_id", String(36), nullable=False),
+    Column("passport_type", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("expires_on", Date),
+    Column("version", Integer, nullable=False),
+    Index("ix_holder_passports_holder", "holder_id"),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)

@@ -391,3 +391,13 @@ class MeetingTalkingPointsChangedV1(_MeetingEvent):
     talking_points_status: str
     owner_unit: str
     due_date: date
+
+
+class DelegationMemberReadinessChangedV1(_MemberEvent):
+    """Whether a member linked to a passport holder has a passport fit for the trip."""
+
+    event_type = "irp.visits.DelegationMemberReadinessChanged.v1"
+
+    ready: bool | None
+    passport_type: str
+    reason: str | None = None
