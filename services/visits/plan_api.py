@@ -2,7 +2,6 @@
 bilateral meeting proposals and outcome. Each change answers with the visit's new ETag
 and honours ``If-Match`` on the visit."""
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
@@ -74,179 +73,99 @@ def _by_id(items: tuple[M, ...], item_id: str) -> M:
     return next(i for i in items if getattr(i, "id", None) == item_id)
 
 
-# --- delegation ---
+def _collection(
+    path: str,
+    model: type[M],
+    body_model: type[BaseModel],
+    attribute: str,
+    add: Callable[[Visit, Any], Visit],
+    remove: Callable[[Visit, str], Visit],
+    replace: Callable[[Visit, Any], Visit] | None = None,
+    doc: str = "",
+) -> None:
+    """``GET``/``POST`` on ``/{path}``, ``DELETE`` (and ``PUT``) on ``/{path}/{item_id}``.
+
+    Each change answers with the item (or the remaining list) and the visit's ETag.
+    """
+
+    @router.get(f"/{path}", response_model=list[model], summary=f"List {path}")  # type: ignore[valid-type]
+    async def list_items(
+        visit_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
+    ) -> list[Any]:
+        return list(getattr(await _load(ctx, visit_id), attribute))
+
+    @router.post(
+        f"/{path}", status_code=201, response_model=model, summary=f"Add to {path}", description=doc
+    )
+    async def add_item(
+        visit_id: str,
+        body: body_model,  # type: ignore[valid-type]
+        if_match: str | None = Header(None),
+        _: Principal = WRITE,
+        ctx: ServiceContext = Depends(get_context),
+    ) -> JSONResponse:
+        item = _part(model, body)
+        return await _apply(
+            ctx, visit_id, lambda v: add(v, item), if_match,
+            lambda v: _by_id(getattr(v, attribute), item.id), 201,  # type: ignore[attr-defined]
+        )  # fmt: skip
+
+    if replace is not None:
+
+        @router.put(
+            f"/{path}/{{item_id}}",
+            response_model=model,
+            summary=f"Change in {path}",
+            description=doc,
+        )
+        async def replace_item(
+            visit_id: str,
+            item_id: str,
+            body: body_model,  # type: ignore[valid-type]
+            if_match: str | None = Header(None),
+            _: Principal = WRITE,
+            ctx: ServiceContext = Depends(get_context),
+        ) -> JSONResponse:
+            item = _part(model, body, id=item_id)
+            return await _apply(
+                ctx, visit_id, lambda v: replace(v, item), if_match,
+                lambda v: _by_id(getattr(v, attribute), item_id),
+            )  # fmt: skip
+
+    @router.delete(
+        f"/{path}/{{item_id}}", response_model=list[model], summary=f"Remove from {path}"
+    )  # type: ignore[valid-type]
+    async def remove_item(
+        visit_id: str,
+        item_id: str,
+        if_match: str | None = Header(None),
+        _: Principal = WRITE,
+        ctx: ServiceContext = Depends(get_context),
+    ) -> JSONResponse:
+        """Answers with what remains."""
+        return await _apply(
+            ctx, visit_id, lambda v: remove(v, item_id), if_match,
+            lambda v: list(getattr(v, attribute)),
+        )  # fmt: skip
 
 
-@router.get("/delegation", response_model=list[DelegationMember])
-async def list_delegation(
-    visit_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
-) -> list[DelegationMember]:
-    """Members in order of precedence."""
-    return list((await _load(ctx, visit_id)).delegation)
-
-
-@router.post("/delegation", status_code=201, response_model=DelegationMember)
-async def add_member(
-    visit_id: str,
-    body: MemberIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    member = _part(DelegationMember, body)
-    return await _apply(
-        ctx, visit_id, lambda v: domain.add_member(v, member), if_match,
-        lambda v: _by_id(v.delegation, member.id), 201,
-    )  # fmt: skip
-
-
-@router.put("/delegation/{member_id}", response_model=DelegationMember)
-async def change_member(
-    visit_id: str,
-    member_id: str,
-    body: MemberIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    member = _part(DelegationMember, body, id=member_id)
-    return await _apply(
-        ctx, visit_id, lambda v: domain.change_member(v, member), if_match,
-        lambda v: _by_id(v.delegation, member_id),
-    )  # fmt: skip
-
-
-@router.delete("/delegation/{member_id}", response_model=list[DelegationMember])
-async def remove_member(
-    visit_id: str,
-    member_id: str,
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    """Answers with the remaining delegation."""
-    return await _apply(
-        ctx, visit_id, lambda v: domain.remove_member(v, member_id), if_match,
-        lambda v: list(v.delegation),
-    )  # fmt: skip
-
-
-# --- programme ---
-
-
-@router.get("/programme", response_model=list[ProgrammeItem])
-async def list_programme(
-    visit_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
-) -> list[ProgrammeItem]:
-    """Items in time order."""
-    return list((await _load(ctx, visit_id)).programme)
-
-
-@router.post("/programme", status_code=201, response_model=ProgrammeItem)
-async def schedule_item(
-    visit_id: str,
-    body: ProgrammeItemIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    """Refused (422) when it falls outside the visit or clashes on a person or a venue."""
-    item = _part(ProgrammeItem, body)
-    return await _apply(
-        ctx, visit_id, lambda v: domain.schedule_item(v, item), if_match,
-        lambda v: _by_id(v.programme, item.id), 201,
-    )  # fmt: skip
-
-
-@router.put("/programme/{item_id}", response_model=ProgrammeItem)
-async def reschedule_item(
-    visit_id: str,
-    item_id: str,
-    body: ProgrammeItemIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    item = _part(ProgrammeItem, body, id=item_id)
-    return await _apply(
-        ctx, visit_id, lambda v: domain.reschedule_item(v, item), if_match,
-        lambda v: _by_id(v.programme, item_id),
-    )  # fmt: skip
-
-
-@router.delete("/programme/{item_id}", response_model=list[ProgrammeItem])
-async def remove_item(
-    visit_id: str,
-    item_id: str,
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    return await _apply(
-        ctx, visit_id, lambda v: domain.remove_item(v, item_id), if_match,
-        lambda v: list(v.programme),
-    )  # fmt: skip
-
-
-# --- logistics ---
-
-
-@router.post("/accommodations", status_code=201, response_model=Accommodation)
-async def book_accommodation(
-    visit_id: str,
-    body: AccommodationIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    stay = _part(Accommodation, body)
-    return await _apply(
-        ctx, visit_id, lambda v: domain.book_accommodation(v, stay), if_match,
-        lambda v: _by_id(v.accommodations, stay.id), 201,
-    )  # fmt: skip
-
-
-@router.delete("/accommodations/{stay_id}", response_model=list[Accommodation])
-async def cancel_accommodation(
-    visit_id: str,
-    stay_id: str,
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    return await _apply(
-        ctx, visit_id, lambda v: domain.cancel_accommodation(v, stay_id), if_match,
-        lambda v: list(v.accommodations),
-    )  # fmt: skip
-
-
-@router.post("/travel", status_code=201, response_model=TravelSegment)
-async def book_travel(
-    visit_id: str,
-    body: TravelSegmentIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    segment = _part(TravelSegment, body)
-    return await _apply(
-        ctx, visit_id, lambda v: domain.book_travel(v, segment), if_match,
-        lambda v: _by_id(v.travel, segment.id), 201,
-    )  # fmt: skip
-
-
-@router.delete("/travel/{segment_id}", response_model=list[TravelSegment])
-async def cancel_travel(
-    visit_id: str,
-    segment_id: str,
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
-) -> JSONResponse:
-    return await _apply(
-        ctx, visit_id, lambda v: domain.cancel_travel(v, segment_id), if_match,
-        lambda v: list(v.travel),
-    )  # fmt: skip
+_collection(
+    "delegation", DelegationMember, MemberIn, "delegation",
+    domain.add_member, domain.remove_member, domain.change_member,
+    doc="Members in order of precedence; visas and passport links for outgoing visits.",
+)  # fmt: skip
+_collection(
+    "programme", ProgrammeItem, ProgrammeItemIn, "programme",
+    domain.schedule_item, domain.remove_item, domain.reschedule_item,
+    doc="Refused (422) when it falls outside the visit or clashes on a person or a venue.",
+)  # fmt: skip
+_collection(
+    "accommodations", Accommodation, AccommodationIn, "accommodations",
+    domain.book_accommodation, domain.cancel_accommodation,
+)  # fmt: skip
+_collection(
+    "travel", TravelSegment, TravelSegmentIn, "travel", domain.book_travel, domain.cancel_travel
+)
 
 
 # --- talking points ---

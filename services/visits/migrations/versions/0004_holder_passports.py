@@ -5,17 +5,16 @@ Revises: 086ef152f1c9
 Create Date: 2026-11-24 15:50:37.138033
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '9692dc8bcb31'
-down_revision: Union[str, Sequence[str], None] = '086ef152f1c9'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '086ef152f1c9'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
