@@ -2,7 +2,6 @@
 bilateral meeting proposals and outcome. Each change answers with the visit's new ETag
 and honours ``If-Match`` on the visit."""
 
-
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
