@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
 
-from services.reporting import reports
+from services.reporting import eu_report, formats, history, reports, tables
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.db import Database
+from shared.envelope import as_utc
 from shared.errors import RuleViolation
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -38,3 +44,45 @@ async def freshness_report(
 ) -> reports.FreshnessReport:
     async with ctx.db.unit_of_work(write=False) as session:
         return await reports.freshness(session)
+
+
+@asynccontextmanager
+async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator[Database]:
+    if moment is None:
+        yield ctx.db
+        return
+    async with history.as_of(ctx.db, moment) as scratch:
+        yield scratch
+
+
+async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-def]
+    t = tables.stream_positions
+    rows = await session.execute(select(t.c.stream, t.c.last_event_time).order_by(t.c.stream))
+    return {stream: as_utc(moment) for stream, moment in rows}
+
+
+@router.get(
+    "/eu-association",
+    response_model=eu_report.EuReport,
+    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
+)
+async def eu_association_report(
+    request: Request,
+    year: int = Query(ge=2014, le=2100),
+    unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
+    lang: eu_report.Lang = "en",
+    as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
+    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
+    _: Principal = require_scope("reports:read"),
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:
+    """The year's Action Plan: measures by status, % implemented per chapter, per unit and
+    overall (the year and cumulative), overdue measures, latest approved narratives."""
+    chosen = formats.chosen_format(request, fmt)
+    moment = as_utc(as_of) if as_of else None
+    on = moment.date() if moment else datetime.now(UTC).date()
+    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
+        body = await eu_report.eu_association(session, year, lang, on, unit)
+        includes = await _includes(session)
+    report = eu_report.EuReport(**body, as_of=moment, includes_events_until=includes)
+    return formats.render(report, chosen, f"eu-association-{year}")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting import tables
+from services.reporting import obligation_projection, tables
 from shared.consumer import ReceivedEvent
 from shared.contracts import contract_for
 from shared.contracts.visits import VisitCreatedV1, VisitDetailsChangedV1, VisitStatusChanged
@@ -60,6 +60,7 @@ async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -
     fresh = await _advance_aggregates(session, dialect, events)
     newer = [(e, p) for e, p in zip(events, payloads, strict=True) if fresh[e.envelope.id]]
     await _project_visits(session, dialect, newer)
+    await obligation_projection.project(session, dialect, newer)
 
 
 async def _advance_streams(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     Date,
@@ -78,3 +79,37 @@ visits = Table(
 )
 
 inbox = inbox_table(metadata)
+
+# Obligations from every source, with their latest approved progress.
+obligations = Table(
+    "obligations",
+    metadata,
+    Column("obligation_id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("kinds", String(500), nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("title", JSON, nullable=False),
+    Column("area", String(200)),
+    Column("lead_unit", String(200), nullable=False),
+    Column("supporting_units", JSON, nullable=False),
+    Column("deadline", Date),
+    Column("support_level", String(30)),
+    Column("action_plan_id", String(36)),
+    Column("external_ref", String(200)),
+    Column("latest_percent", Integer),
+    Column("latest_period", String(10)),
+    Column("latest_narrative", JSON),
+    Column("latest_approved_at", DateTime(timezone=True)),
+    Index("ix_reporting_obligations_plan", "action_plan_id"),
+)
+
+action_plans = Table(
+    "action_plans",
+    metadata,
+    Column("action_plan_id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("title", JSON, nullable=False),
+)

@@ -1,0 +1,160 @@
+"""The annual report on the EU-Georgia Association Agreement Action Plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.reporting import tables
+from shared.errors import NotFound
+
+Lang = Literal["ka", "en"]
+DEFINITIONS = {
+    "implemented_percent": "completed ÷ (all − cancelled) × 100, one decimal",
+    "average_progress_percent": (
+        "mean of each measure's latest approved percent (0 when none), cancelled excluded"
+    ),
+    "overdue": "deadline before the report's date and status neither completed nor cancelled",
+}
+DONE, CANCELLED = "completed", "cancelled"
+
+
+class Figures(BaseModel):
+    measures: int
+    by_status: dict[str, int]
+    implemented_percent: float
+    average_progress_percent: float
+
+
+class Group(Figures):
+    name: str
+
+
+class Measure(BaseModel):
+    ref: str | None
+    title: str
+    area: str | None
+    lead_unit: str
+    sources: list[str]
+    deadline: date | None
+    status: str
+    overdue: bool
+    latest_percent: int | None
+    latest_period: str | None
+    latest_narrative: str | None
+
+
+class EuReport(BaseModel):
+    title: str
+    year: int
+    plan_status: str
+    language: Lang
+    report_date: date
+    unit: str | None
+    definitions: dict[str, str] = Field(default=DEFINITIONS)
+    overall: Figures
+    cumulative: Figures = Field(description="every plan up to and including the year")
+    by_chapter: list[Group]
+    by_unit: list[Group]
+    overdue: list[Measure]
+    measures: list[Measure]
+    as_of: datetime | None = None
+    includes_events_until: dict[str, datetime] = Field(
+        description="for each stream, the newest event the report includes"
+    )
+
+
+def _text(value: dict[str, str] | None, lang: Lang) -> str:
+    if not value:
+        return ""
+    return value.get(lang) or value.get("en" if lang == "ka" else "ka") or ""
+
+
+def figures(rows: Iterable[dict[str, Any]]) -> Figures:
+    rows = list(rows)
+    by_status: dict[str, int] = defaultdict(int)
+    for r in rows:
+        by_status[r["status"]] += 1
+    counted = [r for r in rows if r["status"] != CANCELLED]
+    done = sum(1 for r in counted if r["status"] == DONE)
+    implemented = round(done / len(counted) * 100, 1) if counted else 0.0
+    average = (
+        round(sum(r["latest_percent"] or 0 for r in counted) / len(counted), 1) if counted else 0.0
+    )
+    return Figures(
+        measures=len(rows),
+        by_status=dict(sorted(by_status.items())),
+        implemented_percent=implemented,
+        average_progress_percent=average,
+    )
+
+
+def _groups(rows: list[dict[str, Any]], key: str) -> list[Group]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        grouped[r[key] or "—"].append(r)
+    return [Group(name=name, **figures(g).model_dump()) for name, g in sorted(grouped.items())]
+
+
+def _overdue(row: dict[str, Any], on: date) -> bool:
+    return bool(row["deadline"] and row["deadline"] < on and row["status"] not in (DONE, CANCELLED))
+
+
+def _measure(row: dict[str, Any], lang: Lang, on: date) -> Measure:
+    return Measure(
+        ref=row["external_ref"],
+        title=_text(row["title"], lang),
+        area=row["area"],
+        lead_unit=row["lead_unit"],
+        sources=[f"{s['kind']} {s['reference']}" for s in row["sources"]],
+        deadline=row["deadline"],
+        status=row["status"],
+        overdue=_overdue(row, on),
+        latest_percent=row["latest_percent"],
+        latest_period=row["latest_period"],
+        latest_narrative=_text(row["latest_narrative"], lang) or None,
+    )
+
+
+async def eu_association(
+    session: AsyncSession, year: int, lang: Lang, on: date, unit: str | None
+) -> dict[str, Any]:
+    """Everything of the report but its freshness, from the projections."""
+    plans = tables.action_plans
+    plan_rows = (await session.execute(select(plans).where(plans.c.year <= year))).all()
+    plan = next((p for p in plan_rows if p.year == year), None)
+    if plan is None:
+        raise NotFound(f"no action plan for {year}")
+    t = tables.obligations
+    ids = [p.action_plan_id for p in plan_rows]
+    rows = [
+        dict(r._mapping)
+        for r in await session.execute(select(t).where(t.c.action_plan_id.in_(ids)))
+    ]
+    if unit:
+        rows = [r for r in rows if unit == r["lead_unit"] or unit in r["supporting_units"]]
+    this_year = sorted(
+        (r for r in rows if r["action_plan_id"] == plan.action_plan_id),
+        key=lambda r: (r["area"] or "", r["external_ref"] or "", r["obligation_id"]),
+    )
+    measures = [_measure(r, lang, on) for r in this_year]
+    return {
+        "title": _text(plan.title, lang),
+        "year": year,
+        "plan_status": plan.status,
+        "language": lang,
+        "report_date": on,
+        "unit": unit,
+        "overall": figures(this_year),
+        "cumulative": figures(rows),
+        "by_chapter": _groups(this_year, "area"),
+        "by_unit": _groups(this_year, "lead_unit"),
+        "overdue": [m for m in measures if m.overdue],
+        "measures": measures,
+    }
