@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
+from services.reporting.formats import Sheet
 from shared.errors import NotFound
 
 Lang = Literal["ka", "en"]
@@ -50,6 +51,21 @@ class Measure(BaseModel):
     latest_narrative: str | None
 
 
+MEASURE_COLUMNS = (
+    "ref", "title", "area", "lead_unit", "sources", "deadline", "status", "overdue",
+    "latest_percent", "latest_period", "latest_narrative",
+)  # fmt: skip
+
+
+def heading_lines(
+    what: str, on: date, unit: str | None, includes: dict[str, datetime]
+) -> list[str]:
+    """Period, scope and how current the report is: the first lines of every document."""
+    scope = f" · unit: {unit}" if unit else ""
+    current = ", ".join(f"{k} {v:%Y-%m-%d %H:%M} UTC" for k, v in includes.items()) or "none"
+    return [f"{what} · report date {on.isoformat()}{scope}", f"Includes events until: {current}"]
+
+
 class EuReport(BaseModel):
     title: str
     year: int
@@ -68,6 +84,46 @@ class EuReport(BaseModel):
     includes_events_until: dict[str, datetime] = Field(
         description="for each stream, the newest event the report includes"
     )
+
+    def heading(self) -> tuple[str, list[str]]:
+        return self.title, heading_lines(
+            f"Implementation report {self.year}", self.report_date, self.unit,
+            self.includes_events_until,
+        )  # fmt: skip
+
+    def definitions_text(self) -> dict[str, str]:
+        return self.definitions
+
+    def sheets(self) -> list[Sheet]:
+        groups = ("name", "measures", "implemented_percent", "average_progress_percent")
+        summary = [
+            ["year", self.overall.measures, self.overall.implemented_percent,
+             self.overall.average_progress_percent],
+            ["cumulative", self.cumulative.measures, self.cumulative.implemented_percent,
+             self.cumulative.average_progress_percent],
+        ]  # fmt: skip
+        chapters = [
+            Sheet(
+                f"{chapter.name}: measures",
+                ("ref", "measure", "unit", "status", "%"),
+                [
+                    [m.ref, m.title, m.lead_unit, m.status, m.latest_percent]
+                    for m in self.measures
+                    if (m.area or "—") == chapter.name
+                ],
+            )
+            for chapter in self.by_chapter
+        ]
+        return [
+            Sheet("Summary", ("", *groups[1:]), summary),
+            Sheet("Chapters", groups, [[getattr(g, c) for c in groups] for g in self.by_chapter]),
+            Sheet("Units", groups, [[getattr(g, c) for c in groups] for g in self.by_unit]),
+            *chapters,
+            Sheet("Overdue measures", ("ref", "measure", "unit", "deadline"),
+                  [[m.ref, m.title, m.lead_unit, m.deadline] for m in self.overdue]),
+            Sheet("Measures", MEASURE_COLUMNS,
+                  [[getattr(m, c) for c in MEASURE_COLUMNS] for m in self.measures], True),
+        ]  # fmt: skip
 
 
 def _text(value: dict[str, str] | None, lang: Lang) -> str:

@@ -1,18 +1,23 @@
 """A report in the formats the office works in: JSON, CSV, XLSX and DOCX.
 
-Georgian text is written as it is (never upper-cased: Mtavruli capitals lack glyphs).
+Every report offers the same tabular view (``Sheet``s); CSV is its item list, XLSX a
+sheet each, DOCX a document to send on: title, period, generation, a table each,
+definitions. Georgian text is written as it is (never upper-cased).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
-from services.reporting.eu_report import EuReport
 from shared.errors import RuleViolation
 
 MEDIA = {
@@ -21,11 +26,20 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-MEASURE_COLUMNS = (
-    "ref", "title", "area", "lead_unit", "sources", "deadline", "status", "overdue",
-    "latest_percent", "latest_period", "latest_narrative",
-)  # fmt: skip
-GROUP_COLUMNS = ("name", "measures", "implemented_percent", "average_progress_percent")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    is_items: bool = False  # the report's item list: what CSV exports
+
+
+class Tabular(Protocol):
+    def heading(self) -> tuple[str, list[str]]: ...
+    def sheets(self) -> list[Sheet]: ...
+    def definitions_text(self) -> dict[str, str]: ...
 
 
 def chosen_format(request: Request, fmt: str | None) -> str:
@@ -41,22 +55,18 @@ def chosen_format(request: Request, fmt: str | None) -> str:
     return "json"
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, list):
+def cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     if value is None:
         return ""
     return value if isinstance(value, int | float | str) else str(value)
 
 
-def _measure_rows(report: EuReport) -> list[list[Any]]:
-    return [[_cell(getattr(m, c)) for c in MEASURE_COLUMNS] for m in report.measures]
-
-
-def render(report: EuReport, fmt: str, filename: str) -> Response:
+def render(report: BaseModel, fmt: str, filename: str) -> Response:
     if fmt == "json":
         return JSONResponse(report.model_dump(mode="json"))
-    body = {"csv": _csv, "xlsx": _xlsx, "docx": _docx}[fmt](report)
+    body = {"csv": _csv, "xlsx": _xlsx, "docx": _docx}[fmt](report)  # type: ignore[arg-type]
     return Response(
         body,
         media_type=MEDIA[fmt],
@@ -64,95 +74,62 @@ def render(report: EuReport, fmt: str, filename: str) -> Response:
     )
 
 
-def _csv(report: EuReport) -> bytes:
+def _csv(report: Tabular) -> bytes:
+    items = next(s for s in report.sheets() if s.is_items)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(MEASURE_COLUMNS)
-    writer.writerows(_measure_rows(report))
+    writer.writerow(items.header)
+    writer.writerows([[cell(v) for v in row] for row in items.rows])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read UTF-8
 
 
-def _figures_rows(report: EuReport) -> list[list[Any]]:
-    rows = [["", "measures", "implemented_percent", "average_progress_percent"]]
-    for name, f in (("year", report.overall), ("cumulative", report.cumulative)):
-        rows.append([name, f.measures, f.implemented_percent, f.average_progress_percent])
-    return rows
+def _sheet_title(name: str, taken: set[str]) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet"
+    while title in taken:
+        title = f"{title[:28]}~{len(taken)}"
+    taken.add(title)
+    return title
 
 
-def _xlsx(report: EuReport) -> bytes:
+def _xlsx(report: Tabular) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    summary = book.active
-    summary.title = "Summary"
-    summary.append([report.title])
-    summary.append(["year", report.year, "report date", str(report.report_date)])
-    for row in _figures_rows(report):
-        summary.append(row)
-    for name, groups in (("Chapters", report.by_chapter), ("Units", report.by_unit)):
-        sheet = book.create_sheet(name)
-        sheet.append(list(GROUP_COLUMNS))
-        for g in groups:
-            sheet.append([_cell(getattr(g, c)) for c in GROUP_COLUMNS])
-    sheet = book.create_sheet("Measures")
-    sheet.append(list(MEASURE_COLUMNS))
-    for row in _measure_rows(report):
-        sheet.append(row)
+    book.remove(book.active)
+    taken: set[str] = set()
+    for sheet in report.sheets():
+        ws = book.create_sheet(_sheet_title(sheet.name, taken))
+        ws.append(list(sheet.header))
+        for row in sheet.rows:
+            ws.append([cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _docx(report: EuReport) -> bytes:
+def _docx(report: Tabular) -> bytes:
     from docx import Document
 
     doc = Document()
-    doc.add_heading(report.title, level=0)
-    doc.add_paragraph(
-        f"Implementation report {report.year} · report date {report.report_date}"
-        + (f" · unit: {report.unit}" if report.unit else "")
-    )
-    doc.add_paragraph(
-        "Generated from the event streams; includes events until "
-        + ", ".join(f"{k} {v:%Y-%m-%d %H:%M} UTC" for k, v in report.includes_events_until.items())
-    )
-    _table(doc, _figures_rows(report))
-    doc.add_heading("Implementation by chapter", level=1)
-    _table(
-        doc,
-        [list(GROUP_COLUMNS)]
-        + [[_cell(getattr(g, c)) for c in GROUP_COLUMNS] for g in report.by_chapter],
-    )
-    for chapter in report.by_chapter:
-        doc.add_heading(chapter.name, level=2)
-        rows = [m for m in report.measures if (m.area or "—") == chapter.name]
-        _table(
-            doc,
-            [["ref", "measure", "unit", "status", "%"]]
-            + [
-                [m.ref or "", m.title, m.lead_unit, m.status, _cell(m.latest_percent)] for m in rows
-            ],
-        )
-    doc.add_heading("Overdue measures", level=1)
-    if report.overdue:
-        _table(
-            doc,
-            [["ref", "measure", "unit", "deadline"]]
-            + [[m.ref or "", m.title, m.lead_unit, str(m.deadline)] for m in report.overdue],
-        )
-    else:
-        doc.add_paragraph("None.")
+    title, lines = report.heading()
+    doc.add_heading(title, level=0)
+    for line in lines:
+        doc.add_paragraph(line)
+    for sheet in report.sheets():
+        doc.add_heading(sheet.name, level=1)
+        if not sheet.rows:
+            doc.add_paragraph("None.")
+            continue
+        table = doc.add_table(rows=len(sheet.rows) + 1, cols=len(sheet.header))
+        table.style = "Table Grid"
+        for j, name in enumerate(sheet.header):
+            table.cell(0, j).text = str(name)
+        for i, row in enumerate(sheet.rows, start=1):
+            for j, value in enumerate(row):
+                table.cell(i, j).text = str(cell(value))
     doc.add_heading("Definitions", level=1)
-    for term, meaning in report.definitions.items():
+    for term, meaning in report.definitions_text().items():
         doc.add_paragraph(f"{term}: {meaning}")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def _table(doc: Any, rows: list[list[Any]]) -> None:
-    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for i, row in enumerate(rows):
-        for j, value in enumerate(row):
-            table.cell(i, j).text = str(_cell(value))
