@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from services.reporting import eu_report, formats, history, reports, tables
+from services.reporting import eu_report, formats, history, reports, tables, un_report
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.db import Database
@@ -86,3 +87,30 @@ async def eu_association_report(
         includes = await _includes(session)
     report = eu_report.EuReport(**body, as_of=moment, includes_events_until=includes)
     return formats.render(report, chosen, f"eu-association-{year}")
+
+
+@router.get(
+    "/un-obligations",
+    response_model=un_report.UnReport,
+    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
+)
+async def un_obligations_report(
+    request: Request,
+    mechanism: Literal["un_hrc_resolution", "upr_recommendation", "un_treaty_body"] | None = None,
+    support_level: Literal["supported", "supported_in_part", "noted"] | None = None,
+    unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
+    lang: eu_report.Lang = "en",
+    as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
+    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
+    _: Principal = require_scope("reports:read"),
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:
+    """By mechanism and support level: status, latest approved progress, overdue items."""
+    chosen = formats.chosen_format(request, fmt)
+    moment = as_utc(as_of) if as_of else None
+    on = moment.date() if moment else datetime.now(UTC).date()
+    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
+        body = await un_report.un_obligations(session, lang, on, unit, mechanism, support_level)
+        includes = await _includes(session)
+    report = un_report.UnReport(**body, as_of=moment, includes_events_until=includes)
+    return formats.render(report, chosen, "un-obligations")

@@ -126,7 +126,7 @@ class EuReport(BaseModel):
         ]  # fmt: skip
 
 
-def _text(value: dict[str, str] | None, lang: Lang) -> str:
+def text_in(value: dict[str, str] | None, lang: Lang) -> str:
     if not value:
         return ""
     return value.get(lang) or value.get("en" if lang == "ka" else "ka") or ""
@@ -158,23 +158,23 @@ def _groups(rows: list[dict[str, Any]], key: str) -> list[Group]:
     return [Group(name=name, **figures(g).model_dump()) for name, g in sorted(grouped.items())]
 
 
-def _overdue(row: dict[str, Any], on: date) -> bool:
+def is_overdue(row: dict[str, Any], on: date) -> bool:
     return bool(row["deadline"] and row["deadline"] < on and row["status"] not in (DONE, CANCELLED))
 
 
 def _measure(row: dict[str, Any], lang: Lang, on: date) -> Measure:
     return Measure(
         ref=row["external_ref"],
-        title=_text(row["title"], lang),
+        title=text_in(row["title"], lang),
         area=row["area"],
         lead_unit=row["lead_unit"],
         sources=[f"{s['kind']} {s['reference']}" for s in row["sources"]],
         deadline=row["deadline"],
         status=row["status"],
-        overdue=_overdue(row, on),
+        overdue=is_overdue(row, on),
         latest_percent=row["latest_percent"],
         latest_period=row["latest_period"],
-        latest_narrative=_text(row["latest_narrative"], lang) or None,
+        latest_narrative=text_in(row["latest_narrative"], lang) or None,
     )
 
 
@@ -201,7 +201,7 @@ async def eu_association(
     )
     measures = [_measure(r, lang, on) for r in this_year]
     return {
-        "title": _text(plan.title, lang),
+        "title": text_in(plan.title, lang),
         "year": year,
         "plan_status": plan.status,
         "language": lang,

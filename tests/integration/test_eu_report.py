@@ -135,3 +135,58 @@ async def test_the_eu_report_counts_what_was_done_in_every_format_and_as_of_a_mo
     then = next(m for m in earlier[0]["measures"] if m["ref"] == "M3")
     assert then["latest_percent"] == 40
     assert earlier[0]["overall"]["by_status"]["completed"] == 1  # M5 was completed later
+
+
+async def test_the_un_report_groups_by_mechanism_and_support_level(tmp_path, kafka, prefix):
+    agreements_settings = settings_for(
+        "agreements", f"sqlite:///{tmp_path}/a.db", kafka.bootstrap, prefix
+    )
+    reporting_settings = settings_for(
+        "reporting", f"sqlite:///{tmp_path}/r.db", kafka.bootstrap, prefix
+    )
+    rows = (
+        "ref,title_en,source_kind,source_reference,source2_kind,source2_reference,lead_unit,"
+        "deadline,support_level\n"
+        "U1,Ratify the convention,upr_recommendation,148.1,,,Legal,2030-01-01,supported\n"
+        "U2,Review the law,upr_recommendation,148.2,un_treaty_body,CAT/C/GEO/CO/4 para 9,"
+        "Legal,2020-01-01,supported_in_part\n"
+        "U3,Consider the protocol,upr_recommendation,148.3,,,Policy,2030-01-01,noted\n"
+        "H1,Resolution follow-up,un_hrc_resolution,A/HRC/RES/52/1,,,Policy,2030-01-01,\n"
+    )
+    async with (
+        running("agreements", agreements_settings) as agreements,
+        running("reporting", reporting_settings) as reporting,
+    ):
+        imported = await agreements.client.post(
+            "/v1/obligations/import", content=rows.encode(),
+            headers={**auth(), "Content-Type": "text/csv"},
+        )  # fmt: skip
+        assert imported.json()["created"] == 4, imported.text
+        listed = (await agreements.client.get("/v1/obligations", headers=auth())).json()["items"]
+        u1 = next(o["id"] for o in listed if o["external_ref"] == "U1")
+        for to in ("in_progress", "completed"):
+            await agreements.client.post(
+                f"/v1/obligations/{u1}/transitions", json={"to": to}, headers=auth()
+            )
+
+        async def applied() -> bool:
+            return await count_rows(reporting.db, reporting_tables.events) >= 6
+
+        await eventually(applied)
+        url = "/v1/reports/un-obligations"
+        report = (await reporting.client.get(url, headers=auth())).json()
+        csv_text = (await reporting.client.get(url, params={"format": "csv"}, headers=auth())).text
+
+    upr = next(m for m in report["by_mechanism"] if m["mechanism"] == "upr_recommendation")
+    assert upr["measures"] == 3
+    assert upr["by_support_level"] == {"noted": 1, "supported": 1, "supported_in_part": 1}
+    assert upr["implemented_percent"] == 33.3
+    treaty = next(m for m in report["by_mechanism"] if m["mechanism"] == "un_treaty_body")
+    assert treaty["measures"] == 1  # U2 counts under both of its mechanisms
+    assert report["overall"]["measures"] == 4
+    assert sorted((i["mechanism"], i["reference"]) for i in report["overdue"]) == [
+        ("un_treaty_body", "CAT/C/GEO/CO/4 para 9"),
+        ("upr_recommendation", "148.2"),
+    ]
+    assert csv_text.splitlines()[0].lstrip("\ufeff").startswith("mechanism,reference,title")
+    assert len(csv_text.splitlines()) == 1 + 5  # five citations of four obligations

@@ -1,0 +1,148 @@
+"""Information on fulfilment of UN obligations: HRC resolutions, UPR recommendations,
+treaty-body observations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.reporting import tables
+from services.reporting.eu_report import (
+    DEFINITIONS,
+    Figures,
+    Lang,
+    figures,
+    heading_lines,
+    is_overdue,
+    text_in,
+)
+from services.reporting.formats import Sheet
+
+MECHANISMS = ("un_hrc_resolution", "upr_recommendation", "un_treaty_body")
+ITEM_COLUMNS = (
+    "mechanism", "reference", "title", "support_level", "lead_unit", "deadline", "status",
+    "overdue", "latest_percent", "latest_narrative",
+)  # fmt: skip
+
+
+class MechanismFigures(Figures):
+    mechanism: str
+    by_support_level: dict[str, int]
+
+
+class UnItem(BaseModel):
+    mechanism: str
+    reference: str
+    title: str
+    support_level: str | None
+    lead_unit: str
+    deadline: date | None
+    status: str
+    overdue: bool
+    latest_percent: int | None
+    latest_narrative: str | None
+
+
+class UnReport(BaseModel):
+    title: str = "Fulfilment of UN and Human Rights Council obligations"
+    language: Lang
+    report_date: date
+    unit: str | None
+    mechanism: str | None
+    support_level: str | None
+    definitions: dict[str, str] = Field(default=DEFINITIONS)
+    overall: Figures
+    by_mechanism: list[MechanismFigures]
+    overdue: list[UnItem]
+    items: list[UnItem]
+    as_of: datetime | None = None
+    includes_events_until: dict[str, datetime]
+
+    def heading(self) -> tuple[str, list[str]]:
+        return self.title, heading_lines(
+            "UN obligations", self.report_date, self.unit, self.includes_events_until
+        )
+
+    def definitions_text(self) -> dict[str, str]:
+        return self.definitions
+
+    def sheets(self) -> list[Sheet]:
+        header = ("mechanism", "items", "implemented_percent", "average_progress_percent")
+        return [
+            Sheet("By mechanism", header, [
+                [m.mechanism, m.measures, m.implemented_percent, m.average_progress_percent]
+                for m in self.by_mechanism
+            ]),
+            Sheet("Overdue", ("mechanism", "reference", "title", "deadline"),
+                  [[i.mechanism, i.reference, i.title, i.deadline] for i in self.overdue]),
+            Sheet("Items", ITEM_COLUMNS,
+                  [[getattr(i, c) for c in ITEM_COLUMNS] for i in self.items], True),
+        ]  # fmt: skip
+
+
+async def un_obligations(
+    session: AsyncSession,
+    lang: Lang,
+    on: date,
+    unit: str | None,
+    mechanism: str | None,
+    support_level: str | None,
+) -> dict[str, Any]:
+    t = tables.obligations
+    wanted = [mechanism] if mechanism else list(MECHANISMS)
+    query = select(t).where(or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted)))
+    rows = [dict(r._mapping) for r in await session.execute(query)]
+    if unit:
+        rows = [r for r in rows if unit == r["lead_unit"] or unit in r["supporting_units"]]
+    if support_level:
+        rows = [r for r in rows if r["support_level"] == support_level]
+    per_mechanism: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    items: list[UnItem] = []
+    for r in sorted(rows, key=lambda r: (r["external_ref"] or "", r["obligation_id"])):
+        for source in r["sources"]:
+            if source["kind"] not in wanted:
+                continue
+            per_mechanism[source["kind"]].append(r)
+            items.append(
+                UnItem(
+                    mechanism=source["kind"],
+                    reference=source["reference"],
+                    title=text_in(r["title"], lang),
+                    support_level=r["support_level"],
+                    lead_unit=r["lead_unit"],
+                    deadline=r["deadline"],
+                    status=r["status"],
+                    overdue=is_overdue(r, on),
+                    latest_percent=r["latest_percent"],
+                    latest_narrative=text_in(r["latest_narrative"], lang) or None,
+                )
+            )
+    by_mechanism = []
+    for name in wanted:
+        group = per_mechanism.get(name, [])
+        levels: dict[str, int] = defaultdict(int)
+        for r in group:
+            levels[r["support_level"] or "—"] += 1
+        by_mechanism.append(
+            MechanismFigures(
+                mechanism=name,
+                by_support_level=dict(sorted(levels.items())),
+                **figures(group).model_dump(),
+            )
+        )
+    return {
+        "language": lang,
+        "report_date": on,
+        "unit": unit,
+        "mechanism": mechanism,
+        "support_level": support_level,
+        "overall": figures(rows),
+        "by_mechanism": by_mechanism,
+        "overdue": [i for i in items if i.overdue],
+        "items": items,
+    }
