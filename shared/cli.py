@@ -120,6 +120,18 @@ def _cmd_worker(args: argparse.Namespace) -> None:
     asyncio.run(_worker(args.service))
 
 
+def _cmd_rebuild(args: argparse.Namespace) -> None:
+    from services.reporting.rebuild import rebuild
+
+    settings = load_settings("reporting")
+    replayed, found = asyncio.run(rebuild(settings.effective_database_url, args.into))
+    print(f"reporting: {replayed} event(s) replayed into {args.into}")
+    if found:
+        print("the rebuilt projections differ from the live ones:\n  " + "\n  ".join(found))
+        raise SystemExit(1)
+    print("the rebuilt projections equal the live ones")
+
+
 def _cmd_dev(args: argparse.Namespace) -> None:
     from shared.devstack import run_dev_stack
 
@@ -154,6 +166,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("service", choices=("visits", "agreements", "passports"))
     p.add_argument("--since", required=True, help="ISO 8601 moment, e.g. 2026-11-24T10:00:00Z")
     p.set_defaults(func=_cmd_republish)
+
+    p = sub.add_parser("rebuild", help="rebuild reporting's projections and compare")
+    p.add_argument("--into", required=True, help="URL of a fresh, empty database")
+    p.set_defaults(func=_cmd_rebuild)
 
     p = sub.add_parser("dev", help="run the embedded stack")
     p.add_argument("--port", type=int, default=8001, help="first service port")

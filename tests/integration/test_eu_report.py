@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 
 from docx import Document
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from services.reporting import tables as reporting_tables
+from services.reporting.rebuild import differences, rebuild
+from shared.db import Database
 from tests.harness import auth, count_rows, eventually, running, settings_for
 
 CSV = """ref,title_ka,title_en,source_reference,area,lead_unit,supporting_units,deadline
@@ -102,6 +105,18 @@ async def test_the_eu_report_counts_what_was_done_in_every_format_and_as_of_a_mo
                      ".wordprocessingml.document"},
         )  # fmt: skip
         earlier = [(await get(year=2026, as_of=between.isoformat())).json() for _ in range(2)]
+        replayed, found = await rebuild(
+            reporting_settings.database_url, f"sqlite:///{tmp_path}/re.db"
+        )
+        assert (replayed, found) == (sent, [])
+        assert found == [] and replayed == await count_rows(reporting.db, reporting_tables.events)
+        rebuilt = Database(f"sqlite:///{tmp_path}/re.db")  # a tampered copy is told apart
+        async with rebuilt.unit_of_work() as session:
+            await session.execute(update(reporting_tables.obligations).values(status="completed"))
+        assert [d.split(":")[0] for d in await differences(reporting.db, rebuilt)] == [
+            "obligations"
+        ]
+        await rebuilt.dispose()
 
     overall = report["overall"]
     assert overall["measures"] == 6
