@@ -37,8 +37,9 @@ async def differences(live: Database, rebuilt: Database) -> list[str]:
     for table in COMPARED:
         a, b = await _rows(live, table), await _rows(rebuilt, table)
         if a != b:
-            only_live = len(set(a) - set(b))
-            only_rebuilt = len(set(b) - set(a))
+            live_rows, rebuilt_rows = {repr(r) for r in a}, {repr(r) for r in b}
+            only_live = len(live_rows - rebuilt_rows)
+            only_rebuilt = len(rebuilt_rows - live_rows)
             found.append(
                 f"{table.name}: {len(a)} live rows, {len(b)} rebuilt; "
                 f"{only_live} only live, {only_rebuilt} only rebuilt"
