@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting import obligation_projection, tables
+from services.reporting import activity_projection, obligation_projection, tables
 from shared.consumer import ReceivedEvent
 from shared.contracts import contract_for
 from shared.contracts.visits import VisitCreatedV1, VisitDetailsChangedV1, VisitStatusChanged
@@ -61,6 +61,7 @@ async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -
     newer = [(e, p) for e, p in zip(events, payloads, strict=True) if fresh[e.envelope.id]]
     await _project_visits(session, dialect, newer)
     await obligation_projection.project(session, dialect, newer)
+    await activity_projection.project(session, dialect, newer)
 
 
 async def _advance_streams(
@@ -157,6 +158,7 @@ async def _project_visits(
                 "direction": p.direction,
                 "kind": p.kind,
                 "country_code": p.country_code,
+                "lead_level": p.lead_level,
                 "status": p.status,
                 "start_date": p.start_date,
                 "end_date": p.end_date,
@@ -167,6 +169,7 @@ async def _project_visits(
             row = state.setdefault(p.visit_id, {"visit_id": p.visit_id})
             row.update(
                 kind=p.kind,
+                lead_level=p.lead_level,
                 country_code=p.country_code,
                 start_date=p.start_date,
                 end_date=p.end_date,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -18,9 +19,55 @@ class TypeCount(BaseModel):
     count: int
 
 
+class Breakdown(BaseModel):
+    total: int
+    by_status: dict[str, int]
+    by_country: dict[str, int]
+    by_kind: dict[str, int]
+
+
+class VisitFigures(BaseModel):
+    incoming: Breakdown
+    outgoing: Breakdown
+    by_level: dict[str, int]
+
+
+class AgreementFigures(BaseModel):
+    signed: int
+    entered_into_force: int
+    by_type_signed: dict[str, int]
+
+
+class PassportFigures(BaseModel):
+    issued: int
+    handed_over: int
+    returned: int
+    cancelled: int
+    expiring_notices: int
+    return_overdue_notices: int
+
+
+ACTIVITY_DEFINITIONS = {
+    "belongs_to_period": (
+        "a visit, meeting, event or trip belongs to a period when its start date falls in it, "
+        "with its status as of the report's moment"
+    ),
+    "agreements": "signed or entered into force on a date within the period",
+    "passports": "issued, handed over, returned, cancelled or noticed within the period",
+    "by_type": "every event that occurred in the period, by stream and type",
+}
+
+
 class ActivityReport(BaseModel):
     period_from: date
     period_to: date
+    definitions: dict[str, str] = ACTIVITY_DEFINITIONS
+    visits: VisitFigures
+    meetings: Breakdown
+    international_events: Breakdown
+    business_trips: Breakdown
+    agreements: AgreementFigures
+    passports: PassportFigures
     total: int
     by_type: list[TypeCount]
     generated_at: datetime
@@ -45,8 +92,70 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
+def _count(values: list[Any]) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for v in values:
+        counted[str(v or "—")] = counted.get(str(v or "—"), 0) + 1
+    return dict(sorted(counted.items()))
+
+
+def _breakdown(rows: list[Any], kind: str = "kind") -> Breakdown:
+    return Breakdown(
+        total=len(rows),
+        by_status=_count([r.status for r in rows]),
+        by_country=_count([r.country_code for r in rows]),
+        by_kind=_count([getattr(r, kind) for r in rows]),
+    )
+
+
+async def _visits(session: AsyncSession, first: date, last: date) -> VisitFigures:
+    v = tables.visits
+    rows = (await session.execute(select(v).where(v.c.start_date.between(first, last)))).all()
+    return VisitFigures(
+        incoming=_breakdown([r for r in rows if r.direction == "incoming"]),
+        outgoing=_breakdown([r for r in rows if r.direction == "outgoing"]),
+        by_level=_count([r.lead_level for r in rows]),
+    )
+
+
+async def _activities(session: AsyncSession, kind: str, first: date, last: date) -> Breakdown:
+    a = tables.activities
+    rows = (
+        await session.execute(
+            select(a).where(a.c.activity_type == kind, a.c.start_date.between(first, last))
+        )
+    ).all()
+    return _breakdown(rows)
+
+
+async def _agreements(session: AsyncSession, first: date, last: date) -> AgreementFigures:
+    g = tables.agreements
+    rows = (await session.execute(select(g))).all()
+    signed = [r for r in rows if r.signed_on and first <= r.signed_on <= last]
+    in_force = [r for r in rows if r.in_force_on and first <= r.in_force_on <= last]
+    return AgreementFigures(
+        signed=len(signed),
+        entered_into_force=len(in_force),
+        by_type_signed=_count([r.agreement_type for r in signed]),
+    )
+
+
+def _passports(by_type: dict[str, int]) -> PassportFigures:
+    def n(name: str) -> int:
+        return by_type.get(f"irp.passports.{name}.v1", 0)
+
+    return PassportFigures(
+        issued=n("PassportIssued"),
+        handed_over=n("PassportHandedOver"),
+        returned=n("PassportReturned"),
+        cancelled=n("PassportCancelled"),
+        expiring_notices=n("PassportExpiring"),
+        return_overdue_notices=n("PassportReturnOverdue"),
+    )
+
+
 async def activity(session: AsyncSession, period_from: date, period_to: date) -> ActivityReport:
-    """What happened in the period (both days included, UTC), counted by event type."""
+    """What the office did in the period (both days included, UTC)."""
     t = tables.events
     rows = await session.execute(
         select(t.c.stream, t.c.type, func.count())
@@ -58,9 +167,18 @@ async def activity(session: AsyncSession, period_from: date, period_to: date) ->
         .order_by(t.c.stream, t.c.type)
     )
     by_type = [TypeCount(stream=s, type=ty, count=c) for s, ty, c in rows]
+    counts = {c.type: c.count for c in by_type}
     return ActivityReport(
         period_from=period_from,
         period_to=period_to,
+        visits=await _visits(session, period_from, period_to),
+        meetings=await _activities(session, "meeting", period_from, period_to),
+        international_events=await _activities(
+            session, "international_event", period_from, period_to
+        ),
+        business_trips=await _activities(session, "business_trip", period_from, period_to),
+        agreements=await _agreements(session, period_from, period_to),
+        passports=_passports(counts),
         total=sum(c.count for c in by_type),
         by_type=by_type,
         generated_at=utcnow(),

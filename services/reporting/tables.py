@@ -71,6 +71,7 @@ visits = Table(
     Column("direction", String(20), nullable=False),
     Column("kind", String(30), nullable=False),
     Column("country_code", String(2)),
+    Column("lead_level", String(40)),
     Column("status", String(20), nullable=False),
     Column("start_date", Date),
     Column("end_date", Date),
@@ -112,4 +113,30 @@ action_plans = Table(
     Column("year", Integer, nullable=False),
     Column("status", String(30), nullable=False),
     Column("title", JSON, nullable=False),
+)
+
+# Ministerial meetings, international events and business trips.
+activities = Table(
+    "activities",
+    metadata,
+    Column("activity_id", String(36), primary_key=True),
+    Column("activity_type", String(30), nullable=False),
+    Column("kind", String(40)),
+    Column("status", String(30), nullable=False),
+    Column("start_date", Date),
+    Column("country_code", String(2)),
+    Column("version", Integer, nullable=False),
+    Index("ix_reporting_activities_start", "activity_type", "start_date"),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("agreement_id", String(36), primary_key=True),
+    Column("agreement_type", String(40), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("countries", JSON, nullable=False),
+    Column("signed_on", Date),
+    Column("in_force_on", Date),
+    Column("version", Integer, nullable=False),
 )

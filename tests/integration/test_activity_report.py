@@ -1,0 +1,103 @@
+"""The activity report counts what the other services did, from their events alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from services.reporting import tables as reporting_tables
+from services.reporting.rebuild import rebuild
+from tests.harness import (
+    VISIT,
+    auth,
+    count_rows,
+    eventually,
+    remember_personal_data,
+    running,
+    settings_for,
+)
+
+TODAY = datetime.now(UTC).date()
+DAY = str(TODAY)
+HOLDER = {"name_ka": "ლევან კაპანაძე", "personal_number": "01001099887",
+          "date_of_birth": "1980-01-09", "category": "head_of_department"}  # fmt: skip
+remember_personal_data(HOLDER["personal_number"], HOLDER["date_of_birth"], "DS5555555")
+
+
+async def test_the_activity_report_counts_visits_meetings_trips_agreements_and_passports(
+    tmp_path, kafka, prefix
+):
+    def settings(service: str):  # type: ignore[no-untyped-def]
+        return settings_for(service, f"sqlite:///{tmp_path}/{service}.db", kafka.bootstrap, prefix)
+
+    async with (
+        running("visits", settings("visits")) as visits,
+        running("agreements", settings("agreements")) as agreements,
+        running("passports", settings("passports")) as passports,
+        running("reporting", settings("reporting")) as reporting,
+    ):
+        h = auth()
+        dates = {"start_date": DAY, "end_date": str(TODAY + timedelta(days=1))}
+        for body in (
+            {**VISIT, **dates, "country_code": "DE", "lead_level": "minister"},
+            {**VISIT, **dates, "country_code": "DE", "lead_level": "head_of_government"},
+            {**VISIT, **dates, "direction": "outgoing", "country_code": "BE"},
+            {**VISIT, "start_date": "2020-01-01", "end_date": "2020-01-02"},  # another period
+        ):
+            assert (await visits.client.post("/v1/visits", json=body, headers=h)).is_success
+        meeting = {"official_level": "minister", "official_name": "Minister",
+                   "counterpart_type": "ambassador", "counterpart": "Ambassador of Japan",
+                   "counterpart_country": "JP", "starts_at": f"{DAY}T10:00:00",
+                   "ends_at": f"{DAY}T11:00:00"}  # fmt: skip
+        assert (await visits.client.post("/v1/meetings", json=meeting, headers=h)).is_success
+        trip = {"traveller": "N. Beridze", "unit": "IR", "destination_country": "FR",
+                "purpose": {"en": "Seminar"}, "funding": "ministry", **dates}  # fmt: skip
+        assert (await visits.client.post("/v1/business-trips", json=trip, headers=h)).is_success
+
+        agreement = {"agreement_type": "memorandum", "title": {"en": "MoU"},
+                     "parties": {"countries": ["PL"]}}  # fmt: skip
+        created = await agreements.client.post("/v1/agreements", json=agreement, headers=h)
+        base = f"/v1/agreements/{created.json()['id']}"
+        for to in ("drafting", "internal_review", "negotiation", "agreed", "signed"):
+            moved = await agreements.client.post(f"{base}/transitions", json={"to": to}, headers=h)
+            assert moved.is_success, moved.text
+
+        holder = (await passports.client.post("/v1/holders", json=HOLDER, headers=h)).json()
+        passport = (
+            await passports.client.post(
+                "/v1/passports", json={"holder_id": holder["id"], "passport_type": "service"},
+                headers=h,
+            )
+        ).json()  # fmt: skip
+        pbase = f"/v1/passports/{passport['id']}"
+        for to in ("approved", "submitted"):
+            await passports.client.post(f"{pbase}/transitions", json={"to": to}, headers=h)
+        issue = {"number": "DS5555555", "issued_on": DAY,
+                 "expires_on": str(TODAY + timedelta(days=1800))}  # fmt: skip
+        assert (await passports.client.post(f"{pbase}/issue", json=issue, headers=h)).is_success
+
+        sent = 4 + 1 + 1 + 6 + 1 + 4  # visits, meeting, trip, agreement, holder, passport
+
+        async def applied() -> bool:
+            return await count_rows(reporting.db, reporting_tables.events) >= sent
+
+        await eventually(applied)
+        report = (
+            await reporting.client.get(
+                "/v1/reports/activity", params={"from": DAY, "to": DAY}, headers=auth()
+            )
+        ).json()
+        live_url = settings("reporting").database_url
+        replayed, found = await rebuild(live_url, f"sqlite:///{tmp_path}/rebuilt.db")
+
+    assert report["visits"]["incoming"]["total"] == 2
+    assert report["visits"]["incoming"]["by_country"] == {"DE": 2}
+    assert report["visits"]["outgoing"]["by_country"] == {"BE": 1}
+    assert report["visits"]["by_level"] == {"—": 1, "head_of_government": 1, "minister": 1}
+    assert report["meetings"]["by_country"] == {"JP": 1}
+    assert report["business_trips"]["by_status"] == {"requested": 1}
+    assert report["international_events"]["total"] == 0
+    assert report["agreements"] == {"signed": 1, "entered_into_force": 0,
+                                    "by_type_signed": {"memorandum": 1}}  # fmt: skip
+    assert report["passports"]["issued"] == 1
+    assert "belongs_to_period" in report["definitions"]
+    assert (replayed, found) == (sent, [])
