@@ -11,12 +11,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from services.reporting import eu_report, formats, history, reports, tables, un_report
+from services.reporting import dossiers, eu_report, formats, history, reports, tables, un_report
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.db import Database
 from shared.envelope import as_utc
 from shared.errors import RuleViolation
+from shared.types import CountryCode
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
@@ -114,3 +115,54 @@ async def un_obligations_report(
         includes = await _includes(session)
     report = un_report.UnReport(**body, as_of=moment, includes_events_until=includes)
     return formats.render(report, chosen, "un-obligations")
+
+
+@router.get(
+    "/commissions/{commission_id}",
+    response_model=dossiers.CommissionReport,
+    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
+)
+async def commission_report(
+    request: Request,
+    commission_id: str,
+    session_number: int | None = Query(None, alias="session", ge=1, description="default: latest"),
+    lang: eu_report.Lang = "en",
+    as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
+    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
+    _: Principal = require_scope("reports:read"),
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:
+    """Item 1 of the session's protocol: the previous session's decisions and their status."""
+    chosen = formats.chosen_format(request, fmt)
+    moment = as_utc(as_of) if as_of else None
+    on = moment.date() if moment else datetime.now(UTC).date()
+    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
+        body = await dossiers.commission(session, commission_id, session_number, lang, on)
+        includes = await _includes(session)
+    report = dossiers.CommissionReport(**body, as_of=moment, includes_events_until=includes)
+    return formats.render(report, chosen, f"commission-session-{report.session_number}")
+
+
+@router.get(
+    "/countries/{code}",
+    response_model=dossiers.CountryDossier,
+    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
+)
+async def country_dossier(
+    request: Request,
+    code: CountryCode,
+    lang: eu_report.Lang = "en",
+    as_of: datetime | None = Query(None, description="rebuild the dossier as it stood then"),
+    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
+    _: Principal = require_scope("reports:read"),
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:
+    """Every visit, meeting, event, trip, agreement and obligation involving the country."""
+    chosen = formats.chosen_format(request, fmt)
+    moment = as_utc(as_of) if as_of else None
+    on = moment.date() if moment else datetime.now(UTC).date()
+    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
+        body = await dossiers.country(session, code, lang, on)
+        includes = await _includes(session)
+    report = dossiers.CountryDossier(**body, as_of=moment, includes_events_until=includes)
+    return formats.render(report, chosen, f"country-{code}")

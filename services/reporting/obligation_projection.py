@@ -83,6 +83,7 @@ def _facts(p: Any) -> dict[str, Any]:
         "support_level": p.support_level,
         "action_plan_id": p.action_plan_id,
         "external_ref": p.external_ref,
+        "origin_ref": p.origin_ref,
     }
 
 
@@ -92,8 +93,9 @@ def _complete(row: dict[str, Any]) -> dict[str, Any]:
     return {**blank, **row}
 
 
-def _all_but(table, new, key: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    return {c.name: getattr(new, c.name) for c in table.columns if c.name != key}
+def _all_but(table, new, *keys: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The upsert's update: every column but the keys, from the incoming row."""
+    return {c.name: getattr(new, c.name) for c in table.columns if c.name not in keys}
 
 
 async def _plans(

@@ -13,7 +13,12 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting import activity_projection, obligation_projection, tables
+from services.reporting import (
+    activity_projection,
+    commission_projection,
+    obligation_projection,
+    tables,
+)
 from shared.consumer import ReceivedEvent
 from shared.contracts import contract_for
 from shared.contracts.visits import VisitCreatedV1, VisitDetailsChangedV1, VisitStatusChanged
@@ -62,6 +67,7 @@ async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -
     await _project_visits(session, dialect, newer)
     await obligation_projection.project(session, dialect, newer)
     await activity_projection.project(session, dialect, newer)
+    await commission_projection.project(session, dialect, newer)
 
 
 async def _advance_streams(

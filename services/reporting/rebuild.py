@@ -20,6 +20,12 @@ COMPARED = (
     tables.visits,
     tables.obligations,
     tables.action_plans,
+    tables.activities,
+    tables.agreements,
+    tables.commissions,
+    tables.commission_sessions,
+    tables.commission_decisions,
+    tables.visit_commitments,
 )
 
 

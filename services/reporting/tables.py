@@ -98,6 +98,7 @@ obligations = Table(
     Column("support_level", String(30)),
     Column("action_plan_id", String(36)),
     Column("external_ref", String(200)),
+    Column("origin_ref", String(200)),
     Column("latest_percent", Integer),
     Column("latest_period", String(10)),
     Column("latest_narrative", JSON),
@@ -139,4 +140,44 @@ agreements = Table(
     Column("signed_on", Date),
     Column("in_force_on", Date),
     Column("version", Integer, nullable=False),
+)
+
+commissions = Table(
+    "commissions",
+    metadata,
+    Column("commission_id", String(36), primary_key=True),
+    Column("partner_country", String(2), nullable=False),
+    Column("name", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+commission_sessions = Table(
+    "commission_sessions",
+    metadata,
+    Column("commission_id", String(36), primary_key=True),
+    Column("session_number", Integer, primary_key=True),
+    Column("held_on", Date, nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("protocol_status", String(20), nullable=False),
+)
+
+commission_decisions = Table(
+    "commission_decisions",
+    metadata,
+    Column("decision_id", String(36), primary_key=True),
+    Column("commission_id", String(36), nullable=False),
+    Column("session_number", Integer, nullable=False),
+    Column("obligation_id", String(36), nullable=False),
+    Column("responsible_unit", String(200), nullable=False),
+    Column("deadline", Date, nullable=False),
+    Index("ix_reporting_decisions_session", "commission_id", "session_number"),
+)
+
+# Visits' follow-up commitments: which country each obligation of kind visit_commitment concerns.
+visit_commitments = Table(
+    "visit_commitments",
+    metadata,
+    Column("commitment_id", String(36), primary_key=True),
+    Column("visit_id", String(36), nullable=False),
+    Column("country_code", String(2)),
 )

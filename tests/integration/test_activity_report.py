@@ -101,3 +101,70 @@ async def test_the_activity_report_counts_visits_meetings_trips_agreements_and_p
     assert report["passports"]["issued"] == 1
     assert "belongs_to_period" in report["definitions"]
     assert (replayed, found) == (sent, [])
+
+
+async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, prefix):
+    def settings(service: str):  # type: ignore[no-untyped-def]
+        return settings_for(service, f"sqlite:///{tmp_path}/{service}.db", kafka.bootstrap, prefix)
+
+    async with (
+        running("visits", settings("visits")) as visits,
+        running("agreements", settings("agreements")) as agreements,
+        running("reporting", settings("reporting")) as reporting,
+    ):
+        h = auth()
+        commission = (
+            await agreements.client.post(
+                "/v1/commissions",
+                json={"partner_country": "AZ", "name": {"en": "Georgia-Azerbaijan commission"},
+                      "our_co_chair": "Minister", "partner_co_chair": "Minister of Economy"},
+                headers=h,
+            )
+        ).json()  # fmt: skip
+        base = f"/v1/commissions/{commission['id']}"
+        first = {"number": 1, "held_on": "2025-05-10", "place": "Baku",
+                 "protocol_items": [{"number": 1, "topic": "Transport"}]}  # fmt: skip
+        assert (await agreements.client.post(f"{base}/sessions", json=first, headers=h)).is_success
+        decided = []
+        for text, deadline in (
+            ("Open a checkpoint", "2026-06-30"),
+            ("Harmonise tariffs", "2030-12-31"),
+        ):
+            answer = await agreements.client.post(
+                f"{base}/sessions/1/decisions",
+                json={"text": {"en": text}, "responsible_unit": "Customs", "deadline": deadline},
+                headers=h,
+            )
+            decided.append(answer.json()["id"])
+        for to in ("in_progress", "completed"):
+            await agreements.client.post(
+                f"/v1/obligations/{decided[0]}/transitions", json={"to": to}, headers=h
+            )
+        item_one = {"number": 1, "topic": "The previous session's decisions"}
+        second = {"number": 2, "held_on": "2026-05-10", "place": "Tbilisi",
+                  "protocol_items": [item_one]}  # fmt: skip
+        assert (await agreements.client.post(f"{base}/sessions", json=second, headers=h)).is_success
+        visit = {**VISIT, "start_date": DAY, "end_date": DAY, "country_code": "AZ"}
+        assert (await visits.client.post("/v1/visits", json=visit, headers=h)).is_success
+
+        async def applied() -> bool:  # 9 agreements events (commission, decisions...), 1 visit
+            return await count_rows(reporting.db, reporting_tables.events) >= 10
+
+        await eventually(applied)
+        url = f"/v1/reports/commissions/{commission['id']}"
+        report = (await reporting.client.get(url, headers=auth())).json()
+        dossier = (await reporting.client.get("/v1/reports/countries/AZ", headers=auth())).json()
+        docx = await reporting.client.get(url, params={"format": "docx"}, headers=auth())
+
+    assert (report["session_number"], report["previous_session"]) == (2, 1)
+    assert [(d["decision"], d["status"]) for d in report["decisions"]] == [
+        ("Open a checkpoint", "completed"),
+        ("Harmonise tariffs", "not_started"),
+    ]
+    assert report["implementation"]["implemented_percent"] == 50.0
+    assert [v["what"] for v in dossier["visits"]] == ["incoming visit"]
+    assert sorted(o["title"] for o in dossier["obligations"]) == [
+        "Harmonise tariffs",
+        "Open a checkpoint",
+    ]
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"

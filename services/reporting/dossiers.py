@@ -1,0 +1,202 @@
+"""The commission report (the first item of every protocol) and the country dossier."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.reporting import tables
+from services.reporting.eu_report import (
+    DEFINITIONS,
+    Figures,
+    Lang,
+    figures,
+    heading_lines,
+    is_overdue,
+    text_in,
+)
+from services.reporting.formats import Sheet
+from shared.errors import NotFound
+
+DECISION_COLUMNS = ("decision", "responsible_unit", "deadline", "status", "overdue",
+                    "latest_percent", "latest_narrative")  # fmt: skip
+
+
+class DecisionStatus(BaseModel):
+    decision: str
+    responsible_unit: str
+    deadline: date
+    status: str
+    overdue: bool
+    latest_percent: int | None
+    latest_narrative: str | None
+
+
+class CommissionReport(BaseModel):
+    title: str
+    partner_country: str
+    session_number: int
+    previous_session: int | None
+    report_date: date
+    language: Lang
+    definitions: dict[str, str] = Field(default=DEFINITIONS)
+    implementation: Figures = Field(description="the previous session's decisions")
+    decisions: list[DecisionStatus]
+    as_of: datetime | None = None
+    includes_events_until: dict[str, datetime]
+
+    def heading(self) -> tuple[str, list[str]]:
+        what = f"Session {self.session_number}: implementation of session {self.previous_session}"
+        return self.title, heading_lines(what, self.report_date, None, self.includes_events_until)
+
+    def definitions_text(self) -> dict[str, str]:
+        return self.definitions
+
+    def sheets(self) -> list[Sheet]:
+        rows = [[getattr(d, c) for c in DECISION_COLUMNS] for d in self.decisions]
+        return [Sheet("Previous session's decisions", DECISION_COLUMNS, rows, True)]
+
+
+async def commission(
+    session: AsyncSession, commission_id: str, number: int | None, lang: Lang, on: date
+) -> dict[str, Any]:
+    c = (await session.execute(
+        select(tables.commissions).where(tables.commissions.c.commission_id == commission_id)
+    )).first()  # fmt: skip
+    if c is None:
+        raise NotFound(f"no commission {commission_id}")
+    s = tables.commission_sessions
+    query = select(s.c.session_number).where(s.c.commission_id == commission_id)
+    numbers = sorted((await session.execute(query)).scalars())
+    if not numbers:
+        raise NotFound("the commission has held no session yet")
+    number = number or numbers[-1]
+    if number not in numbers:
+        raise NotFound(f"no session {number} of this commission")
+    previous = max((n for n in numbers if n < number), default=None)
+    d, o = tables.commission_decisions, tables.obligations
+    rows = [
+        dict(r._mapping)
+        for r in await session.execute(
+            select(d, o).join(o, o.c.obligation_id == d.c.obligation_id)
+            .where(d.c.commission_id == commission_id, d.c.session_number == previous)
+            .order_by(d.c.deadline, d.c.decision_id)
+        )
+    ]  # fmt: skip
+    return {
+        "title": text_in(c.name, lang),
+        "partner_country": c.partner_country,
+        "session_number": number,
+        "previous_session": previous,
+        "report_date": on,
+        "language": lang,
+        "implementation": figures(rows),
+        "decisions": [
+            DecisionStatus(
+                decision=text_in(r["title"], lang),
+                responsible_unit=r["responsible_unit"],
+                deadline=r["deadline"],
+                status=r["status"],
+                overdue=is_overdue(r, on),
+                latest_percent=r["latest_percent"],
+                latest_narrative=text_in(r["latest_narrative"], lang) or None,
+            )
+            for r in rows
+        ],
+    }
+
+
+ENTRY_COLUMNS = ("what", "kind", "status", "date", "title")
+
+
+class DossierEntry(BaseModel):
+    what: str
+    kind: str | None
+    status: str
+    date: date | None
+    title: str | None = None
+
+
+class CountryDossier(BaseModel):
+    country_code: str
+    report_date: date
+    language: Lang
+    visits: list[DossierEntry]
+    meetings_events_trips: list[DossierEntry]
+    agreements: list[DossierEntry]
+    obligations: list[DossierEntry]
+    as_of: datetime | None = None
+    includes_events_until: dict[str, datetime]
+
+    def heading(self) -> tuple[str, list[str]]:
+        return f"Country dossier: {self.country_code}", heading_lines(
+            "Everything involving the country", self.report_date, None, self.includes_events_until
+        )
+
+    def definitions_text(self) -> dict[str, str]:
+        return {"obligations": "commission decisions and visit commitments concerning the country"}
+
+    def sheets(self) -> list[Sheet]:
+        everything = [
+            *self.visits,
+            *self.meetings_events_trips,
+            *self.agreements,
+            *self.obligations,
+        ]
+        rows = [[getattr(e, c) for c in ENTRY_COLUMNS] for e in everything]
+        return [Sheet("Dossier", ENTRY_COLUMNS, rows, True)]
+
+
+async def country(session: AsyncSession, code: str, lang: Lang, on: date) -> dict[str, Any]:
+    v, a, g, o = tables.visits, tables.activities, tables.agreements, tables.obligations
+    visits = [
+        DossierEntry(
+            what=f"{r.direction} visit",
+            kind=r.kind,
+            status=r.status,
+            date=r.start_date,
+            title=r.title_en,
+        )
+        for r in await session.execute(
+            select(v).where(v.c.country_code == code).order_by(v.c.start_date)
+        )
+    ]
+    activities = [
+        DossierEntry(
+            what=r.activity_type.replace("_", " "), kind=r.kind, status=r.status, date=r.start_date
+        )
+        for r in await session.execute(
+            select(a).where(a.c.country_code == code).order_by(a.c.start_date)
+        )
+    ]
+    agreements = [
+        DossierEntry(what="agreement", kind=r.agreement_type, status=r.status, date=r.signed_on)
+        for r in await session.execute(select(g).order_by(g.c.agreement_id))
+        if code in r.countries
+    ]
+    c, d, vc = tables.commissions, tables.commission_decisions, tables.visit_commitments
+    decided = (
+        select(d.c.obligation_id)
+        .join(c, c.c.commission_id == d.c.commission_id)
+        .where(c.c.partner_country == code)
+    )
+    committed = select(vc.c.commitment_id).where(vc.c.country_code == code)
+    concerned = or_(o.c.obligation_id.in_(decided), o.c.origin_ref.in_(committed))
+    obligations = [
+        DossierEntry(
+            what="obligation",
+            kind=r.kinds.strip("|"),
+            status=r.status,
+            date=r.deadline,
+            title=text_in(r.title, lang),
+        )
+        for r in await session.execute(select(o).where(concerned).order_by(o.c.deadline))
+    ]
+    return {
+        "country_code": code, "report_date": on, "language": lang, "visits": visits,
+        "meetings_events_trips": activities, "agreements": agreements, "obligations": obligations,
+    }  # fmt: skip
