@@ -25,6 +25,7 @@ test: install
 ## throughput, freshness and memory figures, each beside its baseline
 bench: install
 	$(BIN)/python -m tests.bench.backbone
+	$(BIN)/python -m tests.bench.reports
 
 lint: install
 	$(BIN)/ruff check .

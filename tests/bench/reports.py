@@ -1,0 +1,206 @@
+"""`make bench` (reports): each report from projections against the same report recomputed
+from the raw event history, as_of for a past moment, and the full rebuild against the
+plain consumer rate. Prints figures; asserts nothing about time."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import resource
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from services.reporting import dossiers, eu_report, history, reports, un_report
+from shared.consumer import ReceivedEvent
+from shared.contracts import agreements as ag
+from shared.contracts import visits as vi
+from shared.contracts.base import LocalizedText
+from shared.db import Database
+from shared.embedded_broker import EmbeddedBroker
+from shared.envelope import EventEnvelope
+from shared.migrations import upgrade_async
+from tests.bench.backbone import plain_kafka_rate
+
+MEASURES = int(os.environ.get("BENCH_MEASURES", "10000"))
+PROGRESS = int(os.environ.get("BENCH_PROGRESS", "100000"))
+VISITS = int(os.environ.get("BENCH_VISITS", "50000"))
+BATCH = 2000
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def _event(payload, aggregate_id: str, version: int, service: str, at: datetime) -> ReceivedEvent:  # type: ignore[no-untyped-def]
+    envelope = EventEnvelope.wrap(
+        payload,
+        service=service,
+        aggregate_id=aggregate_id,
+        aggregate_version=version,
+        correlation_id=None,
+        time=at,
+    )
+    return ReceivedEvent(envelope, service, 0, 0)
+
+
+def generate() -> list[ReceivedEvent]:
+    """A plan per year, measures across chapters and units, quarterly progress, visits."""
+    rng = random.Random(7)
+    events: list[ReceivedEvent] = []
+    clock = START
+    step = timedelta(seconds=1)
+    plans = {}
+    for year in (2025, 2026):
+        plan_id = f"plan-{year}"
+        plans[year] = plan_id
+        title = LocalizedText(en=f"Action Plan {year}")
+        events.append(
+            _event(
+                ag.ActionPlanDraftedV1(
+                    action_plan_id=plan_id, year=year, title=title, status="draft"
+                ),
+                plan_id,
+                1,
+                "agreements",
+                clock,
+            )
+        )
+    versions: dict[str, int] = {}
+    for n in range(MEASURES):
+        oid = f"m-{n}"
+        year = 2025 + n % 2
+        payload = ag.ObligationRegisteredV1(
+            obligation_id=oid,
+            sources=[ag.ObligationSource(kind="eu_action_plan", reference=f"{n}")]
+            + (
+                [ag.ObligationSource(kind="upr_recommendation", reference=f"148.{n}")]
+                if n % 10 == 0
+                else []
+            ),
+            title=LocalizedText(en=f"Measure {n}", ka=f"ღონისძიება {n}"),
+            area=f"Chapter {n % 12}",
+            lead_unit=f"Unit {n % 30}",
+            deadline=date(2026, 12, 31),
+            support_level="supported" if n % 10 == 0 else None,
+            action_plan_id=plans[year],
+            external_ref=f"AP-{n}",
+            status="not_started",
+        )
+        clock += step
+        events.append(_event(payload, oid, 1, "agreements", clock))
+        versions[oid] = 1
+    for n in range(PROGRESS):
+        oid = f"m-{rng.randrange(MEASURES)}"
+        versions[oid] += 1
+        clock += step
+        payload = ag.ProgressApprovedV1(
+            obligation_id=oid,
+            progress_id=f"p-{n}",
+            period="2026-Q1",
+            percent=rng.randrange(101),
+            reporting_unit="Unit",
+            narrative=LocalizedText(en="done"),
+        )
+        events.append(_event(payload, oid, versions[oid], "agreements", clock))
+    for n in range(VISITS):
+        vid = f"v-{n}"
+        day = date(2025, 1, 1) + timedelta(days=n % 700)
+        payload = vi.VisitCreatedV1(
+            visit_id=vid,
+            direction="incoming" if n % 2 else "outgoing",
+            kind="official",
+            country_code=rng.choice(["DE", "FR", "AZ", "TR", "US"]),
+            title=LocalizedText(en="Visit"),
+            start_date=day,
+            end_date=day,
+            status="draft",
+        )
+        clock += step
+        events.append(_event(payload, vid, 1, "visits", clock))
+    return events
+
+
+async def load(db: Database, events: list[ReceivedEvent]) -> float:
+    from services.reporting import projections
+
+    started = time.perf_counter()
+    for i in range(0, len(events), BATCH):
+        async with db.unit_of_work() as session:
+            await projections.apply_events(session, events[i : i + BATCH])
+    return time.perf_counter() - started
+
+
+async def timed(run, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        await run()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+async def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="irp-bench-reports-"))
+    db = Database(f"sqlite:///{folder}/reporting.db")
+    await upgrade_async("reporting", db.url)
+    events = generate()
+    print(
+        f"generated {len(events)} events: {MEASURES} measures, {PROGRESS} approved progress "
+        f"reports, {VISITS} visits"
+    )
+    seconds = await load(db, events)
+    print(f"loaded through the live projection code at {len(events) / seconds:.0f} events/s")
+    today = date(2026, 6, 30)
+
+    async def from_projections(report) -> None:  # type: ignore[no-untyped-def]
+        async with db.unit_of_work(write=False) as session:
+            await report(session)
+
+    async def recomputed(report, moment: datetime | None = None) -> None:  # type: ignore[no-untyped-def]
+        async with (
+            history.as_of(db, moment or datetime.now(UTC)) as scratch,
+            scratch.unit_of_work(write=False) as session,
+        ):
+            await report(session)
+
+    cases = {
+        "eu-association": lambda s: eu_report.eu_association(s, 2026, "en", today, None),
+        "un-obligations": lambda s: un_report.un_obligations(s, "en", today, None, None, None),
+        "activity (a year)": lambda s: reports.activity(s, date(2025, 1, 1), date(2025, 12, 31)),
+        "country dossier": lambda s: dossiers.country(s, "DE", "en", today),
+    }
+    print("\nreport from projections vs recomputed from the raw event history (median)")
+    for name, report in cases.items():
+        fast = await timed(lambda r=report: from_projections(r))
+        slow = await timed(lambda r=report: recomputed(r), repeat=1)
+        print(
+            f"  {name:<18} {fast * 1000:8.1f} ms   recompute {slow * 1000:9.0f} ms   "
+            f"{slow / fast:6.0f}x  (targets: < 100 ms, >= 100x)"
+        )
+    middle = START + timedelta(seconds=len(events) // 2)
+    as_of = await timed(lambda: recomputed(cases["eu-association"], middle), repeat=1)
+    print(f"\nas_of a past moment (half the history): {as_of:.2f} s (target < 2 s)")
+
+    target = Database(f"sqlite:///{folder}/rebuilt.db")
+    await upgrade_async("reporting", target.url)
+    started = time.perf_counter()
+    replayed = await history.replay(db, target)
+    rate = replayed / (time.perf_counter() - started)
+    broker = EmbeddedBroker().start()
+    try:
+        plain = await plain_kafka_rate(broker.bootstrap, min(replayed, 100_000), 600)
+    finally:
+        broker.stop()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"\nfull rebuild: {replayed} events at {rate:.0f} events/s vs plain aiokafka "
+        f"produce->consume {plain:.0f} msgs/s = {rate / plain:.2f}x (target >= 0.5x)"
+    )
+    print(f"peak resident memory of this process (events generated in memory too): {peak:.0f} MB")
+    await target.dispose()
+    await db.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
