@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import dossiers, eu_report, formats, history, reports, tables, un_report
 from shared.app import ServiceContext, get_context
@@ -57,6 +58,27 @@ async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator
         yield scratch
 
 
+async def _report(
+    request: Request,
+    ctx: ServiceContext,
+    fmt: str | None,
+    as_of: datetime | None,
+    model: type[Any],
+    build: Callable[[AsyncSession, date], Awaitable[dict[str, Any]]],
+    filename: Callable[[Any], str],
+) -> Response:
+    """Every report the same way: live or as of a moment, stating what it includes, in the
+    chosen format."""
+    chosen = formats.chosen_format(request, fmt)
+    moment = as_utc(as_of) if as_of else None
+    day = moment.date() if moment else datetime.now(UTC).date()
+    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
+        body = await build(session, day)
+        includes = await _includes(session)
+    report = model(**body, as_of=moment, includes_events_until=includes)
+    return formats.render(report, chosen, filename(report))
+
+
 async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-def]
     t = tables.stream_positions
     rows = await session.execute(select(t.c.stream, t.c.last_event_time).order_by(t.c.stream))
@@ -80,14 +102,15 @@ async def eu_association_report(
 ) -> Response:
     """The year's Action Plan: measures by status, % implemented per chapter, per unit and
     overall (the year and cumulative), overdue measures, latest approved narratives."""
-    chosen = formats.chosen_format(request, fmt)
-    moment = as_utc(as_of) if as_of else None
-    on = moment.date() if moment else datetime.now(UTC).date()
-    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
-        body = await eu_report.eu_association(session, year, lang, on, unit)
-        includes = await _includes(session)
-    report = eu_report.EuReport(**body, as_of=moment, includes_events_until=includes)
-    return formats.render(report, chosen, f"eu-association-{year}")
+    return await _report(
+        request,
+        ctx,
+        fmt,
+        as_of,
+        eu_report.EuReport,
+        lambda s, day: eu_report.eu_association(s, year, lang, day, unit),
+        lambda report: f"eu-association-{year}",
+    )
 
 
 @router.get(
@@ -107,14 +130,15 @@ async def un_obligations_report(
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:
     """By mechanism and support level: status, latest approved progress, overdue items."""
-    chosen = formats.chosen_format(request, fmt)
-    moment = as_utc(as_of) if as_of else None
-    on = moment.date() if moment else datetime.now(UTC).date()
-    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
-        body = await un_report.un_obligations(session, lang, on, unit, mechanism, support_level)
-        includes = await _includes(session)
-    report = un_report.UnReport(**body, as_of=moment, includes_events_until=includes)
-    return formats.render(report, chosen, "un-obligations")
+    return await _report(
+        request,
+        ctx,
+        fmt,
+        as_of,
+        un_report.UnReport,
+        lambda s, day: un_report.un_obligations(s, lang, day, unit, mechanism, support_level),
+        lambda report: "un-obligations",
+    )
 
 
 @router.get(
@@ -133,14 +157,15 @@ async def commission_report(
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:
     """Item 1 of the session's protocol: the previous session's decisions and their status."""
-    chosen = formats.chosen_format(request, fmt)
-    moment = as_utc(as_of) if as_of else None
-    on = moment.date() if moment else datetime.now(UTC).date()
-    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
-        body = await dossiers.commission(session, commission_id, session_number, lang, on)
-        includes = await _includes(session)
-    report = dossiers.CommissionReport(**body, as_of=moment, includes_events_until=includes)
-    return formats.render(report, chosen, f"commission-session-{report.session_number}")
+    return await _report(
+        request,
+        ctx,
+        fmt,
+        as_of,
+        dossiers.CommissionReport,
+        lambda s, day: dossiers.commission(s, commission_id, session_number, lang, day),
+        lambda report: f"commission-session-{report.session_number}",
+    )
 
 
 @router.get(
@@ -158,11 +183,12 @@ async def country_dossier(
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:
     """Every visit, meeting, event, trip, agreement and obligation involving the country."""
-    chosen = formats.chosen_format(request, fmt)
-    moment = as_utc(as_of) if as_of else None
-    on = moment.date() if moment else datetime.now(UTC).date()
-    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
-        body = await dossiers.country(session, code, lang, on)
-        includes = await _includes(session)
-    report = dossiers.CountryDossier(**body, as_of=moment, includes_events_until=includes)
-    return formats.render(report, chosen, f"country-{code}")
+    return await _report(
+        request,
+        ctx,
+        fmt,
+        as_of,
+        dossiers.CountryDossier,
+        lambda s, day: dossiers.country(s, code, lang, day),
+        lambda report: f"country-{code}",
+    )
