@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from services.reporting import tables as reporting_tables
@@ -88,6 +89,19 @@ async def test_the_activity_report_counts_visits_meetings_trips_agreements_and_p
         ).json()
         live_url = settings("reporting").database_url
         replayed, found = await rebuild(live_url, f"sqlite:///{tmp_path}/rebuilt.db")
+
+    # the reporting consumer restarted: it resumes where it committed, nothing counted twice
+    async with running("reporting", settings("reporting")) as restarted:
+        again = (
+            await restarted.client.get(
+                "/v1/reports/activity", params={"from": DAY, "to": DAY}, headers=auth()
+            )
+        ).json()
+        await asyncio.sleep(1.0)
+        assert await count_rows(restarted.db, reporting_tables.events) == sent
+    assert {k: v for k, v in again.items() if k != "generated_at"} == {
+        k: v for k, v in report.items() if k != "generated_at"
+    }
 
     assert report["visits"]["incoming"]["total"] == 2
     assert report["visits"]["incoming"]["by_country"] == {"DE": 2}
