@@ -178,6 +178,10 @@ def _measure(row: dict[str, Any], lang: Lang, on: date) -> Measure:
     )
 
 
+def _serves(row: dict[str, Any], unit: str) -> bool:
+    return unit == row["lead_unit"] or unit in row["supporting_units"]
+
+
 async def eu_association(
     session: AsyncSession, year: int, lang: Lang, on: date, unit: str | None
 ) -> dict[str, Any]:
@@ -188,17 +192,18 @@ async def eu_association(
     if plan is None:
         raise NotFound(f"no action plan for {year}")
     t = tables.obligations
-    ids = [p.action_plan_id for p in plan_rows]
-    rows = [
-        dict(r._mapping)
-        for r in await session.execute(select(t).where(t.c.action_plan_id.in_(ids)))
+    earlier = [p.action_plan_id for p in plan_rows if p.year < year]
+    current = select(t).where(t.c.action_plan_id == plan.action_plan_id)
+    this_year = [dict(r._mapping) for r in await session.execute(current)]
+    # Earlier years count in the cumulative figures only: their status and percent suffice.
+    lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)
+    before = [
+        dict(r._mapping) for r in await session.execute(lean.where(t.c.action_plan_id.in_(earlier)))
     ]
     if unit:
-        rows = [r for r in rows if unit == r["lead_unit"] or unit in r["supporting_units"]]
-    this_year = sorted(
-        (r for r in rows if r["action_plan_id"] == plan.action_plan_id),
-        key=lambda r: (r["area"] or "", r["external_ref"] or "", r["obligation_id"]),
-    )
+        this_year = [r for r in this_year if _serves(r, unit)]
+        before = [r for r in before if _serves(r, unit)]
+    this_year.sort(key=lambda r: (r["area"] or "", r["external_ref"] or "", r["obligation_id"]))
     measures = [_measure(r, lang, on) for r in this_year]
     return {
         "title": text_in(plan.title, lang),
@@ -208,7 +213,7 @@ async def eu_association(
         "report_date": on,
         "unit": unit,
         "overall": figures(this_year),
-        "cumulative": figures(rows),
+        "cumulative": figures([*this_year, *before]),
         "by_chapter": _groups(this_year, "area"),
         "by_unit": _groups(this_year, "lead_unit"),
         "overdue": [m for m in measures if m.overdue],
