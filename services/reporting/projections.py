@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import insert, select, tuple_
@@ -62,6 +63,7 @@ async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -
         ],
     )
     await _advance_streams(session, dialect, events, now)
+    await _count_by_day(session, dialect, events)
     fresh = await _advance_aggregates(session, dialect, events)
     newer = [(e, p) for e, p in zip(events, payloads, strict=True) if fresh[e.envelope.id]]
     await _project_visits(session, dialect, newer)
@@ -100,6 +102,20 @@ async def _advance_streams(
             },
         ),
         list(latest.values()),
+    )
+
+
+async def _count_by_day(
+    session: AsyncSession, dialect: str, events: Sequence[ReceivedEvent]
+) -> None:
+    counts: dict[tuple[Any, str, str], int] = {}
+    for e in events:
+        key = (e.envelope.time.astimezone(UTC).date(), stream_of(e), e.envelope.type)
+        counts[key] = counts.get(key, 0) + 1
+    t = tables.daily_counts
+    await session.execute(
+        upsert(dialect, t, ["day", "stream", "type"], lambda new: {"count": t.c.count + new.count}),
+        [{"day": d, "stream": s, "type": ty, "count": n} for (d, s, ty), n in counts.items()],
     )
 
 

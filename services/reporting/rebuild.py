@@ -26,6 +26,7 @@ COMPARED = (
     tables.commission_sessions,
     tables.commission_decisions,
     tables.visit_commitments,
+    tables.daily_counts,
 )
 
 

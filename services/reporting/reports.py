@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import BaseModel
@@ -110,7 +110,10 @@ def _breakdown(rows: list[Any], kind: str = "kind") -> Breakdown:
 
 async def _visits(session: AsyncSession, first: date, last: date) -> VisitFigures:
     v = tables.visits
-    rows = (await session.execute(select(v).where(v.c.start_date.between(first, last)))).all()
+    columns = (v.c.direction, v.c.kind, v.c.country_code, v.c.lead_level, v.c.status)
+    rows = (
+        await session.execute(select(*columns).where(v.c.start_date.between(first, last)))
+    ).all()
     return VisitFigures(
         incoming=_breakdown([r for r in rows if r.direction == "incoming"]),
         outgoing=_breakdown([r for r in rows if r.direction == "outgoing"]),
@@ -156,13 +159,10 @@ def _passports(by_type: dict[str, int]) -> PassportFigures:
 
 async def activity(session: AsyncSession, period_from: date, period_to: date) -> ActivityReport:
     """What the office did in the period (both days included, UTC)."""
-    t = tables.events
+    t = tables.daily_counts
     rows = await session.execute(
-        select(t.c.stream, t.c.type, func.count())
-        .where(
-            t.c.occurred_at >= _day_start(period_from),
-            t.c.occurred_at < _day_start(period_to + timedelta(days=1)),
-        )
+        select(t.c.stream, t.c.type, func.sum(t.c.count))
+        .where(t.c.day.between(period_from, period_to))
         .group_by(t.c.stream, t.c.type)
         .order_by(t.c.stream, t.c.type)
     )

@@ -181,3 +181,13 @@ visit_commitments = Table(
     Column("visit_id", String(36), nullable=False),
     Column("country_code", String(2)),
 )
+
+# Events per day, stream and type: the activity report's counts without scanning the history.
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("stream", String(50), primary_key=True),
+    Column("type", String(200), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
