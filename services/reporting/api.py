@@ -25,19 +25,31 @@ router = APIRouter(prefix="/v1/reports", tags=["reports"])
 MAX_PERIOD_DAYS = 3660
 
 
-@router.get("/activity", response_model=reports.ActivityReport)
+@router.get(
+    "/activity",
+    response_model=reports.ActivityReport,
+    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
+)
 async def activity_report(
+    request: Request,
     period_from: date = Query(alias="from", description="first day, inclusive (UTC)"),
     period_to: date = Query(alias="to", description="last day, inclusive (UTC)"),
+    as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
+    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
     _: Principal = require_scope("reports:read"),
     ctx: ServiceContext = Depends(get_context),
-) -> reports.ActivityReport:
+) -> Response:
+    """Visits, meetings, events, trips, agreements and passports in the period."""
     if period_to < period_from:
         raise RuleViolation("'to' is before 'from'")
     if (period_to - period_from).days > MAX_PERIOD_DAYS:
         raise RuleViolation(f"a period is at most {MAX_PERIOD_DAYS} days")
-    async with ctx.db.unit_of_work(write=False) as session:
-        return await reports.activity(session, period_from, period_to)
+    moment = as_utc(as_of) if as_of else None
+    return await _report(
+        request, ctx, fmt, as_of, reports.ActivityReport,
+        lambda s, day: reports.activity(s, period_from, period_to, now=moment),
+        lambda report: f"activity-{period_from}-{period_to}",
+    )  # fmt: skip
 
 
 @router.get("/freshness", response_model=reports.FreshnessReport)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
+from services.reporting.formats import Sheet
 from shared.envelope import as_utc, utcnow
 
 
@@ -71,6 +72,45 @@ class ActivityReport(BaseModel):
     total: int
     by_type: list[TypeCount]
     generated_at: datetime
+    as_of: datetime | None = None
+    includes_events_until: dict[str, datetime] = {}
+
+    def heading(self) -> tuple[str, list[str]]:
+        current = ", ".join(
+            f"{k} {v:%Y-%m-%d %H:%M} UTC" for k, v in self.includes_events_until.items()
+        )
+        period = f"{self.period_from.isoformat()} to {self.period_to.isoformat()}"
+        return "Activity report", [
+            f"Period {period}",
+            f"Includes events until: {current or 'none'}",
+        ]
+
+    def definitions_text(self) -> dict[str, str]:
+        return self.definitions
+
+    def sheets(self) -> list[Sheet]:
+        def breakdown(name: str, b: Breakdown) -> list[list[Any]]:
+            rows: list[list[Any]] = [[name, "total", "", b.total]]
+            for dimension in ("by_status", "by_country", "by_kind"):
+                rows += [[name, dimension, k, v] for k, v in getattr(b, dimension).items()]
+            return rows
+
+        figures = [
+            *breakdown("incoming visits", self.visits.incoming),
+            *breakdown("outgoing visits", self.visits.outgoing),
+            *[["visits", "by_level", k, v] for k, v in self.visits.by_level.items()],
+            *breakdown("meetings", self.meetings),
+            *breakdown("international events", self.international_events),
+            *breakdown("business trips", self.business_trips),
+            ["agreements", "signed", "", self.agreements.signed],
+            ["agreements", "entered into force", "", self.agreements.entered_into_force],
+            *[["passports", k, "", v] for k, v in self.passports.model_dump().items()],
+        ]
+        return [
+            Sheet("Activity", ("what", "measure", "value", "count"), figures),
+            Sheet("Events by type", ("stream", "type", "count"),
+                  [[c.stream, c.type, c.count] for c in self.by_type], True),
+        ]  # fmt: skip
 
 
 class StreamFreshness(BaseModel):
@@ -157,7 +197,9 @@ def _passports(by_type: dict[str, int]) -> PassportFigures:
     )
 
 
-async def activity(session: AsyncSession, period_from: date, period_to: date) -> ActivityReport:
+async def activity(
+    session: AsyncSession, period_from: date, period_to: date, now: datetime | None = None
+) -> dict[str, Any]:
     """What the office did in the period (both days included, UTC)."""
     t = tables.daily_counts
     rows = await session.execute(
@@ -168,7 +210,7 @@ async def activity(session: AsyncSession, period_from: date, period_to: date) ->
     )
     by_type = [TypeCount(stream=s, type=ty, count=c) for s, ty, c in rows]
     counts = {c.type: c.count for c in by_type}
-    return ActivityReport(
+    return dict(
         period_from=period_from,
         period_to=period_to,
         visits=await _visits(session, period_from, period_to),
@@ -181,7 +223,7 @@ async def activity(session: AsyncSession, period_from: date, period_to: date) ->
         passports=_passports(counts),
         total=sum(c.count for c in by_type),
         by_type=by_type,
-        generated_at=utcnow(),
+        generated_at=now or utcnow(),
     )
 
 

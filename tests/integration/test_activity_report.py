@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import UTC, datetime, timedelta
+
+from openpyxl import load_workbook
 
 from services.reporting import tables as reporting_tables
 from services.reporting.rebuild import rebuild
@@ -87,6 +90,15 @@ async def test_the_activity_report_counts_visits_meetings_trips_agreements_and_p
                 "/v1/reports/activity", params={"from": DAY, "to": DAY}, headers=auth()
             )
         ).json()
+        sheet = await reporting.client.get(
+            "/v1/reports/activity", params={"from": DAY, "to": DAY, "format": "xlsx"},
+            headers=auth(),
+        )  # fmt: skip
+        as_of_now = await reporting.client.get(
+            "/v1/reports/activity",
+            params={"from": DAY, "to": DAY, "as_of": datetime.now(UTC).isoformat()},
+            headers=auth(),
+        )
         live_url = settings("reporting").database_url
         replayed, found = await rebuild(live_url, f"sqlite:///{tmp_path}/rebuilt.db")
 
@@ -115,6 +127,14 @@ async def test_the_activity_report_counts_visits_meetings_trips_agreements_and_p
     assert report["passports"]["issued"] == 1
     assert "belongs_to_period" in report["definitions"]
     assert (replayed, found) == (sent, [])
+    rows = [
+        [c.value for c in r]
+        for r in load_workbook(io.BytesIO(sheet.content))["Activity"].iter_rows()
+    ]
+    assert ["incoming visits", "total", None, 2] in rows
+    replayed_report = as_of_now.json()
+    assert replayed_report["visits"] == report["visits"]
+    assert replayed_report["passports"] == report["passports"]
 
 
 async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, prefix):
