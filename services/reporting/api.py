@@ -162,6 +162,7 @@ async def commission_report(
     request: Request,
     commission_id: str,
     session_number: int | None = Query(None, alias="session", ge=1, description="default: latest"),
+    unit: str | None = Query(None, max_length=200, description="only this unit's decisions"),
     lang: eu_report.Lang = "en",
     as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
     fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
@@ -175,7 +176,7 @@ async def commission_report(
         fmt,
         as_of,
         dossiers.CommissionReport,
-        lambda s, day: dossiers.commission(s, commission_id, session_number, lang, day),
+        lambda s, day: dossiers.commission(s, commission_id, session_number, lang, day, unit),
         lambda report: f"commission-session-{report.session_number}",
     )
 
@@ -188,6 +189,8 @@ async def commission_report(
 async def country_dossier(
     request: Request,
     code: CountryCode,
+    period_from: date | None = Query(None, alias="from", description="dated on or after"),
+    period_to: date | None = Query(None, alias="to", description="dated on or before"),
     lang: eu_report.Lang = "en",
     as_of: datetime | None = Query(None, description="rebuild the dossier as it stood then"),
     fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
@@ -201,6 +204,6 @@ async def country_dossier(
         fmt,
         as_of,
         dossiers.CountryDossier,
-        lambda s, day: dossiers.country(s, code, lang, day),
+        lambda s, day: dossiers.country(s, code, lang, day, period_from, period_to),
         lambda report: f"country-{code}",
     )

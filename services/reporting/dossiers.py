@@ -62,7 +62,12 @@ class CommissionReport(BaseModel):
 
 
 async def commission(
-    session: AsyncSession, commission_id: str, number: int | None, lang: Lang, on: date
+    session: AsyncSession,
+    commission_id: str,
+    number: int | None,
+    lang: Lang,
+    on: date,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     c = (await session.execute(
         select(tables.commissions).where(tables.commissions.c.commission_id == commission_id)
@@ -86,6 +91,7 @@ async def commission(
             .where(d.c.commission_id == commission_id, d.c.session_number == previous)
             .order_by(d.c.deadline, d.c.decision_id)
         )
+        if unit is None or r.responsible_unit == unit
     ]  # fmt: skip
     return {
         "title": text_in(c.name, lang),
@@ -151,7 +157,21 @@ class CountryDossier(BaseModel):
         return [Sheet("Dossier", ENTRY_COLUMNS, rows, True)]
 
 
-async def country(session: AsyncSession, code: str, lang: Lang, on: date) -> dict[str, Any]:
+def _within(day: date | None, first: date | None, last: date | None) -> bool:
+    if first is None and last is None:
+        return True
+    return day is not None and (first is None or day >= first) and (last is None or day <= last)
+
+
+async def country(
+    session: AsyncSession,
+    code: str,
+    lang: Lang,
+    on: date,
+    first: date | None = None,
+    last: date | None = None,
+) -> dict[str, Any]:
+    """Everything involving the country; with a period, what dates within it."""
     v, a, g, o = tables.visits, tables.activities, tables.agreements, tables.obligations
     visits = [
         DossierEntry(
@@ -196,7 +216,12 @@ async def country(session: AsyncSession, code: str, lang: Lang, on: date) -> dic
         )
         for r in await session.execute(select(o).where(concerned).order_by(o.c.deadline))
     ]
+
+    def kept(entries: list[DossierEntry]) -> list[DossierEntry]:
+        return [e for e in entries if _within(e.date, first, last)]
+
     return {
-        "country_code": code, "report_date": on, "language": lang, "visits": visits,
-        "meetings_events_trips": activities, "agreements": agreements, "obligations": obligations,
+        "country_code": code, "report_date": on, "language": lang, "visits": kept(visits),
+        "meetings_events_trips": kept(activities), "agreements": kept(agreements),
+        "obligations": kept(obligations),
     }  # fmt: skip

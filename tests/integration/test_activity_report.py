@@ -188,6 +188,12 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
         url = f"/v1/reports/commissions/{commission['id']}"
         report = (await reporting.client.get(url, headers=auth())).json()
         dossier = (await reporting.client.get("/v1/reports/countries/AZ", headers=auth())).json()
+        later = (
+            await reporting.client.get(
+                "/v1/reports/countries/AZ", params={"from": "2030-01-01"}, headers=auth()
+            )
+        ).json()
+        legal = (await reporting.client.get(url, params={"unit": "Legal"}, headers=auth())).json()
         docx = await reporting.client.get(url, params={"format": "docx"}, headers=auth())
 
     assert (report["session_number"], report["previous_session"]) == (2, 1)
@@ -202,3 +208,6 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
         "Open a checkpoint",
     ]
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert [o["title"] for o in later["obligations"]] == ["Harmonise tariffs"]  # due 2030
+    assert later["visits"] == []
+    assert legal["decisions"] == []  # both decisions are the Customs unit's
