@@ -142,6 +142,18 @@ async def change_document(
     changed, events = step(current)
     if not events:
         return current
-    saved = await repo.save(changed, previous_version=current.version)
+    return await save_document(session, outbox, repo, (changed, events), current.version)
+
+
+async def save_document(
+    session: AsyncSession,
+    outbox: Outbox,
+    repo: DocumentRepository[A],
+    changed: tuple[A, list[EventData]],
+    previous_version: int,
+) -> A:
+    """Store a changed aggregate (loaded at ``previous_version``) with the events of the change."""
+    aggregate, events = changed
+    saved = await repo.save(aggregate, previous_version=previous_version)
     await outbox.add_all(session, events, aggregate_id=saved.id, last_version=saved.version)
     return saved

@@ -21,7 +21,7 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.documents import change_document, create_document
 from shared.errors import Conflict, RuleViolation
-from shared.http.conditional import expected_version
+from shared.http.conditional import etag, expected_version
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource, today
 from shared.settings import load_settings
@@ -261,7 +261,7 @@ async def submit_progress(
     changed = await obligations.change(ctx, aggregate_id, step, if_match)
     stored = next(p for p in changed.progress if p.id == report.id)
     return JSONResponse(
-        stored.model_dump(mode="json"), 201, headers={"ETag": f'"{changed.version}"'}
+        stored.model_dump(mode="json"), 201, headers={"ETag": etag(changed.version)}
     )
 
 
@@ -280,7 +280,7 @@ async def decide_progress(
     step = lambda o: ob.decide_progress(o, progress_id, body.to, body.reason, _now())  # noqa: E731
     changed = await obligations.change(ctx, aggregate_id, step, if_match)
     decided = next(p for p in changed.progress if p.id == progress_id)
-    return JSONResponse(decided.model_dump(mode="json"), headers={"ETag": f'"{changed.version}"'})
+    return JSONResponse(decided.model_dump(mode="json"), headers={"ETag": etag(changed.version)})
 
 
 # --- EU annual action plans ---

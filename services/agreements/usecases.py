@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.agreements import tables
 from services.agreements.obligations import CONTENT_FIELDS, Obligation, Source, revise
 from shared.contracts.visits import FollowUpCommittedV1
-from shared.documents import DocumentRepository, create_document
+from shared.documents import DocumentRepository, create_document, save_document
 from shared.outbox import Outbox
 
 
@@ -40,8 +40,7 @@ async def import_obligations(
         if not events:
             outcome["unchanged"] += 1
             continue
-        saved = await repo.save(revised, previous_version=current.version)
-        await outbox.add_all(session, events, aggregate_id=saved.id, last_version=saved.version)
+        await save_document(session, outbox, repo, (revised, events), current.version)
         outcome["updated"] += 1
     return outcome
 

@@ -3,7 +3,7 @@ and every unmasked read is audited."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query
@@ -23,15 +23,12 @@ from shared.documents import change_document
 from shared.http.conditional import etag, expected_version
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
+from shared.http.resource import today
 from shared.types import StrictModel, TransitionRequest
 
 router = APIRouter(prefix="/v1/passports", tags=["passports"])
 PII_SCOPE = "passports:pii"
 READ, WRITE = require_scope("passports:read"), require_scope("passports:write")
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
 
 
 class PassportRequestIn(StrictModel):
@@ -77,8 +74,8 @@ def _out(p: pp.Passport, with_pii: bool, window: int) -> PassportOut:
         number=number,
         personal_data_masked=not with_pii,
         allowed_transitions=sorted(p.lifecycle.allowed_from(p.status)),
-        expiring_soon=p.expiring(_today(), window),
-        return_overdue=p.return_overdue(_today()),
+        expiring_soon=p.expiring(today(), window),
+        return_overdue=p.return_overdue(today()),
     )
 
 
@@ -147,9 +144,9 @@ async def list_passports(
     async with ctx.db.unit_of_work(write=False) as session:
         items, cursor = await usecases.passport_repo(session).page(query, page)
     if expiring:
-        items = [p for p in items if p.expiring(_today(), window)]
+        items = [p for p in items if p.expiring(today(), window)]
     if return_overdue:
-        items = [p for p in items if p.return_overdue(_today())]
+        items = [p for p in items if p.return_overdue(today())]
     await _audited(ctx, principal, items, "GET /v1/passports")
     with_pii = PII_SCOPE in principal.scopes
     return {"items": [_out(p, with_pii, window) for p in items], "next_cursor": cursor}
@@ -195,14 +192,14 @@ async def move_passport(
     """``requested → approved → submitted → (issue) → handed_over``, or ``rejected``;
     ``handed_over → return_due (dismissal) → returned → cancelled``; ``lost``/``stolen`` →
     ``cancelled``; ``expired``."""
-    on = body.on or _today()
+    on = body.on or today()
 
     def step(p: pp.Passport) -> Any:
         if body.to == "handed_over":
             return pp.hand_over(p, on)
         if body.to == "returned":
             return pp.mark_returned(p, on)
-        return aggregates.transition(p, body.to, body.reason, _today())
+        return aggregates.transition(p, body.to, body.reason, today())
 
     assert ctx.outbox is not None
     async with ctx.db.unit_of_work() as session:

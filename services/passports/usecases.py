@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.passports import domain, tables
 from services.passports import passports as pp
 from services.passports.repository import HolderRepository
-from shared.documents import DocumentRepository, create_document
+from shared.documents import DocumentRepository, create_document, save_document
 from shared.errors import check_expected_version
 from shared.outbox import Outbox
 from shared.settings import ServiceSettings
@@ -32,10 +32,7 @@ async def register_holder(session: AsyncSession, outbox: Outbox, **fields: objec
 async def _save_passport(
     session: AsyncSession, outbox: Outbox, change: tuple[pp.Passport, list], previous: int
 ) -> pp.Passport:
-    changed, events = change
-    saved = await passport_repo(session).save(changed, previous_version=previous)
-    await outbox.add_all(session, events, aggregate_id=saved.id, last_version=saved.version)
-    return saved
+    return await save_document(session, outbox, passport_repo(session), change, previous)
 
 
 async def request_passport(

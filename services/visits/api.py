@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
@@ -24,6 +24,7 @@ from shared.contracts.base import LocalizedText
 from shared.http.conditional import etag, expected_version
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
+from shared.http.resource import today
 from shared.types import BilingualText, CountryCode, ShortText, StrictModel, TransitionRequest
 
 router = APIRouter(prefix="/v1/visits", tags=["visits"])
@@ -149,10 +150,6 @@ def detail_out(visit: Visit) -> VisitDetailOut:
         meeting_proposals=list(visit.proposals),
         outcome=visit.outcome,
     )
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 @router.post("", status_code=201, response_model=VisitOut)

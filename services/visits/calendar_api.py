@@ -10,12 +10,12 @@ from fastapi.responses import Response
 from services.visits import tables
 from services.visits.activities import InternationalEvent, Meeting
 from services.visits.activity_repository import ActivityRepository
-from services.visits.api import today
 from services.visits.calendar import build_calendar
 from services.visits.repository import VisitRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.errors import RuleViolation
+from shared.http.resource import today
 
 router = APIRouter(prefix="/v1", tags=["calendar"])
 

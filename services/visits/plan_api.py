@@ -21,6 +21,8 @@ from services.visits.programme import ProgrammeItem
 from services.visits.repository import VisitRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.http.conditional import etag
+from shared.http.resource import today
 from shared.types import TransitionRequest, input_model
 
 router = APIRouter(prefix="/v1/visits/{visit_id}", tags=["visit plan"])
@@ -64,7 +66,7 @@ async def _apply(
     shown = show(visit)
     body = [s.model_dump(mode="json") for s in shown] if isinstance(shown, list) else None
     if body is not None:
-        return JSONResponse(body, status_code=status, headers={"ETag": f'"{visit.version}"'})
+        return JSONResponse(body, status_code=status, headers={"ETag": etag(visit.version)})
     return visit_response(shown, visit, status)
 
 
@@ -181,8 +183,6 @@ class TalkingPointsOut(BaseModel):
 
 
 def _points_out(points: TalkingPoints) -> TalkingPointsOut:
-    from services.visits.api import today
-
     return TalkingPointsOut(**points.model_dump(), overdue=points.overdue(today()))
 
 
