@@ -34,6 +34,8 @@ async def activity_report(
     request: Request,
     period_from: date = Query(alias="from", description="first day, inclusive (UTC)"),
     period_to: date = Query(alias="to", description="last day, inclusive (UTC)"),
+    unit: str | None = Query(None, max_length=200, description="only this unit's activity"),
+    lang: reports.Lang = "en",
     as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
     fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
     _: Principal = require_scope("reports:read"),
@@ -47,7 +49,7 @@ async def activity_report(
     moment = as_utc(as_of) if as_of else None
     return await _report(
         request, ctx, fmt, as_of, reports.ActivityReport,
-        lambda s, day: reports.activity(s, period_from, period_to, now=moment),
+        lambda s, day: reports.activity(s, period_from, period_to, unit, lang, now=moment),
         lambda report: f"activity-{period_from}-{period_to}",
     )  # fmt: skip
 

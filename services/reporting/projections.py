@@ -18,6 +18,7 @@ from services.reporting import (
     activity_projection,
     commission_projection,
     obligation_projection,
+    passport_projection,
     tables,
 )
 from shared.consumer import ReceivedEvent
@@ -70,6 +71,7 @@ async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -
     await obligation_projection.project(session, dialect, newer)
     await activity_projection.project(session, dialect, newer)
     await commission_projection.project(session, dialect, newer)
+    await passport_projection.project(session, dialect, newer)
 
 
 async def _advance_streams(
@@ -185,6 +187,7 @@ async def _project_visits(
                 "start_date": p.start_date,
                 "end_date": p.end_date,
                 "title_en": p.title.en,
+                "unit": p.responsible_unit,
                 "version": e.envelope.aggregateversion,
             }
         elif isinstance(p, VisitDetailsChangedV1):
@@ -197,6 +200,8 @@ async def _project_visits(
                 end_date=p.end_date,
                 version=e.envelope.aggregateversion,
             )
+            if "responsible_unit" in p.changed:
+                row["unit"] = p.responsible_unit
         elif isinstance(p, VisitStatusChanged):
             row = state.setdefault(p.visit_id, {"visit_id": p.visit_id})
             row.update(

@@ -27,6 +27,8 @@ COMPARED = (
     tables.commission_decisions,
     tables.visit_commitments,
     tables.daily_counts,
+    tables.holders,
+    tables.passports,
 )
 
 

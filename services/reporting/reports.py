@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
-from sqlalchemy import func, select
+from pydantic import BaseModel, Field
+from sqlalchemy import Select, Table, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
@@ -55,13 +55,61 @@ ACTIVITY_DEFINITIONS = {
     ),
     "agreements": "signed or entered into force on a date within the period",
     "passports": "issued, handed over, returned, cancelled or noticed within the period",
-    "by_type": "every event that occurred in the period, by stream and type",
+    "unit": (
+        "visits and international events by their responsible unit, business trips by the "
+        "travelling unit, agreements by their responsible unit, passports by the holder's unit; "
+        "ministerial meetings have no unit and are left out when a unit is chosen"
+    ),
+    "by_type": "every event that occurred in the period, by stream and type; the whole office, "
+    "so left out when a unit is chosen",
+}
+
+Lang = Literal["ka", "en"]
+
+# The document's words in Georgian; the JSON keeps its English keys.
+KA = {
+    "Activity report": "საქმიანობის ანგარიში",
+    "Period": "პერიოდი",
+    "Unit": "სტრუქტურული ერთეული",
+    "Includes events until": "მოიცავს მოვლენებს",
+    "none": "არცერთი",
+    "what": "რა",
+    "measure": "მაჩვენებელი",
+    "value": "მნიშვნელობა",
+    "count": "რაოდენობა",
+    "incoming visits": "შემომავალი ვიზიტები",
+    "outgoing visits": "გამავალი ვიზიტები",
+    "visits": "ვიზიტები",
+    "meetings": "შეხვედრები",
+    "international events": "საერთაშორისო ღონისძიებები",
+    "business trips": "მივლინებები",
+    "agreements": "შეთანხმებები",
+    "passports": "პასპორტები",
+    "total": "სულ",
+    "by_status": "სტატუსის მიხედვით",
+    "by_country": "ქვეყნის მიხედვით",
+    "by_kind": "სახეობის მიხედვით",
+    "by_level": "დონის მიხედვით",
+    "signed": "ხელმოწერილი",
+    "entered into force": "ძალაში შესული",
+    "issued": "გაცემული",
+    "handed_over": "გადაცემული",
+    "returned": "დაბრუნებული",
+    "cancelled": "გაუქმებული",
+    "expiring_notices": "ვადის ამოწურვის შეტყობინებები",
+    "return_overdue_notices": "დაბრუნების ვადის გადაცილების შეტყობინებები",
+    "Activity": "საქმიანობა",
+    "Events by type": "მოვლენები ტიპების მიხედვით",
+    "stream": "ნაკადი",
+    "type": "ტიპი",
 }
 
 
 class ActivityReport(BaseModel):
     period_from: date
     period_to: date
+    unit: str | None = None
+    language: Lang = "en"
     definitions: dict[str, str] = ACTIVITY_DEFINITIONS
     visits: VisitFigures
     meetings: Breakdown
@@ -69,46 +117,55 @@ class ActivityReport(BaseModel):
     business_trips: Breakdown
     agreements: AgreementFigures
     passports: PassportFigures
-    total: int
+    total: int | None = Field(description="every event in the period; null with a unit")
     by_type: list[TypeCount]
     generated_at: datetime
     as_of: datetime | None = None
     includes_events_until: dict[str, datetime] = {}
 
+    def word(self, text: str) -> str:
+        return KA.get(text, text) if self.language == "ka" else text
+
     def heading(self) -> tuple[str, list[str]]:
+        w = self.word
         current = ", ".join(
             f"{k} {v:%Y-%m-%d %H:%M} UTC" for k, v in self.includes_events_until.items()
         )
-        period = f"{self.period_from.isoformat()} to {self.period_to.isoformat()}"
-        return "Activity report", [
-            f"Period {period}",
-            f"Includes events until: {current or 'none'}",
+        period = f"{self.period_from.isoformat()} – {self.period_to.isoformat()}"
+        lines = [f"{w('Period')}: {period}"]
+        if self.unit:
+            lines.append(f"{w('Unit')}: {self.unit}")
+        return w("Activity report"), [
+            *lines,
+            f"{w('Includes events until')}: {current or w('none')}",
         ]
 
     def definitions_text(self) -> dict[str, str]:
         return self.definitions
 
     def sheets(self) -> list[Sheet]:
+        w = self.word
+
         def breakdown(name: str, b: Breakdown) -> list[list[Any]]:
-            rows: list[list[Any]] = [[name, "total", "", b.total]]
+            rows: list[list[Any]] = [[w(name), w("total"), "", b.total]]
             for dimension in ("by_status", "by_country", "by_kind"):
-                rows += [[name, dimension, k, v] for k, v in getattr(b, dimension).items()]
+                rows += [[w(name), w(dimension), k, v] for k, v in getattr(b, dimension).items()]
             return rows
 
         figures = [
             *breakdown("incoming visits", self.visits.incoming),
             *breakdown("outgoing visits", self.visits.outgoing),
-            *[["visits", "by_level", k, v] for k, v in self.visits.by_level.items()],
+            *[[w("visits"), w("by_level"), k, v] for k, v in self.visits.by_level.items()],
             *breakdown("meetings", self.meetings),
             *breakdown("international events", self.international_events),
             *breakdown("business trips", self.business_trips),
-            ["agreements", "signed", "", self.agreements.signed],
-            ["agreements", "entered into force", "", self.agreements.entered_into_force],
-            *[["passports", k, "", v] for k, v in self.passports.model_dump().items()],
+            [w("agreements"), w("signed"), "", self.agreements.signed],
+            [w("agreements"), w("entered into force"), "", self.agreements.entered_into_force],
+            *[[w("passports"), w(k), "", v] for k, v in self.passports.model_dump().items()],
         ]
         return [
-            Sheet("Activity", ("what", "measure", "value", "count"), figures),
-            Sheet("Events by type", ("stream", "type", "count"),
+            Sheet(w("Activity"), [w(c) for c in ("what", "measure", "value", "count")], figures),
+            Sheet(w("Events by type"), [w(c) for c in ("stream", "type", "count")],
                   [[c.stream, c.type, c.count] for c in self.by_type], True),
         ]  # fmt: skip
 
@@ -148,12 +205,15 @@ def _breakdown(rows: list[Any], kind: str = "kind") -> Breakdown:
     )
 
 
-async def _visits(session: AsyncSession, first: date, last: date) -> VisitFigures:
+def _of_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
+    return query if unit is None else query.where(table.c.unit == unit)
+
+
+async def _visits(session: AsyncSession, first: date, last: date, unit: str | None) -> VisitFigures:
     v = tables.visits
     columns = (v.c.direction, v.c.kind, v.c.country_code, v.c.lead_level, v.c.status)
-    rows = (
-        await session.execute(select(*columns).where(v.c.start_date.between(first, last)))
-    ).all()
+    query = select(*columns).where(v.c.start_date.between(first, last))
+    rows = (await session.execute(_of_unit(query, v, unit))).all()
     return VisitFigures(
         incoming=_breakdown([r for r in rows if r.direction == "incoming"]),
         outgoing=_breakdown([r for r in rows if r.direction == "outgoing"]),
@@ -161,19 +221,22 @@ async def _visits(session: AsyncSession, first: date, last: date) -> VisitFigure
     )
 
 
-async def _activities(session: AsyncSession, kind: str, first: date, last: date) -> Breakdown:
+async def _activities(
+    session: AsyncSession, kind: str, first: date, last: date, unit: str | None
+) -> Breakdown:
     a = tables.activities
-    rows = (
-        await session.execute(
-            select(a).where(a.c.activity_type == kind, a.c.start_date.between(first, last))
-        )
-    ).all()
-    return _breakdown(rows)
+    query = select(a).where(a.c.activity_type == kind, a.c.start_date.between(first, last))
+    return _breakdown((await session.execute(_of_unit(query, a, unit))).all())
 
 
-async def _agreements(session: AsyncSession, first: date, last: date) -> AgreementFigures:
+async def _agreements(
+    session: AsyncSession, first: date, last: date, unit: str | None
+) -> AgreementFigures:
     g = tables.agreements
-    rows = (await session.execute(select(g))).all()
+    query = select(g).where(
+        or_(g.c.signed_on.between(first, last), g.c.in_force_on.between(first, last))
+    )
+    rows = (await session.execute(_of_unit(query, g, unit))).all()
     signed = [r for r in rows if r.signed_on and first <= r.signed_on <= last]
     in_force = [r for r in rows if r.in_force_on and first <= r.in_force_on <= last]
     return AgreementFigures(
@@ -183,48 +246,65 @@ async def _agreements(session: AsyncSession, first: date, last: date) -> Agreeme
     )
 
 
-def _passports(by_type: dict[str, int]) -> PassportFigures:
-    def n(name: str) -> int:
-        return by_type.get(f"irp.passports.{name}.v1", 0)
+async def _passports(
+    session: AsyncSession, first: date, last: date, unit: str | None
+) -> PassportFigures:
+    t = tables.passports
+    counts = {
+        figure: func.count().filter(t.c[step].between(first, last))
+        for figure, step in PASSPORT_FIGURES.items()
+    }
+    query = _of_unit(select(*[c.label(f) for f, c in counts.items()]), t, unit)
+    return PassportFigures(**(await session.execute(query)).one()._mapping)
 
-    return PassportFigures(
-        issued=n("PassportIssued"),
-        handed_over=n("PassportHandedOver"),
-        returned=n("PassportReturned"),
-        cancelled=n("PassportCancelled"),
-        expiring_notices=n("PassportExpiring"),
-        return_overdue_notices=n("PassportReturnOverdue"),
-    )
+
+PASSPORT_FIGURES = {
+    "issued": "issued_day",
+    "handed_over": "handed_over_day",
+    "returned": "returned_day",
+    "cancelled": "cancelled_day",
+    "expiring_notices": "expiring_day",
+    "return_overdue_notices": "return_overdue_day",
+}
 
 
 async def activity(
-    session: AsyncSession, period_from: date, period_to: date, now: datetime | None = None
+    session: AsyncSession,
+    period_from: date,
+    period_to: date,
+    unit: str | None = None,
+    lang: Lang = "en",
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """What the office did in the period (both days included, UTC)."""
-    t = tables.daily_counts
-    rows = await session.execute(
-        select(t.c.stream, t.c.type, func.sum(t.c.count))
-        .where(t.c.day.between(period_from, period_to))
-        .group_by(t.c.stream, t.c.type)
-        .order_by(t.c.stream, t.c.type)
-    )
-    by_type = [TypeCount(stream=s, type=ty, count=c) for s, ty, c in rows]
-    counts = {c.type: c.count for c in by_type}
+    """What the office (or one unit) did in the period (both days included, UTC)."""
+    first, last = period_from, period_to
+    by_type = [] if unit else await _by_type(session, first, last)
     return dict(
-        period_from=period_from,
-        period_to=period_to,
-        visits=await _visits(session, period_from, period_to),
-        meetings=await _activities(session, "meeting", period_from, period_to),
-        international_events=await _activities(
-            session, "international_event", period_from, period_to
-        ),
-        business_trips=await _activities(session, "business_trip", period_from, period_to),
-        agreements=await _agreements(session, period_from, period_to),
-        passports=_passports(counts),
-        total=sum(c.count for c in by_type),
+        period_from=first,
+        period_to=last,
+        unit=unit,
+        language=lang,
+        visits=await _visits(session, first, last, unit),
+        meetings=await _activities(session, "meeting", first, last, unit),
+        international_events=await _activities(session, "international_event", first, last, unit),
+        business_trips=await _activities(session, "business_trip", first, last, unit),
+        agreements=await _agreements(session, first, last, unit),
+        passports=await _passports(session, first, last, unit),
+        total=None if unit else sum(c.count for c in by_type),
         by_type=by_type,
         generated_at=now or utcnow(),
     )
+
+
+async def _by_type(session: AsyncSession, first: date, last: date) -> list[TypeCount]:
+    t = tables.daily_counts
+    rows = await session.execute(
+        select(t.c.stream, t.c.type, func.sum(t.c.count))
+        .where(t.c.day.between(first, last))
+        .group_by(t.c.stream, t.c.type)
+        .order_by(t.c.stream, t.c.type)
+    )
+    return [TypeCount(stream=s, type=ty, count=c) for s, ty, c in rows]
 
 
 async def freshness(session: AsyncSession) -> FreshnessReport:

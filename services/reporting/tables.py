@@ -76,6 +76,7 @@ visits = Table(
     Column("start_date", Date),
     Column("end_date", Date),
     Column("title_en", Text),
+    Column("unit", String(200)),
     Column("version", Integer, nullable=False),
 )
 
@@ -126,6 +127,7 @@ activities = Table(
     Column("status", String(30), nullable=False),
     Column("start_date", Date),
     Column("country_code", String(2)),
+    Column("unit", String(200)),
     Column("version", Integer, nullable=False),
     Index("ix_reporting_activities_start", "activity_type", "start_date"),
 )
@@ -139,6 +141,7 @@ agreements = Table(
     Column("countries", JSON, nullable=False),
     Column("signed_on", Date),
     Column("in_force_on", Date),
+    Column("unit", String(200)),
     Column("version", Integer, nullable=False),
 )
 
@@ -190,4 +193,31 @@ daily_counts = Table(
     Column("stream", String(50), primary_key=True),
     Column("type", String(200), primary_key=True),
     Column("count", Integer, nullable=False),
+)
+
+# Passport holders: only the unit and category, never who they are.
+holders = Table(
+    "holders",
+    metadata,
+    Column("holder_id", String(36), primary_key=True),
+    Column("category", String(40), nullable=False),
+    Column("unit", String(200)),
+)
+
+# Passports with the day (UTC) each step happened: the activity report counts them by unit.
+passports = Table(
+    "passports",
+    metadata,
+    Column("passport_id", String(36), primary_key=True),
+    Column("holder_id", String(36), nullable=False),
+    Column("unit", String(200)),
+    Column("passport_type", String(30), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("issued_day", Date),
+    Column("handed_over_day", Date),
+    Column("returned_day", Date),
+    Column("cancelled_day", Date),
+    Column("expiring_day", Date),
+    Column("return_overdue_day", Date),
+    Column("version", Integer, nullable=False),
 )

@@ -234,6 +234,7 @@ class InternationalEvent(Activity):
             "partners": list(self.partners),
             "donors": list(self.donors),
             "participants": self.participants,
+            "responsible_unit": self.responsible_unit,
         }
 
     def guard(self, to: str, reason: str | None, today: date) -> None:

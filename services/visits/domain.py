@@ -173,6 +173,7 @@ def edit_visit(visit: Visit, changes: dict[str, Any]) -> Visit:
         country_code=edited.country_code,
         start_date=edited.start_date,
         end_date=edited.end_date,
+        responsible_unit=edited.responsible_unit,
     )
     return _next(visit, [event], **changes)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from pydantic import Field
+
 from shared.contracts.base import EventData, LocalizedText
 
 
@@ -88,6 +90,7 @@ class VisitDetailsChangedV1(_VisitEvent):
     country_code: str | None = None
     start_date: date | None = None
     end_date: date | None = None
+    responsible_unit: str | None = Field(None, description="meaningful when in `changed`")
 
 
 # --- delegation (names stay in the visits service) ---
@@ -325,6 +328,7 @@ class _InternationalEventEvent(_ActivityEvent):
     aggregate_type = "international_event"
     international_event_id: str
     event_kind: str
+    responsible_unit: str | None = None
     partners: list[str] = []
     donors: list[str] = []
     participants: int | None = None
