@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fastapi import Request
@@ -107,18 +108,26 @@ def _xlsx(report: Tabular) -> bytes:
     return out.getvalue()
 
 
+# The document's own words in Georgian, for reports asked for in ``ka``.
+_KA = {"Generated": "შედგენილია", "None.": "არ არის.", "Definitions": "განმარტებები"}
+
+
 def _docx(report: Tabular) -> bytes:
     from docx import Document
+
+    def word(text: str) -> str:
+        return _KA[text] if getattr(report, "language", "en") == "ka" else text
 
     doc = Document()
     title, lines = report.heading()
     doc.add_heading(title, level=0)
     for line in lines:
         doc.add_paragraph(line)
+    doc.add_paragraph(f"{word('Generated')}: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     for sheet in report.sheets():
         doc.add_heading(sheet.name, level=1)
         if not sheet.rows:
-            doc.add_paragraph("None.")
+            doc.add_paragraph(word("None."))
             continue
         table = doc.add_table(rows=len(sheet.rows) + 1, cols=len(sheet.header))
         table.style = "Table Grid"
@@ -127,7 +136,7 @@ def _docx(report: Tabular) -> bytes:
         for i, row in enumerate(sheet.rows, start=1):
             for j, value in enumerate(row):
                 table.cell(i, j).text = str(cell(value))
-    doc.add_heading("Definitions", level=1)
+    doc.add_heading(word("Definitions"), level=1)
     for term, meaning in report.definitions_text().items():
         doc.add_paragraph(f"{term}: {meaning}")
     out = io.BytesIO()
