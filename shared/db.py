@@ -42,24 +42,25 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, durable: bool = True) -> AsyncEngine:
     url = async_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, durable)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, durable: bool) -> None:
     """WAL, foreign keys, and ``BEGIN IMMEDIATE`` for writers.
 
     pysqlite's own transaction handling is switched off so that a writing unit
     of work takes the write lock up front (waiting on ``busy_timeout``) instead
-    of failing later when a read transaction tries to upgrade.
+    of failing later when a read transaction tries to upgrade. A database that is
+    not ``durable`` (a scratch or rebuild target, redone after a crash) skips fsync.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -67,7 +68,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={'NORMAL' if durable else 'OFF'}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
@@ -81,9 +82,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """One service's database: its engine and a session factory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, durable: bool = True) -> None:
         self.url = url
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, durable)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -91,11 +92,19 @@ class Database:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
+    async def unit_of_work(
+        self, *, write: bool = True, consistent: bool = False
+    ) -> AsyncIterator[AsyncSession]:
+        """A transaction: committed when the block ends, rolled back if it raises.
+
+        ``consistent`` reads see one state of the database throughout (PostgreSQL's
+        REPEATABLE READ; an SQLite transaction always does).
+        """
         async with self.sessions() as session:
             if write and self.dialect == "sqlite":
                 await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            elif consistent and self.dialect == "postgresql":
+                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             try:
                 yield session
                 await session.commit()

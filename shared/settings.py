@@ -47,12 +47,20 @@ class ServiceSettings(BaseSettings):
     passport_return_days: int = 30
     passport_sweep_interval: float = 3600.0
     passport_validity_margin_days: int = 180
+    snapshot_dir: str = Field("", description="reporting: default <var_dir>/snapshots/<service>")
+    snapshot_every_events: int = 10_000
+    snapshot_keep: int = 50
+    snapshot_check_interval: float = 60.0
 
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.var_dir}/{self.service}.db"
+
+    @property
+    def effective_snapshot_dir(self) -> str:
+        return self.snapshot_dir or f"{self.var_dir}/snapshots/{self.service}"
 
     @property
     def effective_consumer_group(self) -> str:

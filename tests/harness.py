@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +21,8 @@ from shared.auth import SCOPES, issue_token
 from shared.db import Database
 from shared.settings import ServiceSettings, load_settings
 from tests.conftest import TEST_SECRET
+
+SNAPSHOTS = Path(tempfile.gettempdir()) / "irp-test-snapshots"
 
 # Personal data the tests used: the leak scan looks for every value in everything emitted.
 PERSONAL_DATA: set[str] = set()
@@ -42,6 +46,7 @@ def settings_for(
         "consumer_retry_backoff": 0.05,
         "log_level": "INFO",
         "consumer_session_timeout_ms": 3000,
+        "snapshot_dir": str(SNAPSHOTS / f"{prefix}{service}-{abs(hash(database_url)):x}"),
     }
     values.update(overrides)
     return load_settings(service, **values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -68,7 +69,8 @@ async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator
     if moment is None:
         yield ctx.db
         return
-    async with history.as_of(ctx.db, moment) as scratch:
+    folder = Path(ctx.settings.effective_snapshot_dir)
+    async with history.as_of(ctx.db, moment, folder) as scratch:
         yield scratch
 
 

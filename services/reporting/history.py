@@ -3,16 +3,19 @@ through the same projection code the live consumer uses."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
-from services.reporting import projections, tables
+from services.reporting import projections, snapshots, tables
 from shared.consumer import ReceivedEvent
 from shared.db import Database
 from shared.envelope import EventEnvelope, as_utc
@@ -21,7 +24,8 @@ BATCH = 2000
 
 
 def _received(row) -> ReceivedEvent:  # type: ignore[no-untyped-def]
-    envelope = EventEnvelope(
+    # Kept events were validated when they were consumed: no need to validate them again.
+    envelope = EventEnvelope.model_construct(
         id=row.event_id,
         source=f"/irp/{row.stream}",
         type=row.type,
@@ -36,33 +40,51 @@ def _received(row) -> ReceivedEvent:  # type: ignore[no-untyped-def]
     return ReceivedEvent(envelope, row.stream, 0, row.seq)
 
 
-async def replay(source: Database, target: Database, until: datetime | None = None) -> int:
-    """Feed ``source``'s kept events (those that occurred by ``until``) into ``target``."""
+async def replay(
+    source: Database, target: Database, until: datetime | None = None, after: int = 0
+) -> int:
+    """Feed ``source``'s kept events (those after ``after`` that occurred by ``until``) into
+    ``target``, reading the next batch while the last one is applied."""
     t = tables.events
     query = select(t).order_by(t.c.seq)
     if until is not None:
         query = query.where(t.c.occurred_at <= until)
-    replayed, after = 0, 0
-    while True:
+
+    async def batch_after(seq: int) -> list[Any]:
         async with source.unit_of_work(write=False) as session:
-            rows = (await session.execute(query.where(t.c.seq > after).limit(BATCH))).all()
-        if not rows:
-            return replayed
-        async with target.unit_of_work() as session:
-            await projections.apply_events(session, [_received(r) for r in rows])
+            return list((await session.execute(query.where(t.c.seq > seq).limit(BATCH))).all())
+
+    replayed, rows = 0, await batch_after(after)
+    while rows:
+        following = asyncio.create_task(batch_after(rows[-1].seq))
+        try:
+            async with target.unit_of_work() as session:
+                await projections.apply_events(session, [_received(r) for r in rows])
+        except BaseException:
+            following.cancel()
+            raise
         replayed += len(rows)
-        after = rows[-1].seq
+        rows = await following
+    return replayed
 
 
 @asynccontextmanager
-async def as_of(source: Database, moment: datetime) -> AsyncIterator[Database]:
-    """A throw-away reporting database holding what had happened by ``moment``."""
+async def as_of(
+    source: Database, moment: datetime, snapshot_dir: Path | None = None
+) -> AsyncIterator[Database]:
+    """A throw-away reporting database holding what had happened by ``moment``: the newest
+    fitting snapshot (if any) and the events that followed it."""
     folder = tempfile.mkdtemp(prefix="irp-as-of-")
-    scratch = Database(f"sqlite:///{folder}/as_of.db")
+    path = Path(folder) / "as_of.db"
+    start = snapshots.usable(snapshot_dir, moment)
+    if start is not None:
+        shutil.copyfile(start.path, path)
+    scratch = Database(f"sqlite:///{path}", durable=False)
     try:
-        async with scratch.engine.begin() as conn:
-            await conn.run_sync(tables.metadata.create_all)
-        await replay(source, scratch, moment)
+        if start is None:
+            async with scratch.engine.begin() as conn:
+                await conn.run_sync(tables.metadata.create_all)
+        await replay(source, scratch, moment, after=start.seq if start else 0)
         yield scratch
     finally:
         await scratch.dispose()

@@ -39,8 +39,15 @@ def registered_types() -> list[str]:
     return sorted(_REGISTRY)
 
 
+_loaded = False
+
+
 def _load_all() -> None:
-    from shared.contracts import agreements, passports, visits  # noqa: F401
+    global _loaded
+    if not _loaded:
+        from shared.contracts import agreements, passports, visits  # noqa: F401
+
+        _loaded = True
 
 
 class LocalizedText(BaseModel):

@@ -1,0 +1,111 @@
+"""Snapshots of the projections, so that a report as of a past moment replays only the
+events that followed the newest snapshot taken before that moment.
+
+A snapshot is an SQLite file holding every projection as it stood after the event with
+sequence number ``seq``; its name also records the newest ``occurred_at`` among those
+events. It can serve a moment M when that newest time is not after M: then the events
+up to ``seq`` are exactly those of the history up to M that come before ``seq``, and the
+replay continues from ``seq`` with the events that occurred by M.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from services.reporting import tables
+from shared.db import Database
+from shared.envelope import as_utc
+
+log = logging.getLogger(__name__)
+
+# The history itself and the consumer's dedupe are not projections.
+_SKIPPED = {"events", "inbox"}
+_CHUNK = 5000
+_NAME = re.compile(r"^snapshot-(\d{12})-(\d+)\.db$")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: Path
+    seq: int
+    newest: datetime  # the newest occurred_at among the events it includes
+
+    @classmethod
+    def named(cls, path: Path) -> Snapshot | None:
+        match = _NAME.match(path.name)
+        if not match:
+            return None
+        micros = int(match.group(2))
+        return cls(path, int(match.group(1)), datetime.fromtimestamp(micros / 1e6, UTC))
+
+
+def existing(folder: Path) -> list[Snapshot]:
+    """The complete snapshots in ``folder``, oldest first."""
+    if not folder.is_dir():
+        return []
+    found = [s for s in map(Snapshot.named, folder.iterdir()) if s is not None]
+    return sorted(found, key=lambda s: s.seq)
+
+
+def usable(folder: Path | None, moment: datetime) -> Snapshot | None:
+    """The newest snapshot that includes nothing that occurred after ``moment``."""
+    if folder is None:
+        return None
+    fitting = [s for s in existing(folder) if s.newest <= moment]
+    return fitting[-1] if fitting else None
+
+
+async def take(live: Database, folder: Path, keep: int) -> Snapshot | None:
+    """Copy every projection, read in one consistent transaction, into a new snapshot."""
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    e = tables.events
+    async with live.unit_of_work(write=False, consistent=True) as session:
+        seq, newest = (
+            await session.execute(select(func.max(e.c.seq), func.max(e.c.occurred_at)))
+        ).one()
+        if seq is None or any(s.seq == seq for s in existing(folder)):
+            return None
+        newest = as_utc(newest)
+        name = f"snapshot-{seq:012d}-{int(newest.timestamp() * 1_000_000)}.db"
+        partial = folder / f".{name}.partial"
+        partial.unlink(missing_ok=True)
+        copy = Database(f"sqlite:///{partial}", durable=False)
+        try:
+            async with copy.engine.begin() as conn:
+                await conn.run_sync(tables.metadata.create_all)
+            for table in tables.metadata.sorted_tables:
+                if table.name in _SKIPPED:
+                    continue
+                result = await session.stream(select(table))
+                async for rows in result.partitions(_CHUNK):
+                    async with copy.unit_of_work() as target:
+                        await target.execute(insert(table), [dict(r._mapping) for r in rows])
+        finally:
+            await copy.dispose()  # closing the last connection folds the WAL into the file
+    os.replace(partial, folder / name)
+    _prune(folder, keep)
+    log.info("projections snapshot taken", extra={"seq": seq})
+    return Snapshot.named(folder / name)
+
+
+def _prune(folder: Path, keep: int) -> None:
+    for old in existing(folder)[:-keep]:
+        old.path.unlink(missing_ok=True)
+
+
+async def take_when_due(live: Database, folder: Path, every: int, keep: int) -> int:
+    """A snapshot once ``every`` events have been applied since the last one (1 if taken)."""
+    async with live.unit_of_work(write=False) as session:
+        seq = (await session.execute(select(func.max(tables.events.c.seq)))).scalar()
+    taken = existing(folder)
+    if seq is None or seq - (taken[-1].seq if taken else 0) < every:
+        return 0
+    return 1 if await take(live, folder, keep) else 0

@@ -1,0 +1,113 @@
+"""A report as of a past moment starts from a snapshot of the projections when one fits, and
+is the same as the one replayed from the very first event."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from services.reporting import history, projections, snapshots
+from services.reporting.rebuild import PROJECTIONS, differences
+from shared.consumer import ReceivedEvent
+from shared.contracts import agreements as ag
+from shared.contracts import passports as pa
+from shared.contracts import visits as vi
+from shared.contracts.base import LocalizedText
+from shared.db import Database
+from shared.envelope import EventEnvelope
+from shared.migrations import upgrade_async
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def event(payload, aggregate_id: str, version: int, minute: int) -> ReceivedEvent:  # type: ignore[no-untyped-def]
+    stream = payload.event_type.split(".")[1]
+    envelope = EventEnvelope.wrap(
+        payload, service=stream, aggregate_id=aggregate_id, aggregate_version=version,
+        correlation_id=None, time=T0 + timedelta(minutes=minute),
+    )  # fmt: skip
+    return ReceivedEvent(envelope, stream, 0, 0)
+
+
+def measure(n: int, minute: int) -> ReceivedEvent:
+    payload = ag.ObligationRegisteredV1(
+        obligation_id=f"m{n}", status="not_started", lead_unit="Legal", area="Chapter A",
+        sources=[ag.ObligationSource(kind="eu_action_plan", reference=str(n))],
+        title=LocalizedText(en=f"Measure {n}"), deadline=date(2030, 1, 1),
+    )  # fmt: skip
+    return event(payload, f"m{n}", 1, minute)
+
+
+def progress(n: int, version: int, percent: int, minute: int) -> ReceivedEvent:
+    payload = ag.ProgressApprovedV1(
+        obligation_id=f"m{n}", progress_id=f"p{n}-{version}", period="2026-Q1",
+        percent=percent, reporting_unit="Legal", narrative=LocalizedText(en=f"{percent}%"),
+    )  # fmt: skip
+    return event(payload, f"m{n}", version, minute)
+
+
+def visit(n: int, minute: int) -> ReceivedEvent:
+    payload = vi.VisitCreatedV1(
+        visit_id=f"v{n}", direction="incoming", kind="official", country_code="DE",
+        title=LocalizedText(en="Visit"), status="draft", responsible_unit="Europe",
+        start_date=date(2026, 3, 2), end_date=date(2026, 3, 3),
+    )  # fmt: skip
+    return event(payload, f"v{n}", 1, minute)
+
+
+def holder_registered(minute: int) -> ReceivedEvent:
+    payload = pa.HolderRegisteredV1(holder_id="h1", category="minister", unit="Cabinet")
+    return event(payload, "h1", 1, minute)
+
+
+async def apply(db: Database, events: list[ReceivedEvent]) -> None:
+    async with db.unit_of_work() as session:
+        await projections.apply_events(session, events)
+
+
+async def test_as_of_from_a_snapshot_equals_the_replay_from_the_first_event(databases, tmp_path):
+    live = Database(await databases.new("reporting"))
+    await upgrade_async("reporting", live.url)
+    folder = tmp_path / "snapshots"
+    try:
+        await apply(live, [measure(1, 0), measure(2, 1), visit(1, 2), progress(1, 2, 40, 3)])
+        first = await snapshots.take(live, folder, keep=5)
+        # applied after the snapshot: a late event of another stream that occurred earlier
+        await apply(live, [holder_registered(1), progress(1, 3, 80, 10), visit(2, 11)])
+        second = await snapshots.take(live, folder, keep=5)
+        await apply(live, [progress(2, 2, 10, 20)])
+
+        assert first is not None and second is not None
+        assert (first.seq, first.newest) == (4, T0 + timedelta(minutes=3))
+        assert await snapshots.take(live, folder, keep=5) is not None  # one more event since
+        assert await snapshots.take(live, folder, keep=5) is None  # nothing new
+        used = {}
+        for minute in (0, 2, 3, 5, 10, 15, 25):
+            moment = T0 + timedelta(minutes=minute)
+            start = snapshots.usable(folder, moment)
+            used[minute] = start.seq if start else 0
+            async with (
+                history.as_of(live, moment, folder) as from_snapshot,
+                history.as_of(live, moment) as from_the_start,
+            ):
+                assert await differences(from_the_start, from_snapshot, PROJECTIONS) == [], minute
+    finally:
+        await live.dispose()
+    # before minute 3 no snapshot fits; the second includes a visit of minute 11, so it
+    # serves from then on; the replay after a snapshot picks up the holder's late event
+    assert used == {0: 0, 2: 0, 3: 4, 5: 4, 10: 4, 15: 7, 25: 8}
+
+
+async def test_only_the_newest_snapshots_are_kept(tmp_path):
+    live = Database(f"sqlite:///{tmp_path}/live.db")
+    await upgrade_async("reporting", live.url)
+    folder = tmp_path / "snapshots"
+    try:
+        for n in range(4):
+            await apply(live, [measure(n, n)])
+            await snapshots.take(live, folder, keep=2)
+        due = await snapshots.take_when_due(live, folder, every=2, keep=2)
+    finally:
+        await live.dispose()
+    assert [s.seq for s in snapshots.existing(folder)] == [3, 4]
+    assert due == 0  # no event since the last one
+    assert sorted(p.name.startswith(".") for p in folder.iterdir()) == [False, False]
