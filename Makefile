@@ -26,6 +26,7 @@ test: install
 bench: install
 	$(BIN)/python -m tests.bench.backbone
 	$(BIN)/python -m tests.bench.reports
+	$(BIN)/python -m tests.bench.rebuild
 
 lint: install
 	$(BIN)/ruff check .

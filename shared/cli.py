@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+import time
 from datetime import datetime
 
 from shared import services
@@ -124,8 +125,13 @@ def _cmd_rebuild(args: argparse.Namespace) -> None:
     from services.reporting.rebuild import rebuild
 
     settings = load_settings("reporting")
+    started = time.perf_counter()
     replayed, found = asyncio.run(rebuild(settings.effective_database_url, args.into))
-    print(f"reporting: {replayed} event(s) replayed into {args.into}")
+    seconds = time.perf_counter() - started
+    print(
+        f"reporting: {replayed} event(s) replayed into {args.into} and compared "
+        f"in {seconds:.1f} s ({replayed / max(seconds, 1e-9):.0f} events/s)"
+    )
     if found:
         print("the rebuilt projections differ from the live ones:\n  " + "\n  ".join(found))
         raise SystemExit(1)

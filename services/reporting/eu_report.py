@@ -163,7 +163,8 @@ def is_overdue(row: dict[str, Any], on: date) -> bool:
 
 
 def _measure(row: dict[str, Any], lang: Lang, on: date) -> Measure:
-    return Measure(
+    # Built from the projection's own typed columns: thousands per report, not validated again.
+    return Measure.model_construct(
         ref=row["external_ref"],
         title=text_in(row["title"], lang),
         area=row["area"],
@@ -176,6 +177,9 @@ def _measure(row: dict[str, Any], lang: Lang, on: date) -> Measure:
         latest_period=row["latest_period"],
         latest_narrative=text_in(row["latest_narrative"], lang) or None,
     )
+
+
+_UNUSED = {"version", "kinds", "support_level", "origin_ref", "latest_approved_at"}
 
 
 def _serves(row: dict[str, Any], unit: str) -> bool:
@@ -193,7 +197,8 @@ async def eu_association(
         raise NotFound(f"no action plan for {year}")
     t = tables.obligations
     earlier = [p.action_plan_id for p in plan_rows if p.year < year]
-    current = select(t).where(t.c.action_plan_id == plan.action_plan_id)
+    needed = [c for c in t.columns if c.name not in _UNUSED]
+    current = select(*needed).where(t.c.action_plan_id == plan.action_plan_id)
     this_year = [dict(r._mapping) for r in await session.execute(current)]
     # Earlier years count in the cumulative figures only: their status and percent suffice.
     lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)

@@ -20,7 +20,7 @@ from shared.consumer import ReceivedEvent
 from shared.db import Database
 from shared.envelope import EventEnvelope, as_utc
 
-BATCH = 2000
+BATCH = 5000
 
 
 def _received(row) -> ReceivedEvent:  # type: ignore[no-untyped-def]

@@ -189,6 +189,15 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
+def _tally(rows: list[Any], key: str) -> dict[str, int]:
+    """Sum the grouped counts (``n``) of ``rows`` by one column; no value shows as —."""
+    counted: dict[str, int] = {}
+    for r in rows:
+        name = str(getattr(r, key) or "—")
+        counted[name] = counted.get(name, 0) + r.n
+    return dict(sorted(counted.items()))
+
+
 def _count(values: list[Any]) -> dict[str, int]:
     counted: dict[str, int] = {}
     for v in values:
@@ -198,10 +207,10 @@ def _count(values: list[Any]) -> dict[str, int]:
 
 def _breakdown(rows: list[Any], kind: str = "kind") -> Breakdown:
     return Breakdown(
-        total=len(rows),
-        by_status=_count([r.status for r in rows]),
-        by_country=_count([r.country_code for r in rows]),
-        by_kind=_count([getattr(r, kind) for r in rows]),
+        total=sum(r.n for r in rows),
+        by_status=_tally(rows, "status"),
+        by_country=_tally(rows, "country_code"),
+        by_kind=_tally(rows, kind),
     )
 
 
@@ -209,15 +218,22 @@ def _of_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
     return query if unit is None else query.where(table.c.unit == unit)
 
 
+async def _grouped(session: AsyncSession, table: Table, columns: list[str], *where: Any) -> list:
+    """Counts per combination of ``columns``: a few hundred rows, however many records."""
+    keys = [table.c[c] for c in columns]
+    query = select(*keys, func.count().label("n")).where(*where).group_by(*keys)
+    return list((await session.execute(query)).all())
+
+
 async def _visits(session: AsyncSession, first: date, last: date, unit: str | None) -> VisitFigures:
     v = tables.visits
-    columns = (v.c.direction, v.c.kind, v.c.country_code, v.c.lead_level, v.c.status)
-    query = select(*columns).where(v.c.start_date.between(first, last))
-    rows = (await session.execute(_of_unit(query, v, unit))).all()
+    columns = ["direction", "kind", "country_code", "lead_level", "status"]
+    scope = [v.c.start_date.between(first, last)] + ([v.c.unit == unit] if unit else [])
+    rows = await _grouped(session, v, columns, *scope)
     return VisitFigures(
         incoming=_breakdown([r for r in rows if r.direction == "incoming"]),
         outgoing=_breakdown([r for r in rows if r.direction == "outgoing"]),
-        by_level=_count([r.lead_level for r in rows]),
+        by_level=_tally(rows, "lead_level"),
     )
 
 
@@ -225,8 +241,9 @@ async def _activities(
     session: AsyncSession, kind: str, first: date, last: date, unit: str | None
 ) -> Breakdown:
     a = tables.activities
-    query = select(a).where(a.c.activity_type == kind, a.c.start_date.between(first, last))
-    return _breakdown((await session.execute(_of_unit(query, a, unit))).all())
+    scope = [a.c.activity_type == kind, a.c.start_date.between(first, last)]
+    scope += [a.c.unit == unit] if unit else []
+    return _breakdown(await _grouped(session, a, ["kind", "country_code", "status"], *scope))
 
 
 async def _agreements(

@@ -78,6 +78,7 @@ visits = Table(
     Column("title_en", Text),
     Column("unit", String(200)),
     Column("version", Integer, nullable=False),
+    Index("ix_reporting_visits_start", "start_date"),
 )
 
 inbox = inbox_table(metadata)

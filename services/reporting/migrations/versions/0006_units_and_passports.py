@@ -1,4 +1,4 @@
-"""units on visits, activities and agreements; holders and passports
+"""units on visits, activities and agreements; holders and passports; visits by start
 
 Revision ID: 3c1d2e7a9b40
 Revises: 9e0fdf611546
@@ -35,6 +35,7 @@ def upgrade() -> None:
     """Upgrade schema."""
     for table in _UNIT_TABLES:
         op.add_column(table, sa.Column("unit", sa.String(length=200), nullable=True))
+    op.create_index("ix_reporting_visits_start", "visits", ["start_date"])
     op.create_table(
         "holders",
         sa.Column("holder_id", sa.String(length=36), nullable=False),
@@ -135,6 +136,7 @@ def downgrade() -> None:
     """Downgrade schema."""
     op.drop_table("passports")
     op.drop_table("holders")
+    op.drop_index("ix_reporting_visits_start", table_name="visits")
     for table in _UNIT_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("unit")
