@@ -78,7 +78,7 @@ async def as_of(
     path = Path(folder) / "as_of.db"
     start = snapshots.usable(snapshot_dir, moment)
     if start is not None:
-        shutil.copyfile(start.path, path)
+        await asyncio.to_thread(shutil.copyfile, start.path, path)
     scratch = Database(f"sqlite:///{path}", durable=False)
     try:
         if start is None:

@@ -218,18 +218,19 @@ def _of_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
     return query if unit is None else query.where(table.c.unit == unit)
 
 
-async def _grouped(session: AsyncSession, table: Table, columns: list[str], *where: Any) -> list:
+async def _grouped(
+    session: AsyncSession, table: Table, columns: list[str], unit: str | None, *where: Any
+) -> list[Any]:
     """Counts per combination of ``columns``: a few hundred rows, however many records."""
     keys = [table.c[c] for c in columns]
     query = select(*keys, func.count().label("n")).where(*where).group_by(*keys)
-    return list((await session.execute(query)).all())
+    return list((await session.execute(_of_unit(query, table, unit))).all())
 
 
 async def _visits(session: AsyncSession, first: date, last: date, unit: str | None) -> VisitFigures:
     v = tables.visits
     columns = ["direction", "kind", "country_code", "lead_level", "status"]
-    scope = [v.c.start_date.between(first, last)] + ([v.c.unit == unit] if unit else [])
-    rows = await _grouped(session, v, columns, *scope)
+    rows = await _grouped(session, v, columns, unit, v.c.start_date.between(first, last))
     return VisitFigures(
         incoming=_breakdown([r for r in rows if r.direction == "incoming"]),
         outgoing=_breakdown([r for r in rows if r.direction == "outgoing"]),
@@ -241,9 +242,8 @@ async def _activities(
     session: AsyncSession, kind: str, first: date, last: date, unit: str | None
 ) -> Breakdown:
     a = tables.activities
-    scope = [a.c.activity_type == kind, a.c.start_date.between(first, last)]
-    scope += [a.c.unit == unit] if unit else []
-    return _breakdown(await _grouped(session, a, ["kind", "country_code", "status"], *scope))
+    scope = (a.c.activity_type == kind, a.c.start_date.between(first, last))
+    return _breakdown(await _grouped(session, a, ["kind", "country_code", "status"], unit, *scope))
 
 
 async def _agreements(

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
 from shared.db import Database
@@ -75,25 +76,36 @@ async def take(live: Database, folder: Path, keep: int) -> Snapshot | None:
             return None
         newest = as_utc(newest)
         name = f"snapshot-{seq:012d}-{int(newest.timestamp() * 1_000_000)}.db"
-        partial = folder / f".{name}.partial"
-        partial.unlink(missing_ok=True)
+        partial = folder / f".{name}.{os.getpid()}.partial"  # replicas may share the folder
         copy = Database(f"sqlite:///{partial}", durable=False)
         try:
-            async with copy.engine.begin() as conn:
-                await conn.run_sync(tables.metadata.create_all)
-            for table in tables.metadata.sorted_tables:
-                if table.name in _SKIPPED:
-                    continue
-                result = await session.stream(select(table))
-                async for rows in result.partitions(_CHUNK):
-                    async with copy.unit_of_work() as target:
-                        await target.execute(insert(table), [dict(r._mapping) for r in rows])
-        finally:
-            await copy.dispose()  # closing the last connection folds the WAL into the file
+            await _copy_projections(session, copy)
+        except BaseException:
+            await copy.dispose()
+            await asyncio.to_thread(_remove, folder, partial.name)
+            raise
+        await copy.dispose()  # closing the last connection folds the WAL into the file
     os.replace(partial, folder / name)
     _prune(folder, keep)
     log.info("projections snapshot taken", extra={"seq": seq})
     return Snapshot.named(folder / name)
+
+
+async def _copy_projections(session: AsyncSession, copy: Database) -> None:
+    async with copy.engine.begin() as conn:
+        await conn.run_sync(tables.metadata.create_all)
+    for table in tables.metadata.sorted_tables:
+        if table.name in _SKIPPED:
+            continue
+        result = await session.stream(select(table))
+        async for rows in result.partitions(_CHUNK):
+            async with copy.unit_of_work() as target:
+                await target.execute(insert(table), [dict(r._mapping) for r in rows])
+
+
+def _remove(folder: Path, name: str) -> None:
+    for leftover in folder.glob(f"{name}*"):  # with its -wal and -shm
+        leftover.unlink(missing_ok=True)
 
 
 def _prune(folder: Path, keep: int) -> None:
