@@ -88,7 +88,7 @@ async def _report(
     chosen = formats.chosen_format(request, fmt)
     moment = as_utc(as_of) if as_of else None
     day = moment.date() if moment else datetime.now(UTC).date()
-    async with _source(ctx, moment) as db, db.unit_of_work(write=False) as session:
+    async with _source(ctx, moment) as db, db.unit_of_work(write=False, consistent=True) as session:
         body = await build(session, day)
         includes = await _includes(session)
     report = model(**body, as_of=moment, includes_events_until=includes)
@@ -138,6 +138,8 @@ async def un_obligations_report(
     request: Request,
     mechanism: Literal["un_hrc_resolution", "upr_recommendation", "un_treaty_body"] | None = None,
     support_level: Literal["supported", "supported_in_part", "noted"] | None = None,
+    period_from: date | None = Query(None, alias="from", description="deadline on or after"),
+    period_to: date | None = Query(None, alias="to", description="deadline on or before"),
     unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
     lang: eu_report.Lang = "en",
     as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
@@ -152,7 +154,9 @@ async def un_obligations_report(
         fmt,
         as_of,
         un_report.UnReport,
-        lambda s, day: un_report.un_obligations(s, lang, day, unit, mechanism, support_level),
+        lambda s, day: un_report.un_obligations(
+            s, lang, day, unit, mechanism, support_level, period_from, period_to
+        ),
         lambda report: "un-obligations",
     )
 
@@ -195,6 +199,7 @@ async def country_dossier(
     code: CountryCode,
     period_from: date | None = Query(None, alias="from", description="dated on or after"),
     period_to: date | None = Query(None, alias="to", description="dated on or before"),
+    unit: str | None = Query(None, max_length=200, description="only what this unit handles"),
     lang: eu_report.Lang = "en",
     as_of: datetime | None = Query(None, description="rebuild the dossier as it stood then"),
     fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
@@ -208,6 +213,6 @@ async def country_dossier(
         fmt,
         as_of,
         dossiers.CountryDossier,
-        lambda s, day: dossiers.country(s, code, lang, day, period_from, period_to),
+        lambda s, day: dossiers.country(s, code, lang, day, period_from, period_to, unit),
         lambda report: f"country-{code}",
     )

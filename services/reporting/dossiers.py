@@ -17,9 +17,11 @@ from services.reporting.eu_report import (
     figures,
     heading_lines,
     is_overdue,
+    serves,
     text_in,
 )
 from services.reporting.formats import Sheet
+from services.reporting.reports import of_unit
 from shared.errors import NotFound
 
 DECISION_COLUMNS = ("decision", "responsible_unit", "deadline", "status", "overdue",
@@ -131,6 +133,7 @@ class CountryDossier(BaseModel):
     country_code: str
     report_date: date
     language: Lang
+    unit: str | None = None
     visits: list[DossierEntry]
     meetings_events_trips: list[DossierEntry]
     agreements: list[DossierEntry]
@@ -170,8 +173,10 @@ async def country(
     on: date,
     first: date | None = None,
     last: date | None = None,
+    unit: str | None = None,
 ) -> dict[str, Any]:
-    """Everything involving the country; with a period, what dates within it."""
+    """Everything involving the country; with a period, what dates within it; with a unit,
+    what that unit is responsible for (obligations: as lead or supporting unit)."""
     v, a, g, o = tables.visits, tables.activities, tables.agreements, tables.obligations
     visits = [
         DossierEntry(
@@ -182,7 +187,7 @@ async def country(
             title=r.title_en,
         )
         for r in await session.execute(
-            select(v).where(v.c.country_code == code).order_by(v.c.start_date)
+            of_unit(select(v).where(v.c.country_code == code), v, unit).order_by(v.c.start_date)
         )
     ]
     activities = [
@@ -190,12 +195,12 @@ async def country(
             what=r.activity_type.replace("_", " "), kind=r.kind, status=r.status, date=r.start_date
         )
         for r in await session.execute(
-            select(a).where(a.c.country_code == code).order_by(a.c.start_date)
+            of_unit(select(a).where(a.c.country_code == code), a, unit).order_by(a.c.start_date)
         )
     ]
     agreements = [
         DossierEntry(what="agreement", kind=r.agreement_type, status=r.status, date=r.signed_on)
-        for r in await session.execute(select(g).order_by(g.c.agreement_id))
+        for r in await session.execute(of_unit(select(g), g, unit).order_by(g.c.agreement_id))
         if code in r.countries
     ]
     c, d, vc = tables.commissions, tables.commission_decisions, tables.visit_commitments
@@ -215,13 +220,15 @@ async def country(
             title=text_in(r.title, lang),
         )
         for r in await session.execute(select(o).where(concerned).order_by(o.c.deadline))
+        if unit is None or serves(r._mapping, unit)
     ]
 
     def kept(entries: list[DossierEntry]) -> list[DossierEntry]:
         return [e for e in entries if _within(e.date, first, last)]
 
     return {
-        "country_code": code, "report_date": on, "language": lang, "visits": kept(visits),
+        "country_code": code, "report_date": on, "language": lang, "unit": unit,
+        "visits": kept(visits),
         "meetings_events_trips": kept(activities), "agreements": kept(agreements),
         "obligations": kept(obligations),
     }  # fmt: skip

@@ -182,7 +182,7 @@ def _measure(row: dict[str, Any], lang: Lang, on: date) -> Measure:
 _UNUSED = {"version", "kinds", "support_level", "origin_ref", "latest_approved_at"}
 
 
-def _serves(row: dict[str, Any], unit: str) -> bool:
+def serves(row: dict[str, Any], unit: str) -> bool:
     return unit == row["lead_unit"] or unit in row["supporting_units"]
 
 
@@ -206,8 +206,8 @@ async def eu_association(
         dict(r._mapping) for r in await session.execute(lean.where(t.c.action_plan_id.in_(earlier)))
     ]
     if unit:
-        this_year = [r for r in this_year if _serves(r, unit)]
-        before = [r for r in before if _serves(r, unit)]
+        this_year = [r for r in this_year if serves(r, unit)]
+        before = [r for r in before if serves(r, unit)]
     this_year.sort(key=lambda r: (r["area"] or "", r["external_ref"] or "", r["obligation_id"]))
     measures = [_measure(r, lang, on) for r in this_year]
     return {

@@ -214,7 +214,7 @@ def _breakdown(rows: list[Any], kind: str = "kind") -> Breakdown:
     )
 
 
-def _of_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
+def of_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
     return query if unit is None else query.where(table.c.unit == unit)
 
 
@@ -224,7 +224,7 @@ async def _grouped(
     """Counts per combination of ``columns``: a few hundred rows, however many records."""
     keys = [table.c[c] for c in columns]
     query = select(*keys, func.count().label("n")).where(*where).group_by(*keys)
-    return list((await session.execute(_of_unit(query, table, unit))).all())
+    return list((await session.execute(of_unit(query, table, unit))).all())
 
 
 async def _visits(session: AsyncSession, first: date, last: date, unit: str | None) -> VisitFigures:
@@ -253,7 +253,7 @@ async def _agreements(
     query = select(g).where(
         or_(g.c.signed_on.between(first, last), g.c.in_force_on.between(first, last))
     )
-    rows = (await session.execute(_of_unit(query, g, unit))).all()
+    rows = (await session.execute(of_unit(query, g, unit))).all()
     signed = [r for r in rows if r.signed_on and first <= r.signed_on <= last]
     in_force = [r for r in rows if r.in_force_on and first <= r.in_force_on <= last]
     return AgreementFigures(
@@ -271,7 +271,7 @@ async def _passports(
         figure: func.count().filter(t.c[step].between(first, last))
         for figure, step in PASSPORT_FIGURES.items()
     }
-    query = _of_unit(select(*[c.label(f) for f, c in counts.items()]), t, unit)
+    query = of_unit(select(*[c.label(f) for f, c in counts.items()]), t, unit)
     return PassportFigures(**(await session.execute(query)).one()._mapping)
 
 

@@ -19,6 +19,7 @@ from services.reporting.eu_report import (
     figures,
     heading_lines,
     is_overdue,
+    serves,
     text_in,
 )
 from services.reporting.formats import Sheet
@@ -55,7 +56,11 @@ class UnReport(BaseModel):
     unit: str | None
     mechanism: str | None
     support_level: str | None
-    definitions: dict[str, str] = Field(default=DEFINITIONS)
+    period_from: date | None = None
+    period_to: date | None = None
+    definitions: dict[str, str] = Field(
+        default={**DEFINITIONS, "period": "items whose deadline falls within from–to, inclusive"}
+    )
     overall: Figures
     by_mechanism: list[MechanismFigures]
     overdue: list[UnItem]
@@ -85,6 +90,12 @@ class UnReport(BaseModel):
         ]  # fmt: skip
 
 
+def _due_within(deadline: date | None, first: date | None, last: date | None) -> bool:
+    return (
+        deadline is not None and (not first or deadline >= first) and (not last or deadline <= last)
+    )
+
+
 async def un_obligations(
     session: AsyncSession,
     lang: Lang,
@@ -92,15 +103,19 @@ async def un_obligations(
     unit: str | None,
     mechanism: str | None,
     support_level: str | None,
+    first: date | None = None,
+    last: date | None = None,
 ) -> dict[str, Any]:
     t = tables.obligations
     wanted = [mechanism] if mechanism else list(MECHANISMS)
     query = select(t).where(or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted)))
     rows = [dict(r._mapping) for r in await session.execute(query)]
     if unit:
-        rows = [r for r in rows if unit == r["lead_unit"] or unit in r["supporting_units"]]
+        rows = [r for r in rows if serves(r, unit)]
     if support_level:
         rows = [r for r in rows if r["support_level"] == support_level]
+    if first or last:
+        rows = [r for r in rows if _due_within(r["deadline"], first, last)]
     per_mechanism: dict[str, list[dict[str, Any]]] = defaultdict(list)
     items: list[UnItem] = []
     for r in sorted(rows, key=lambda r: (r["external_ref"] or "", r["obligation_id"])):
@@ -141,6 +156,8 @@ async def un_obligations(
         "unit": unit,
         "mechanism": mechanism,
         "support_level": support_level,
+        "period_from": first,
+        "period_to": last,
         "overall": figures(rows),
         "by_mechanism": by_mechanism,
         "overdue": [i for i in items if i.overdue],

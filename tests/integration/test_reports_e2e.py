@@ -182,6 +182,8 @@ def reports(commission_id: str, **extra: str) -> dict[str, tuple[str, dict[str, 
             "activity_europe": ("/v1/reports/activity", {**today, "unit": "Europe"}),
             "activity_protocol": ("/v1/reports/activity", {**today, "unit": "Protocol"}),
             "dossier": ("/v1/reports/countries/AZ", {}),
+            "dossier_europe": ("/v1/reports/countries/AZ", {"unit": "Europe"}),
+            "un_due_by_2025": ("/v1/reports/un-obligations", {"to": "2025-12-31"}),
         }.items()
     }
 
@@ -267,10 +269,10 @@ async def test_every_report_counts_what_the_services_did_across_a_restart_and_a_
         assert await every_report(from_rebuilt.client, commission_id) == live
 
     check_eu(live["eu"], live["eu_policy"])
-    check_un(live["un"])
+    check_un(live["un"], live["un_due_by_2025"])
     check_commission(live["commission"])
     check_activity(live["activity"], live["activity_europe"], live["activity_protocol"], sent)
-    check_dossier(live["dossier"])
+    check_dossier(live["dossier"], live["dossier_europe"])
     check_the_moment_between_the_approvals(earlier)
     assert earlier == again  # a past moment gives the same reports every time
     check_documents(documents, live)
@@ -301,7 +303,7 @@ def check_eu(eu: dict, policy: dict) -> None:
     assert set(eu["includes_events_until"]) == {"agreements", "passports", "visits"}
 
 
-def check_un(un: dict) -> None:
+def check_un(un: dict, due_by_2025: dict) -> None:
     mechanisms = {m["mechanism"]: m for m in un["by_mechanism"]}
     upr = mechanisms["upr_recommendation"]
     assert (upr["measures"], upr["implemented_percent"]) == (2, 50.0)
@@ -313,6 +315,8 @@ def check_un(un: dict) -> None:
         ("un_treaty_body", "CAT/C/GEO/CO/4 para 9"),
         ("upr_recommendation", "148.2"),
     ]
+    assert [i["reference"] for i in due_by_2025["items"]] == ["148.2", "CAT/C/GEO/CO/4 para 9"]
+    assert due_by_2025["overall"]["measures"] == 1  # U2 alone is due by then
 
 
 def check_commission(report: dict) -> None:
@@ -350,7 +354,7 @@ def check_activity(office: dict, europe: dict, protocol: dict, sent: int) -> Non
     assert protocol["passports"]["issued"] == 0
 
 
-def check_dossier(dossier: dict) -> None:
+def check_dossier(dossier: dict, europe: dict) -> None:
     assert [(v["what"], v["status"]) for v in dossier["visits"]] == [("outgoing visit", "draft")]
     assert [a["status"] for a in dossier["agreements"]] == ["in_force"]
     assert sorted(o["title"] for o in dossier["obligations"]) == [
@@ -358,6 +362,9 @@ def check_dossier(dossier: dict) -> None:
         "Open a checkpoint",
     ]
     assert dossier["meetings_events_trips"] == []  # the trip went to France
+    assert [v["what"] for v in europe["visits"]] == ["outgoing visit"]
+    assert len(europe["agreements"]) == 1
+    assert europe["obligations"] == []  # the commission's decisions are the Customs unit's
 
 
 def check_the_moment_between_the_approvals(earlier: dict) -> None:
