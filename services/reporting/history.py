@@ -4,7 +4,7 @@ through the same projection code the live consumer uses."""
 from __future__ import annotations
 
 import asyncio
-import json
+import functools
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -13,18 +13,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, create_model
 from sqlalchemy import select
 
 from services.reporting import projections, snapshots, tables
 from shared.consumer import ReceivedEvent
+from shared.contracts import contract_for
 from shared.db import Database
 from shared.envelope import EventEnvelope, as_utc
 
 BATCH = 5000
 
 
-def _received(row) -> ReceivedEvent:  # type: ignore[no-untyped-def]
-    # Kept events were validated when they were consumed: no need to validate them again.
+@functools.cache
+def _kept_form(event_type: str) -> type[BaseModel] | None:
+    """How the history keeps an event of this type: ``{"data": <the contract>}``."""
+    contract = contract_for(event_type)
+    return create_model(f"Kept{contract.__name__}", data=(contract, ...)) if contract else None
+
+
+def _decoded(row) -> projections.Decoded:  # type: ignore[no-untyped-def]
+    """A kept event, its data decoded against its contract straight from the kept JSON."""
+    form = _kept_form(row.type)
+    payload = form.model_validate_json(row.data).data if form else None  # type: ignore[attr-defined]
+    # The envelope's fields were validated when the event was consumed; its data travels
+    # decoded beside it, so it is not parsed a second time.
     envelope = EventEnvelope.model_construct(
         id=row.event_id,
         source=f"/irp/{row.stream}",
@@ -35,9 +48,9 @@ def _received(row) -> ReceivedEvent:  # type: ignore[no-untyped-def]
         aggregateid=row.aggregate_id,
         aggregateversion=row.aggregate_version,
         correlationid=row.correlation_id,
-        data=json.loads(row.data)["data"],
+        data={},
     )
-    return ReceivedEvent(envelope, row.stream, 0, row.seq)
+    return projections.Decoded(ReceivedEvent(envelope, row.stream, 0, row.seq), payload, row.data)
 
 
 async def replay(
@@ -59,7 +72,7 @@ async def replay(
         following = asyncio.create_task(batch_after(rows[-1].seq))
         try:
             async with target.unit_of_work() as session:
-                await projections.apply_events(session, [_received(r) for r in rows])
+                await projections.apply_decoded(session, [_decoded(r) for r in rows])
         except BaseException:
             following.cancel()
             raise

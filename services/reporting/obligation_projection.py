@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
@@ -32,41 +32,53 @@ async def project(
 async def _obligations(
     session: AsyncSession, dialect: str, changes: Sequence[tuple[ReceivedEvent, Any]]
 ) -> None:
-    relevant = [
-        (e, p)
-        for e, p in changes
-        if isinstance(p, (*_FACTS, ev.ObligationStatusChangedV1, ev.ProgressApprovedV1))
-    ]
-    if not relevant:
-        return
-    t = tables.obligations
-    ids = list({p.obligation_id for _, p in relevant})
-    state = {
-        r.obligation_id: dict(r._mapping)
-        for r in await session.execute(select(t).where(t.c.obligation_id.in_(ids)))
-    }
-    for e, p in relevant:
-        row = state.get(p.obligation_id)
+    """What the batch changed of each obligation, written without reading the rows back:
+    the facts (registered or revised), the status, the latest approved progress, the version.
+    A change to an obligation registered before reporting existed finds no row and is lost
+    with nothing else."""
+    facts: dict[str, dict[str, Any]] = {}
+    state: dict[str, dict[str, Any]] = {}  # the newest status (if the batch moved it), version
+    progress: dict[str, dict[str, Any]] = {}
+    for e, p in changes:
         if isinstance(p, _FACTS):
-            row = {**(row or {}), **_facts(p)}
-        elif row is None:
-            continue  # a change to an obligation registered before reporting existed
-        elif isinstance(p, ev.ObligationStatusChangedV1):
-            row["status"] = p.status
+            facts[p.obligation_id] = _facts(p)
         elif isinstance(p, ev.ProgressApprovedV1):
-            row.update(
-                latest_percent=p.percent,
-                latest_period=p.period,
-                latest_narrative=p.narrative.model_dump(),
-                latest_approved_at=e.envelope.time,
-            )
+            progress[p.obligation_id] = {
+                "id": p.obligation_id, "percent": p.percent, "period": p.period,
+                "narrative": p.narrative.model_dump(), "approved_at": e.envelope.time,
+            }  # fmt: skip
+        elif not isinstance(p, ev.ObligationStatusChangedV1):
+            continue
+        row = state.setdefault(p.obligation_id, {"id": p.obligation_id})
         row["version"] = e.envelope.aggregateversion
-        state[p.obligation_id] = row
-    rows = [_complete(r) for r in state.values()]
-    await session.execute(
-        upsert(dialect, t, ["obligation_id"], lambda new: _all_but(t, new, "obligation_id")),
-        rows,
-    )
+        if not isinstance(p, ev.ProgressApprovedV1):
+            row["status"] = p.status
+    t = tables.obligations
+    if facts:
+        own = [c for c in next(iter(facts.values())) if c != "obligation_id"] + ["version"]
+        await session.execute(
+            upsert(dialect, t, ["obligation_id"], lambda new: {c: getattr(new, c) for c in own}),
+            [{**_NO_PROGRESS, **f, "version": state[i]["version"]} for i, f in facts.items()],
+        )
+    moved = [r for r in state.values() if "status" in r]
+    for rows, values in (
+        (moved, {"status": bindparam("status_"), "version": bindparam("version_")}),
+        ([r for r in state.values() if "status" not in r], {"version": bindparam("version_")}),
+        (list(progress.values()), _PROGRESS_VALUES),
+    ):
+        if rows:
+            statement = update(t).where(t.c.obligation_id == bindparam("id_")).values(values)
+            await session.execute(statement, [{f"{k}_": v for k, v in r.items()} for r in rows])
+
+
+_NO_PROGRESS = {"latest_percent": None, "latest_period": None, "latest_narrative": None,
+                "latest_approved_at": None}  # fmt: skip
+_PROGRESS_VALUES = {
+    "latest_percent": bindparam("percent_"),
+    "latest_period": bindparam("period_"),
+    "latest_narrative": bindparam("narrative_"),
+    "latest_approved_at": bindparam("approved_at_"),
+}
 
 
 def _facts(p: Any) -> dict[str, Any]:
@@ -85,12 +97,6 @@ def _facts(p: Any) -> dict[str, Any]:
         "external_ref": p.external_ref,
         "origin_ref": p.origin_ref,
     }
-
-
-def _complete(row: dict[str, Any]) -> dict[str, Any]:
-    blank = {"latest_percent": None, "latest_period": None, "latest_narrative": None,
-             "latest_approved_at": None}  # fmt: skip
-    return {**blank, **row}
 
 
 def _all_but(table, new, *keys: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]

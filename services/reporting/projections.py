@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -35,15 +36,30 @@ def stream_of(event: ReceivedEvent) -> str:
     return event.envelope.source.rsplit("/", 1)[-1]
 
 
-def _validated(event: ReceivedEvent) -> Any:
-    """The event's data as its contract says; an unknown type is kept but not projected."""
+@dataclass(frozen=True)
+class Decoded:
+    """An event, its data as its contract says (None for a type unknown here: kept, not
+    projected), and the JSON the history keeps it as."""
+
+    event: ReceivedEvent
+    payload: Any
+    stored: str
+
+
+def decode(event: ReceivedEvent) -> Decoded:
     contract = contract_for(event.envelope.type)
-    return contract.model_validate(event.envelope.data) if contract else None
+    payload = contract.model_validate(event.envelope.data) if contract else None
+    return Decoded(event, payload, event.envelope.model_dump_json(include={"data"}))
 
 
 async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -> None:
+    """The consumer's entry: a batch of received events."""
+    await apply_decoded(session, [decode(e) for e in events])
+
+
+async def apply_decoded(session: AsyncSession, decoded: Sequence[Decoded]) -> None:
     dialect = session.get_bind().dialect.name
-    payloads = [_validated(e) for e in events]
+    events = [d.event for d in decoded]
     now = utcnow()
     await session.execute(
         insert(tables.events),
@@ -57,16 +73,17 @@ async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -
                 "aggregate_version": e.envelope.aggregateversion,
                 "occurred_at": e.envelope.time,
                 "correlation_id": e.envelope.correlationid,
-                "data": e.envelope.model_dump_json(include={"data"}),
+                "data": d.stored,
                 "applied_at": now,
             }
-            for e in events
+            for d in decoded
+            for e in (d.event,)
         ],
     )
     await _advance_streams(session, dialect, events, now)
     await _count_by_day(session, dialect, events)
     fresh = await _advance_aggregates(session, dialect, events)
-    newer = [(e, p) for e, p in zip(events, payloads, strict=True) if fresh[e.envelope.id]]
+    newer = [(d.event, d.payload) for d in decoded if fresh[d.event.envelope.id]]
     await _project_visits(session, dialect, newer)
     await obligation_projection.project(session, dialect, newer)
     await activity_projection.project(session, dialect, newer)
