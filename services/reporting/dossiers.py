@@ -87,7 +87,7 @@ async def commission(
     previous = max((n for n in numbers if n < number), default=None)
     d, o = tables.commission_decisions, tables.obligations
     rows = [
-        dict(r._mapping)
+        r._asdict()
         for r in await session.execute(
             select(d, o).join(o, o.c.obligation_id == d.c.obligation_id)
             .where(d.c.commission_id == commission_id, d.c.session_number == previous)
@@ -160,6 +160,13 @@ class CountryDossier(BaseModel):
         return [Sheet("Dossier", ENTRY_COLUMNS, rows, True)]
 
 
+def _dated(query: Any, column: Any, first: date | None, last: date | None) -> Any:
+    """Only what dates within the period (a bound left out is open)."""
+    if first is not None:
+        query = query.where(column >= first)
+    return query if last is None else query.where(column <= last)
+
+
 def _within(day: date | None, first: date | None, last: date | None) -> bool:
     if first is None and last is None:
         return True
@@ -187,17 +194,25 @@ async def country(
             title=r.title_en,
         )
         for r in await session.execute(
-            of_unit(select(v).where(v.c.country_code == code), v, unit).order_by(v.c.start_date)
+            _dated(
+                of_unit(select(v.c.direction, v.c.kind, v.c.status, v.c.start_date, v.c.title_en)
+                        .where(v.c.country_code == code), v, unit),
+                v.c.start_date, first, last,
+            ).order_by(v.c.start_date)
         )
-    ]
+    ]  # fmt: skip
     activities = [
         DossierEntry(
             what=r.activity_type.replace("_", " "), kind=r.kind, status=r.status, date=r.start_date
         )
         for r in await session.execute(
-            of_unit(select(a).where(a.c.country_code == code), a, unit).order_by(a.c.start_date)
+            _dated(
+                of_unit(select(a.c.activity_type, a.c.kind, a.c.status, a.c.start_date)
+                        .where(a.c.country_code == code), a, unit),
+                a.c.start_date, first, last,
+            ).order_by(a.c.start_date)
         )
-    ]
+    ]  # fmt: skip
     agreements = [
         DossierEntry(what="agreement", kind=r.agreement_type, status=r.status, date=r.signed_on)
         for r in await session.execute(of_unit(select(g), g, unit).order_by(g.c.agreement_id))

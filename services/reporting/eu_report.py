@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
@@ -133,21 +133,23 @@ def text_in(value: dict[str, str] | None, lang: Lang) -> str:
 
 
 def figures(rows: Iterable[dict[str, Any]]) -> Figures:
-    rows = list(rows)
+    """Rows are measures (``status``, ``latest_percent``) or counts of measures by status
+    (``status``, ``n``, ``percent_sum``)."""
     by_status: dict[str, int] = defaultdict(int)
+    counted = done = percent = 0
     for r in rows:
-        by_status[r["status"]] += 1
-    counted = [r for r in rows if r["status"] != CANCELLED]
-    done = sum(1 for r in counted if r["status"] == DONE)
-    implemented = round(done / len(counted) * 100, 1) if counted else 0.0
-    average = (
-        round(sum(r["latest_percent"] or 0 for r in counted) / len(counted), 1) if counted else 0.0
-    )
+        n = r.get("n", 1)
+        by_status[r["status"]] += n
+        if r["status"] == CANCELLED:
+            continue
+        counted += n
+        done += n if r["status"] == DONE else 0
+        percent += r["percent_sum"] if "n" in r else (r["latest_percent"] or 0)
     return Figures(
-        measures=len(rows),
+        measures=sum(by_status.values()),
         by_status=dict(sorted(by_status.items())),
-        implemented_percent=implemented,
-        average_progress_percent=average,
+        implemented_percent=round(done / counted * 100, 1) if counted else 0.0,
+        average_progress_percent=round(percent / counted, 1) if counted else 0.0,
     )
 
 
@@ -163,27 +165,62 @@ def is_overdue(row: dict[str, Any], on: date) -> bool:
 
 
 def _measure(row: dict[str, Any], lang: Lang, on: date) -> Measure:
-    # Built from the projection's own typed columns: thousands per report, not validated again.
-    return Measure.model_construct(
+    return Measure(
         ref=row["external_ref"],
-        title=text_in(row["title"], lang),
+        title=row["title_text"] or "",
         area=row["area"],
         lead_unit=row["lead_unit"],
-        sources=[f"{s['kind']} {s['reference']}" for s in row["sources"]],
+        sources=row["source_labels"].split("\n") if row["source_labels"] else [],
         deadline=row["deadline"],
         status=row["status"],
         overdue=is_overdue(row, on),
         latest_percent=row["latest_percent"],
         latest_period=row["latest_period"],
-        latest_narrative=text_in(row["latest_narrative"], lang) or None,
+        latest_narrative=row["narrative_text"],
     )
 
 
-_UNUSED = {"version", "kinds", "support_level", "origin_ref", "latest_approved_at"}
+def in_language(column: Any, lang: Lang) -> Any:
+    """The column's text in ``lang`` (else in the other language), read out by the database
+    rather than decoding every JSON value."""
+    other = "en" if lang == "ka" else "ka"
+    return func.coalesce(
+        func.nullif(column[lang].as_string(), ""), func.nullif(column[other].as_string(), "")
+    )
+
+
+def _measure_columns(lang: Lang, unit: str | None) -> list[Any]:
+    t = tables.obligations
+    columns = [t.c.obligation_id, t.c.external_ref, t.c.area, t.c.lead_unit, t.c.source_labels,
+               t.c.deadline, t.c.status, t.c.latest_percent, t.c.latest_period,
+               in_language(t.c.title, lang).label("title_text"),
+               in_language(t.c.latest_narrative, lang).label("narrative_text")]  # fmt: skip
+    return columns + ([t.c.supporting_units] if unit else [])
 
 
 def serves(row: dict[str, Any], unit: str) -> bool:
     return unit == row["lead_unit"] or unit in row["supporting_units"]
+
+
+async def _earlier_plans(
+    session: AsyncSession, plan_ids: list[str], unit: str | None
+) -> list[dict[str, Any]]:
+    """Earlier years count in the cumulative figures only: counts by status suffice (for a
+    unit, its measures' status and percent, the unit being matched here)."""
+    t = tables.obligations
+    of_plans = t.c.action_plan_id.in_(plan_ids)
+    if unit:
+        lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)
+        return [
+            r._asdict()
+            for r in await session.execute(lean.where(of_plans))
+            if serves(r._asdict(), unit)
+        ]
+    percent = func.sum(func.coalesce(t.c.latest_percent, 0)).label("percent_sum")
+    counts = (
+        select(t.c.status, func.count().label("n"), percent).where(of_plans).group_by(t.c.status)
+    )
+    return [r._asdict() for r in await session.execute(counts)]
 
 
 async def eu_association(
@@ -197,17 +234,11 @@ async def eu_association(
         raise NotFound(f"no action plan for {year}")
     t = tables.obligations
     earlier = [p.action_plan_id for p in plan_rows if p.year < year]
-    needed = [c for c in t.columns if c.name not in _UNUSED]
-    current = select(*needed).where(t.c.action_plan_id == plan.action_plan_id)
-    this_year = [dict(r._mapping) for r in await session.execute(current)]
-    # Earlier years count in the cumulative figures only: their status and percent suffice.
-    lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)
-    before = [
-        dict(r._mapping) for r in await session.execute(lean.where(t.c.action_plan_id.in_(earlier)))
-    ]
+    current = select(*_measure_columns(lang, unit)).where(t.c.action_plan_id == plan.action_plan_id)
+    this_year = [r._asdict() for r in await session.execute(current)]
+    before = await _earlier_plans(session, earlier, unit)
     if unit:
         this_year = [r for r in this_year if serves(r, unit)]
-        before = [r for r in before if serves(r, unit)]
     this_year.sort(key=lambda r: (r["area"] or "", r["external_ref"] or "", r["obligation_id"]))
     measures = [_measure(r, lang, on) for r in this_year]
     return {

@@ -87,6 +87,7 @@ def _facts(p: Any) -> dict[str, Any]:
         "status": p.status,
         "kinds": "|" + "|".join(sorted({s.kind for s in p.sources})) + "|",
         "sources": [s.model_dump() for s in p.sources],
+        "source_labels": source_labels(p.sources),
         "title": p.title.model_dump(),
         "area": p.area,
         "lead_unit": p.lead_unit,
@@ -97,6 +98,10 @@ def _facts(p: Any) -> dict[str, Any]:
         "external_ref": p.external_ref,
         "origin_ref": p.origin_ref,
     }
+
+
+def source_labels(sources: Any) -> str:
+    return "\n".join(f"{s.kind} {s.reference}".replace("\n", " ") for s in sources)
 
 
 def _all_but(table, new, *keys: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]

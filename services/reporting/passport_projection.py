@@ -51,7 +51,7 @@ async def _passports(
     t, h = tables.passports, tables.holders
     ids = list({p.passport_id for _, p in moved})
     rows = {
-        r.passport_id: dict(r._mapping)
+        r.passport_id: r._asdict()
         for r in await session.execute(select(t).where(t.c.passport_id.in_(ids)))
     }
     holder_ids = list({p.holder_id for _, p in moved})

@@ -230,7 +230,7 @@ async def _project_visits(
     # The created event of a visit may have come in an earlier batch: update what exists.
     t = tables.visits
     existing = {
-        r.visit_id: dict(r._mapping)
+        r.visit_id: r._asdict()
         for r in await session.execute(select(t).where(t.c.visit_id.in_(list(state))))
     }
     rows = []

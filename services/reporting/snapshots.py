@@ -100,7 +100,7 @@ async def _copy_projections(session: AsyncSession, copy: Database) -> None:
         result = await session.stream(select(table))
         async for rows in result.partitions(_CHUNK):
             async with copy.unit_of_work() as target:
-                await target.execute(insert(table), [dict(r._mapping) for r in rows])
+                await target.execute(insert(table), [r._asdict() for r in rows])
 
 
 def _remove(folder: Path, name: str) -> None:

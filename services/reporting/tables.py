@@ -92,6 +92,7 @@ obligations = Table(
     Column("status", String(30), nullable=False),
     Column("kinds", String(500), nullable=False),
     Column("sources", JSON, nullable=False),
+    Column("source_labels", Text),  # "kind reference", one a line: what reports print
     Column("title", JSON, nullable=False),
     Column("area", String(200)),
     Column("lead_unit", String(200), nullable=False),

@@ -109,7 +109,7 @@ async def un_obligations(
     t = tables.obligations
     wanted = [mechanism] if mechanism else list(MECHANISMS)
     query = select(t).where(or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted)))
-    rows = [dict(r._mapping) for r in await session.execute(query)]
+    rows = [r._asdict() for r in await session.execute(query)]
     if unit:
         rows = [r for r in rows if serves(r, unit)]
     if support_level:

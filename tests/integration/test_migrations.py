@@ -69,13 +69,26 @@ async def test_the_reporting_units_revision_fills_units_and_passports_from_the_h
                     "VALUES ('v1', 'incoming', 'official', 'draft', 1)"
                 )
             )
+            await session.execute(
+                text(
+                    "INSERT INTO obligations (obligation_id, version, status, kinds, sources, "
+                    "title, lead_unit, supporting_units) VALUES ('o1', 1, 'not_started', "
+                    "'|upr_recommendation|', :sources, '{}', 'Legal', '[]')"
+                ),
+                {"sources": json.dumps([{"kind": "upr_recommendation", "reference": "148.1"},
+                                        {"kind": "un_treaty_body", "reference": "CAT 9"}])},
+            )  # fmt: skip
         await upgrade_async("reporting", url)
         async with db.unit_of_work(write=False) as session:
             unit = (await session.execute(text("SELECT unit FROM visits"))).scalar_one()
+            labels = (
+                await session.execute(text("SELECT source_labels FROM obligations"))
+            ).scalar_one()
             passports = (await session.execute(select(reporting_tables.passports))).all()
     finally:
         await db.dispose()
     assert unit == "Protocol"
+    assert labels == "upr_recommendation 148.1\nun_treaty_body CAT 9"
     assert [(p.unit, p.status, p.issued_day, p.version) for p in passports] == [
         ("Cabinet", "issued", moment.date(), 2)
     ]

@@ -1,4 +1,5 @@
-"""units on visits, activities and agreements; holders and passports; visits by start
+"""units on visits, activities and agreements; holders and passports; visits by start;
+obligations' source labels
 
 Revision ID: 3c1d2e7a9b40
 Revises: 9e0fdf611546
@@ -36,6 +37,7 @@ def upgrade() -> None:
     for table in _UNIT_TABLES:
         op.add_column(table, sa.Column("unit", sa.String(length=200), nullable=True))
     op.create_index("ix_reporting_visits_start", "visits", ["start_date"])
+    op.add_column("obligations", sa.Column("source_labels", sa.Text(), nullable=True))
     op.create_table(
         "holders",
         sa.Column("holder_id", sa.String(length=36), nullable=False),
@@ -97,10 +99,22 @@ def _fill_from_the_history() -> None:
                 sa.text(f"UPDATE {table} SET unit = :unit WHERE {key} = :id"),
                 {"unit": unit, "id": id_},
             )
+    _label_sources(bind)
     for table, found in (("holders", holders), ("passports", passports)):
         if found:
             meta = sa.Table(table, sa.MetaData(), autoload_with=bind)
             bind.execute(meta.insert(), list(found.values()))
+
+
+def _label_sources(bind: Any) -> None:
+    rows = bind.execute(sa.text("SELECT obligation_id, sources FROM obligations")).all()
+    for obligation_id, sources in rows:
+        listed = json.loads(sources) if isinstance(sources, str) else sources
+        labels = "\n".join(f"{s['kind']} {s['reference']}".replace("\n", " ") for s in listed)
+        bind.execute(
+            sa.text("UPDATE obligations SET source_labels = :labels WHERE obligation_id = :id"),
+            {"labels": labels, "id": obligation_id},
+        )
 
 
 def _day(occurred_at: Any) -> date:
@@ -137,6 +151,8 @@ def downgrade() -> None:
     op.drop_table("passports")
     op.drop_table("holders")
     op.drop_index("ix_reporting_visits_start", table_name="visits")
+    with op.batch_alter_table("obligations") as batch:
+        batch.drop_column("source_labels")
     for table in _UNIT_TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("unit")
