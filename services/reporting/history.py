@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import projections, snapshots, tables
 from shared.consumer import ReceivedEvent
@@ -53,8 +54,22 @@ def _decoded(row) -> projections.Decoded:  # type: ignore[no-untyped-def]
     return projections.Decoded(ReceivedEvent(envelope, row.stream, 0, row.seq), payload, row.data)
 
 
+Source = Database | AsyncSession
+
+
+@asynccontextmanager
+async def reading(source: Source) -> AsyncIterator[AsyncSession]:
+    """A session to read ``source`` with: a session given is a transaction its caller holds
+    open, so that every read sees the same state of the database."""
+    if isinstance(source, AsyncSession):
+        yield source
+        return
+    async with source.unit_of_work(write=False, consistent=True) as session:
+        yield session
+
+
 async def replay(
-    source: Database, target: Database, until: datetime | None = None, after: int = 0
+    source: Source, target: Database, until: datetime | None = None, after: int = 0
 ) -> int:
     """Feed ``source``'s kept events (those after ``after`` that occurred by ``until``) into
     ``target``, reading the next batch while the last one is applied."""
@@ -64,7 +79,7 @@ async def replay(
         query = query.where(t.c.occurred_at <= until)
 
     async def batch_after(seq: int) -> list[Any]:
-        async with source.unit_of_work(write=False) as session:
+        async with reading(source) as session:
             return list((await session.execute(query.where(t.c.seq > seq).limit(BATCH))).all())
 
     replayed, rows = 0, await batch_after(after)

@@ -35,12 +35,12 @@ PROJECTIONS = (
 COMPARED = (tables.events, *PROJECTIONS)
 
 
-async def _digest(db: Database, table: Table) -> tuple[int, int]:
+async def _digest(db: history.Source, table: Table) -> tuple[int, int]:
     """The table's rows as a count and an order-free sum of their hashes, read in chunks:
     memory stays bounded however long the history."""
     columns = [c for c in table.columns if c.name not in _WHEN_APPLIED]
     count, total = 0, 0
-    async with db.unit_of_work(write=False, consistent=True) as session:
+    async with history.reading(db) as session:
         result = await session.stream(select(*columns))
         async for rows in result.partitions(_CHUNK):
             for row in rows:
@@ -51,7 +51,7 @@ async def _digest(db: Database, table: Table) -> tuple[int, int]:
 
 
 async def differences(
-    live: Database, rebuilt: Database, compared: tuple[Table, ...] = COMPARED
+    live: history.Source, rebuilt: history.Source, compared: tuple[Table, ...] = COMPARED
 ) -> list[str]:
     found = []
     for table in compared:
@@ -62,15 +62,19 @@ async def differences(
 
 
 async def rebuild(live_url: str, target_url: str) -> tuple[int, list[str]]:
-    """Replay into ``target_url`` (a fresh database); the events replayed and the differences."""
+    """Replay into ``target_url`` (a fresh database); the events replayed and the differences.
+
+    The live database is read in one transaction from the first read to the comparison: a
+    consumer applying new events meanwhile changes nothing that is replayed or compared."""
     await upgrade_async("reporting", target_url)
     live, target = Database(live_url), Database(target_url, durable=False)
     try:
         async with target.unit_of_work(write=False) as session:
             if (await session.execute(select(tables.events.c.seq).limit(1))).first():
                 raise SystemExit("the target database is not empty")
-        replayed = await history.replay(live, target)
-        return replayed, await differences(live, target)
+        async with live.unit_of_work(write=False, consistent=True) as view:
+            replayed = await history.replay(view, target)
+            return replayed, await differences(view, target)
     finally:
         await live.dispose()
         await target.dispose()

@@ -1,12 +1,16 @@
-"""A report as of a past moment starts from a snapshot of the projections when one fits, and
-is the same as the one replayed from the very first event."""
+"""Reports from the kept history: as of a past moment (from a snapshot of the projections when
+one fits, the same as replayed from the very first event), and the rebuild of every projection
+while the live service goes on applying events."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
-from services.reporting import history, projections, snapshots
-from services.reporting.rebuild import PROJECTIONS, differences
+from sqlalchemy.exc import DBAPIError
+
+from services.reporting import history, projections, snapshots, tables
+from services.reporting.rebuild import PROJECTIONS, differences, rebuild
 from shared.consumer import ReceivedEvent
 from shared.contracts import agreements as ag
 from shared.contracts import passports as pa
@@ -15,6 +19,7 @@ from shared.contracts.base import LocalizedText
 from shared.db import Database
 from shared.envelope import EventEnvelope
 from shared.migrations import upgrade_async
+from tests.harness import count_rows, eventually
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -111,3 +116,30 @@ async def test_only_the_newest_snapshots_are_kept(tmp_path):
     assert [s.seq for s in snapshots.existing(folder)] == [3, 4]
     assert due == 0  # no event since the last one
     assert sorted(p.name.startswith(".") for p in folder.iterdir()) == [False, False]
+
+
+async def test_a_rebuild_compares_with_the_live_state_it_started_from(databases, monkeypatch):
+    live = Database(await databases.new("reporting"))
+    await upgrade_async("reporting", live.url)
+    for n in range(20):
+        await apply(live, [measure(n, n), progress(n, 2, n, 30 + n)])
+    target = await databases.new("rebuilt")
+    monkeypatch.setattr(history, "BATCH", 5)  # many batches: time for the consumer to go on
+    rebuilding = asyncio.create_task(rebuild(live.url, target))
+    watcher = Database(target)
+    try:
+
+        async def started() -> bool:
+            try:
+                return await count_rows(watcher, tables.events) > 0
+            except DBAPIError:  # its tables are not made yet
+                return False
+
+        await eventually(started, timeout=30, interval=0.005)
+        await apply(live, [visit(1, 60), progress(1, 3, 90, 61)])  # while it rebuilds
+        replayed, found = await rebuilding
+        applied = await count_rows(live, tables.events)
+    finally:
+        await watcher.dispose()
+        await live.dispose()
+    assert (replayed, found, applied) == (40, [], 42)
