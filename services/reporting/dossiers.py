@@ -22,6 +22,7 @@ from services.reporting.eu_report import (
 )
 from services.reporting.formats import Sheet
 from services.reporting.reports import of_unit
+from shared.db import as_dicts
 from shared.errors import NotFound
 
 DECISION_COLUMNS = ("decision", "responsible_unit", "deadline", "status", "overdue",
@@ -86,15 +87,16 @@ async def commission(
         raise NotFound(f"no session {number} of this commission")
     previous = max((n for n in numbers if n < number), default=None)
     d, o = tables.commission_decisions, tables.obligations
+    decided = (
+        select(d, o).join(o, o.c.obligation_id == d.c.obligation_id)
+        .where(d.c.commission_id == commission_id, d.c.session_number == previous)
+        .order_by(d.c.deadline, d.c.decision_id)
+    )  # fmt: skip
     rows = [
-        r._asdict()
-        for r in await session.execute(
-            select(d, o).join(o, o.c.obligation_id == d.c.obligation_id)
-            .where(d.c.commission_id == commission_id, d.c.session_number == previous)
-            .order_by(d.c.deadline, d.c.decision_id)
-        )
-        if unit is None or r.responsible_unit == unit
-    ]  # fmt: skip
+        r
+        for r in as_dicts(await session.execute(decided))
+        if unit is None or r["responsible_unit"] == unit
+    ]
     return {
         "title": text_in(c.name, lang),
         "partner_country": c.partner_country,

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
 from services.reporting.formats import Sheet
+from shared.db import as_dicts
 from shared.errors import NotFound
 
 Lang = Literal["ka", "en"]
@@ -37,12 +38,18 @@ class Group(Figures):
     name: str
 
 
+def _lines(value: Any) -> Any:
+    return (value.split("\n") if value else []) if isinstance(value, str | None) else value
+
+
 class Measure(BaseModel):
     ref: str | None
     title: str
     area: str | None
     lead_unit: str
-    sources: list[str]
+    sources: Annotated[list[str], BeforeValidator(_lines)] = Field(
+        description="each source as kind and reference"
+    )
     deadline: date | None
     status: str
     overdue: bool
@@ -132,52 +139,50 @@ def text_in(value: dict[str, str] | None, lang: Lang) -> str:
     return value.get(lang) or value.get("en" if lang == "ka" else "ka") or ""
 
 
-def figures(rows: Iterable[dict[str, Any]]) -> Figures:
-    """Rows are measures (``status``, ``latest_percent``) or counts of measures by status
+class Tally:
+    """Measures counted by status, with their latest approved percents: the figures' makings.
+    A row is a measure (``status``, ``latest_percent``) or a count of measures of one status
     (``status``, ``n``, ``percent_sum``)."""
-    by_status: dict[str, int] = defaultdict(int)
-    counted = done = percent = 0
-    for r in rows:
+
+    def __init__(self) -> None:
+        self.by_status: dict[str, int] = defaultdict(int)
+        self.counted = self.done = self.percent = 0
+
+    def add(self, r: dict[str, Any]) -> None:
         n = r.get("n", 1)
-        by_status[r["status"]] += n
+        self.by_status[r["status"]] += n
         if r["status"] == CANCELLED:
-            continue
-        counted += n
-        done += n if r["status"] == DONE else 0
-        percent += r["percent_sum"] if "n" in r else (r["latest_percent"] or 0)
-    return Figures(
-        measures=sum(by_status.values()),
-        by_status=dict(sorted(by_status.items())),
-        implemented_percent=round(done / counted * 100, 1) if counted else 0.0,
-        average_progress_percent=round(percent / counted, 1) if counted else 0.0,
-    )
+            return
+        self.counted += n
+        self.done += n if r["status"] == DONE else 0
+        self.percent += r["percent_sum"] if "n" in r else (r["latest_percent"] or 0)
+
+    def figures(self) -> Figures:
+        counted = self.counted
+        return Figures(
+            measures=sum(self.by_status.values()),
+            by_status=dict(sorted(self.by_status.items())),
+            implemented_percent=round(self.done / counted * 100, 1) if counted else 0.0,
+            average_progress_percent=round(self.percent / counted, 1) if counted else 0.0,
+        )
 
 
-def _groups(rows: list[dict[str, Any]], key: str) -> list[Group]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def figures(rows: Iterable[dict[str, Any]]) -> Figures:
+    tally = Tally()
     for r in rows:
-        grouped[r[key] or "—"].append(r)
-    return [Group(name=name, **figures(g).model_dump()) for name, g in sorted(grouped.items())]
+        tally.add(r)
+    return tally.figures()
+
+
+def _groups(tallies: dict[str, Tally]) -> list[Group]:
+    return [Group(name=name, **t.figures().model_dump()) for name, t in sorted(tallies.items())]
 
 
 def is_overdue(row: dict[str, Any], on: date) -> bool:
     return bool(row["deadline"] and row["deadline"] < on and row["status"] not in (DONE, CANCELLED))
 
 
-def _measure(row: dict[str, Any], lang: Lang, on: date) -> Measure:
-    return Measure(
-        ref=row["external_ref"],
-        title=row["title_text"] or "",
-        area=row["area"],
-        lead_unit=row["lead_unit"],
-        sources=row["source_labels"].split("\n") if row["source_labels"] else [],
-        deadline=row["deadline"],
-        status=row["status"],
-        overdue=is_overdue(row, on),
-        latest_percent=row["latest_percent"],
-        latest_period=row["latest_period"],
-        latest_narrative=row["narrative_text"],
-    )
+_MEASURES = TypeAdapter(list[Measure])
 
 
 def in_language(column: Any, lang: Lang) -> Any:
@@ -189,12 +194,17 @@ def in_language(column: Any, lang: Lang) -> Any:
     )
 
 
-def _measure_columns(lang: Lang, unit: str | None) -> list[Any]:
+def _measure_columns(lang: Lang, on: date, unit: str | None) -> list[Any]:
+    """A measure as the report shows it, named as ``Measure`` names it, made by the database:
+    thousands of rows become ``Measure``s in one validation."""
     t = tables.obligations
-    columns = [t.c.obligation_id, t.c.external_ref, t.c.area, t.c.lead_unit, t.c.source_labels,
-               t.c.deadline, t.c.status, t.c.latest_percent, t.c.latest_period,
-               in_language(t.c.title, lang).label("title_text"),
-               in_language(t.c.latest_narrative, lang).label("narrative_text")]  # fmt: skip
+    overdue = and_(t.c.deadline < on, t.c.status.not_in([DONE, CANCELLED]))
+    columns = [t.c.obligation_id, t.c.external_ref.label("ref"), t.c.area, t.c.lead_unit,
+               t.c.source_labels.label("sources"), t.c.deadline, t.c.status,
+               case((overdue, True), else_=False).label("overdue"),
+               t.c.latest_percent, t.c.latest_period,
+               func.coalesce(in_language(t.c.title, lang), "").label("title"),
+               in_language(t.c.latest_narrative, lang).label("latest_narrative")]  # fmt: skip
     return columns + ([t.c.supporting_units] if unit else [])
 
 
@@ -211,16 +221,12 @@ async def _earlier_plans(
     of_plans = t.c.action_plan_id.in_(plan_ids)
     if unit:
         lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)
-        return [
-            r._asdict()
-            for r in await session.execute(lean.where(of_plans))
-            if serves(r._asdict(), unit)
-        ]
+        return [r for r in as_dicts(await session.execute(lean.where(of_plans))) if serves(r, unit)]
     percent = func.sum(func.coalesce(t.c.latest_percent, 0)).label("percent_sum")
     counts = (
         select(t.c.status, func.count().label("n"), percent).where(of_plans).group_by(t.c.status)
     )
-    return [r._asdict() for r in await session.execute(counts)]
+    return as_dicts(await session.execute(counts))
 
 
 async def eu_association(
@@ -234,13 +240,23 @@ async def eu_association(
         raise NotFound(f"no action plan for {year}")
     t = tables.obligations
     earlier = [p.action_plan_id for p in plan_rows if p.year < year]
-    current = select(*_measure_columns(lang, unit)).where(t.c.action_plan_id == plan.action_plan_id)
-    this_year = [r._asdict() for r in await session.execute(current)]
+    current = select(*_measure_columns(lang, on, unit)).where(
+        t.c.action_plan_id == plan.action_plan_id
+    )
+    this_year = as_dicts(await session.execute(current))
     before = await _earlier_plans(session, earlier, unit)
     if unit:
         this_year = [r for r in this_year if serves(r, unit)]
-    this_year.sort(key=lambda r: (r["area"] or "", r["external_ref"] or "", r["obligation_id"]))
-    measures = [_measure(r, lang, on) for r in this_year]
+    this_year.sort(key=lambda r: (r["area"] or "", r["ref"] or "", r["obligation_id"]))
+    measures = _MEASURES.validate_python(this_year)
+    overall, cumulative = Tally(), Tally()
+    chapters: dict[str, Tally] = defaultdict(Tally)
+    units: dict[str, Tally] = defaultdict(Tally)
+    for r in this_year:  # one pass for every figure of the year
+        for tally in (overall, cumulative, chapters[r["area"] or "—"], units[r["lead_unit"]]):
+            tally.add(r)
+    for r in before:
+        cumulative.add(r)
     return {
         "title": text_in(plan.title, lang),
         "year": year,
@@ -248,10 +264,10 @@ async def eu_association(
         "language": lang,
         "report_date": on,
         "unit": unit,
-        "overall": figures(this_year),
-        "cumulative": figures([*this_year, *before]),
-        "by_chapter": _groups(this_year, "area"),
-        "by_unit": _groups(this_year, "lead_unit"),
+        "overall": overall.figures(),
+        "cumulative": cumulative.figures(),
+        "by_chapter": _groups(chapters),
+        "by_unit": _groups(units),
         "overdue": [m for m in measures if m.overdue],
         "measures": measures,
     }

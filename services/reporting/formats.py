@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from shared.errors import RuleViolation
@@ -65,8 +65,8 @@ def cell(value: Any) -> Any:
 
 
 def render(report: BaseModel, fmt: str, filename: str) -> Response:
-    if fmt == "json":
-        return JSONResponse(report.model_dump(mode="json"))
+    if fmt == "json":  # serialised by pydantic in one pass, not dumped to dicts first
+        return Response(report.model_dump_json(), media_type=MEDIA["json"])
     body = {"csv": _csv, "xlsx": _xlsx, "docx": _docx}[fmt](report)  # type: ignore[arg-type]
     return Response(
         body,

@@ -23,6 +23,7 @@ from services.reporting.eu_report import (
     text_in,
 )
 from services.reporting.formats import Sheet
+from shared.db import as_dicts
 
 MECHANISMS = ("un_hrc_resolution", "upr_recommendation", "un_treaty_body")
 ITEM_COLUMNS = (
@@ -109,7 +110,7 @@ async def un_obligations(
     t = tables.obligations
     wanted = [mechanism] if mechanism else list(MECHANISMS)
     query = select(t).where(or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted)))
-    rows = [r._asdict() for r in await session.execute(query)]
+    rows = as_dicts(await session.execute(query))
     if unit:
         rows = [r for r in rows if serves(r, unit)]
     if support_level:
