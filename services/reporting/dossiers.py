@@ -16,7 +16,7 @@ from services.reporting.eu_report import (
     Lang,
     figures,
     heading_lines,
-    is_overdue,
+    overdue_on,
     serves,
     text_in,
 )
@@ -88,7 +88,7 @@ async def commission(
     previous = max((n for n in numbers if n < number), default=None)
     d, o = tables.commission_decisions, tables.obligations
     decided = (
-        select(d, o).join(o, o.c.obligation_id == d.c.obligation_id)
+        select(d, o, overdue_on(on)).join(o, o.c.obligation_id == d.c.obligation_id)
         .where(d.c.commission_id == commission_id, d.c.session_number == previous)
         .order_by(d.c.deadline, d.c.decision_id)
     )  # fmt: skip
@@ -111,7 +111,7 @@ async def commission(
                 responsible_unit=r["responsible_unit"],
                 deadline=r["deadline"],
                 status=r["status"],
-                overdue=is_overdue(r, on),
+                overdue=bool(r["overdue"]),
                 latest_percent=r["latest_percent"],
                 latest_narrative=text_in(r["latest_narrative"], lang) or None,
             )

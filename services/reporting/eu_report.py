@@ -178,8 +178,11 @@ def _groups(tallies: dict[str, Tally]) -> list[Group]:
     return [Group(name=name, **t.figures().model_dump()) for name, t in sorted(tallies.items())]
 
 
-def is_overdue(row: dict[str, Any], on: date) -> bool:
-    return bool(row["deadline"] and row["deadline"] < on and row["status"] not in (DONE, CANCELLED))
+def overdue_on(on: date) -> Any:
+    """An obligation's *overdue* flag, as the definitions state it, for the query to select."""
+    t = tables.obligations
+    late = and_(t.c.deadline < on, t.c.status.not_in([DONE, CANCELLED]))
+    return case((late, True), else_=False).label("overdue")
 
 
 _MEASURES = TypeAdapter(list[Measure])
@@ -198,10 +201,9 @@ def _measure_columns(lang: Lang, on: date, unit: str | None) -> list[Any]:
     """A measure as the report shows it, named as ``Measure`` names it, made by the database:
     thousands of rows become ``Measure``s in one validation."""
     t = tables.obligations
-    overdue = and_(t.c.deadline < on, t.c.status.not_in([DONE, CANCELLED]))
     columns = [t.c.obligation_id, t.c.external_ref.label("ref"), t.c.area, t.c.lead_unit,
                t.c.source_labels.label("sources"), t.c.deadline, t.c.status,
-               case((overdue, True), else_=False).label("overdue"),
+               overdue_on(on),
                t.c.latest_percent, t.c.latest_period,
                func.coalesce(in_language(t.c.title, lang), "").label("title"),
                in_language(t.c.latest_narrative, lang).label("latest_narrative")]  # fmt: skip

@@ -18,7 +18,7 @@ from services.reporting.eu_report import (
     Lang,
     figures,
     heading_lines,
-    is_overdue,
+    overdue_on,
     serves,
     text_in,
 )
@@ -109,7 +109,7 @@ async def un_obligations(
 ) -> dict[str, Any]:
     t = tables.obligations
     wanted = [mechanism] if mechanism else list(MECHANISMS)
-    query = select(t).where(or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted)))
+    query = select(t, overdue_on(on)).where(or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted)))
     rows = as_dicts(await session.execute(query))
     if unit:
         rows = [r for r in rows if serves(r, unit)]
@@ -133,7 +133,7 @@ async def un_obligations(
                     lead_unit=r["lead_unit"],
                     deadline=r["deadline"],
                     status=r["status"],
-                    overdue=is_overdue(r, on),
+                    overdue=bool(r["overdue"]),
                     latest_percent=r["latest_percent"],
                     latest_narrative=text_in(r["latest_narrative"], lang) or None,
                 )

@@ -16,7 +16,15 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from services.reporting import dossiers, eu_report, history, reports, snapshots, un_report
+from services.reporting import (
+    dossiers,
+    eu_report,
+    formats,
+    history,
+    reports,
+    snapshots,
+    un_report,
+)
 from shared.consumer import ReceivedEvent
 from shared.contracts import agreements as ag
 from shared.contracts import visits as vi
@@ -174,23 +182,41 @@ async def main() -> None:
     today = date(2026, 6, 30)
 
     async def from_projections(report) -> None:  # type: ignore[no-untyped-def]
-        async with db.unit_of_work(write=False) as session:
-            await report(session)
+        """As the API answers: the report read in one transaction, made its model, and
+        written as JSON."""
+        model, build = report
+        async with db.unit_of_work(write=False, consistent=True) as session:
+            body = await build(session)
+        formats.render(model(**body, includes_events_until={}), "json", "report")
 
     async def recomputed(report, moment: datetime | None = None, snaps=None) -> None:  # type: ignore[no-untyped-def]
+        model, build = report
         async with (
             history.as_of(db, moment or datetime.now(UTC), snaps) as scratch,
             scratch.unit_of_work(write=False) as session,
         ):
-            await report(session)
+            body = await build(session)
+        formats.render(model(**body, includes_events_until={}), "json", "report")
 
+    year_2025 = (date(2025, 1, 1), date(2025, 12, 31))
     cases = {
-        "eu-association": lambda s: eu_report.eu_association(s, 2026, "en", today, None),
-        "un-obligations": lambda s: un_report.un_obligations(s, "en", today, None, None, None),
-        "activity (a year)": lambda s: reports.activity(s, date(2025, 1, 1), date(2025, 12, 31)),
-        "country dossier": lambda s: dossiers.country(s, "DE", "en", today),
-    }
-    print("\nreport from projections vs recomputed from the raw event history (median)")
+        "eu-association": (
+            eu_report.EuReport, lambda s: eu_report.eu_association(s, 2026, "en", today, None)
+        ),
+        "un-obligations": (
+            un_report.UnReport, lambda s: un_report.un_obligations(s, "en", today, None, None, None)
+        ),
+        "activity (a year)": (
+            reports.ActivityReport, lambda s: reports.activity(s, *year_2025)
+        ),
+        "country dossier": (
+            dossiers.CountryDossier, lambda s: dossiers.country(s, "DE", "en", today)
+        ),
+    }  # fmt: skip
+    print(
+        "\nreport from projections vs recomputed from the raw event history (median; both "
+        "as the API answers in JSON: query, model, serialisation)"
+    )
     for name, report in cases.items():
         fast = await timed(lambda r=report: from_projections(r))
         slow = await timed(lambda r=report: recomputed(r), repeat=1)
