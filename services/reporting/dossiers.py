@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
-from sqlalchemy import or_, select
+from pydantic import BaseModel, Field, TypeAdapter
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
@@ -131,6 +131,9 @@ class DossierEntry(BaseModel):
     title: str | None = None
 
 
+_ENTRIES = TypeAdapter(list[DossierEntry])
+
+
 class CountryDossier(BaseModel):
     country_code: str
     report_date: date
@@ -187,34 +190,24 @@ async def country(
     """Everything involving the country; with a period, what dates within it; with a unit,
     what that unit is responsible for (obligations: as lead or supporting unit)."""
     v, a, g, o = tables.visits, tables.activities, tables.agreements, tables.obligations
-    visits = [
-        DossierEntry(
-            what=f"{r.direction} visit",
-            kind=r.kind,
-            status=r.status,
-            date=r.start_date,
-            title=r.title_en,
-        )
-        for r in await session.execute(
-            _dated(
-                of_unit(select(v.c.direction, v.c.kind, v.c.status, v.c.start_date, v.c.title_en)
-                        .where(v.c.country_code == code), v, unit),
-                v.c.start_date, first, last,
-            ).order_by(v.c.start_date)
-        )
-    ]  # fmt: skip
-    activities = [
-        DossierEntry(
-            what=r.activity_type.replace("_", " "), kind=r.kind, status=r.status, date=r.start_date
-        )
-        for r in await session.execute(
-            _dated(
-                of_unit(select(a.c.activity_type, a.c.kind, a.c.status, a.c.start_date)
-                        .where(a.c.country_code == code), a, unit),
-                a.c.start_date, first, last,
-            ).order_by(a.c.start_date)
-        )
-    ]  # fmt: skip
+    # Entries named as ``DossierEntry`` names them, made by the database: a country may have
+    # thousands of visits, validated in one call.
+    visits = _ENTRIES.validate_python(as_dicts(await session.execute(
+        _dated(
+            of_unit(select((v.c.direction + " visit").label("what"), v.c.kind, v.c.status,
+                           v.c.start_date.label("date"), v.c.title_en.label("title"))
+                    .where(v.c.country_code == code), v, unit),
+            v.c.start_date, first, last,
+        ).order_by(v.c.start_date)
+    )))  # fmt: skip
+    activities = _ENTRIES.validate_python(as_dicts(await session.execute(
+        _dated(
+            of_unit(select(func.replace(a.c.activity_type, "_", " ").label("what"), a.c.kind,
+                           a.c.status, a.c.start_date.label("date"))
+                    .where(a.c.country_code == code), a, unit),
+            a.c.start_date, first, last,
+        ).order_by(a.c.start_date)
+    )))  # fmt: skip
     agreements = [
         DossierEntry(what="agreement", kind=r.agreement_type, status=r.status, date=r.signed_on)
         for r in await session.execute(of_unit(select(g), g, unit).order_by(g.c.agreement_id))
