@@ -13,7 +13,16 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting import dossiers, eu_report, formats, history, reports, tables, un_report
+from services.reporting import (
+    dossiers,
+    eu_report,
+    formats,
+    history,
+    reports,
+    snapshots,
+    tables,
+    un_report,
+)
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.db import Database
@@ -69,7 +78,7 @@ async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator
     if moment is None:
         yield ctx.db
         return
-    folder = Path(ctx.settings.effective_snapshot_dir)
+    folder = snapshots.folder_for(Path(ctx.settings.effective_snapshot_dir))
     async with history.as_of(ctx.db, moment, folder) as scratch:
         yield scratch
 

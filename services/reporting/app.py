@@ -22,7 +22,7 @@ def make_consumers(ctx: ServiceContext) -> list[EventConsumer]:
 
 def make_schedules(ctx: ServiceContext) -> list[PeriodicTask]:
     s = ctx.settings
-    folder = Path(s.effective_snapshot_dir)
+    folder = snapshots.folder_for(Path(s.effective_snapshot_dir))
     return [
         PeriodicTask(
             "projection-snapshots",

@@ -11,6 +11,7 @@ replay continues from ``seq`` with the events that occurred by M.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import re
@@ -46,6 +47,23 @@ class Snapshot:
             return None
         micros = int(match.group(2))
         return cls(path, int(match.group(1)), datetime.fromtimestamp(micros / 1e6, UTC))
+
+
+@functools.cache
+def schema_revision() -> str:
+    """The reporting schema this code writes (its newest migration)."""
+    from alembic.script import ScriptDirectory
+
+    from shared.migrations import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config("reporting", "sqlite://")).get_current_head()
+    return str(head)
+
+
+def folder_for(base: Path) -> Path:
+    """Where this code's snapshots live: one folder per schema, so that a snapshot taken
+    before a migration is never started from after it (it lacks the new columns)."""
+    return base / schema_revision()
 
 
 def existing(folder: Path) -> list[Snapshot]:

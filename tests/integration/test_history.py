@@ -143,3 +143,12 @@ async def test_a_rebuild_compares_with_the_live_state_it_started_from(databases,
         await watcher.dispose()
         await live.dispose()
     assert (replayed, found, applied) == (40, [], 42)
+
+
+def test_a_snapshot_of_an_older_schema_is_never_started_from(tmp_path):
+    older = tmp_path / "0b7eadbc9ed3"  # the first reporting revision
+    older.mkdir()
+    (older / "snapshot-000000000001-0.db").touch()
+    assert snapshots.usable(older, T0) is not None  # it would fit that moment
+    assert snapshots.usable(snapshots.folder_for(tmp_path), T0) is None
+    assert snapshots.folder_for(tmp_path).name != older.name
