@@ -11,16 +11,18 @@ replay continues from ``seq`` with the events that occurred by M.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.engine import make_url
 
 from services.reporting import tables
 from shared.db import Database
@@ -85,40 +87,67 @@ def usable(folder: Path | None, moment: datetime) -> Snapshot | None:
 async def take(live: Database, folder: Path, keep: int) -> Snapshot | None:
     """Copy every projection, read in one consistent transaction, into a new snapshot."""
     await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-    e = tables.events
-    async with live.unit_of_work(write=False, consistent=True) as session:
-        seq, newest = (
-            await session.execute(select(func.max(e.c.seq), func.max(e.c.occurred_at)))
-        ).one()
-        if seq is None or any(s.seq == seq for s in existing(folder)):
-            return None
-        newest = as_utc(newest)
-        name = f"snapshot-{seq:012d}-{int(newest.timestamp() * 1_000_000)}.db"
-        partial = folder / f".{name}.{os.getpid()}.partial"  # replicas may share the folder
-        copy = Database(f"sqlite:///{partial}", durable=False)
-        try:
-            await _copy_projections(session, copy)
-        except BaseException:
+    async with live.unit_of_work(write=False) as session:
+        newest_seq = (await session.execute(select(func.max(tables.events.c.seq)))).scalar()
+    if newest_seq is None or any(s.seq == newest_seq for s in existing(folder)):
+        return None
+    partial = folder / f".snapshot.{os.getpid()}.partial"  # replicas may share the folder
+    copy = Database(f"sqlite:///{partial}", durable=False)
+    try:
+        async with copy.engine.begin() as conn:
+            await conn.run_sync(tables.metadata.create_all)
+        if live.dialect == "sqlite":
             await copy.dispose()
-            await asyncio.to_thread(_remove, folder, partial.name)
-            raise
-        await copy.dispose()  # closing the last connection folds the WAL into the file
+            seq, newest = await asyncio.to_thread(_copy_within_sqlite, live, partial)
+        else:
+            seq, newest = await _copy_streamed(live, copy)
+    except BaseException:
+        await copy.dispose()
+        await asyncio.to_thread(_remove, folder, partial.name)
+        raise
+    await copy.dispose()  # closing the last connection folds the WAL into the file
+    name = f"snapshot-{seq:012d}-{int(as_utc(newest).timestamp() * 1_000_000)}.db"
     os.replace(partial, folder / name)
     _prune(folder, keep)
     log.info("projections snapshot taken", extra={"seq": seq})
     return Snapshot.named(folder / name)
 
 
-async def _copy_projections(session: AsyncSession, copy: Database) -> None:
-    async with copy.engine.begin() as conn:
-        await conn.run_sync(tables.metadata.create_all)
-    for table in tables.metadata.sorted_tables:
-        if table.name in _SKIPPED:
-            continue
-        result = await session.stream(select(table))
-        async for rows in result.partitions(_CHUNK):
-            async with copy.unit_of_work() as target:
-                await target.execute(insert(table), [r._asdict() for r in rows])
+def _projection_tables() -> list[Table]:
+    return [t for t in tables.metadata.sorted_tables if t.name not in _SKIPPED]
+
+
+def _copy_within_sqlite(live: Database, copy: Path) -> tuple[int, datetime]:
+    """SQLite copies the tables itself, in one transaction that reads the live file as one
+    state: no row passes through Python, and the service's own work goes on meanwhile."""
+    with contextlib.closing(sqlite3.connect(copy, isolation_level=None)) as con:
+        con.execute("PRAGMA busy_timeout=30000")
+        con.execute("ATTACH DATABASE ? AS live", (make_url(live.url).database,))
+        con.execute("BEGIN")
+        seq, newest = con.execute("SELECT max(seq), max(occurred_at) FROM live.events").fetchone()
+        for table in _projection_tables():
+            columns = ", ".join(f'"{c.name}"' for c in table.columns)
+            con.execute(
+                f'INSERT INTO main."{table.name}" ({columns}) '
+                f'SELECT {columns} FROM live."{table.name}"'
+            )
+        con.execute("COMMIT")
+        con.execute("DETACH DATABASE live")
+    return seq, datetime.fromisoformat(newest)  # kept as UTC text
+
+
+async def _copy_streamed(live: Database, copy: Database) -> tuple[int, datetime]:
+    e = tables.events
+    async with live.unit_of_work(write=False, consistent=True) as session:
+        seq, newest = (
+            await session.execute(select(func.max(e.c.seq), func.max(e.c.occurred_at)))
+        ).one()
+        for table in _projection_tables():
+            result = await session.stream(select(table))
+            async for rows in result.partitions(_CHUNK):
+                async with copy.unit_of_work() as target:
+                    await target.execute(insert(table), [r._asdict() for r in rows])
+    return seq, newest
 
 
 def _remove(folder: Path, name: str) -> None:
