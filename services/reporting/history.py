@@ -37,9 +37,8 @@ def _decoded(row) -> projections.Decoded:  # type: ignore[no-untyped-def]
     """A kept event, its data decoded against its contract straight from the kept JSON."""
     form = _kept_form(row.type)
     payload = form.model_validate_json(row.data).data if form else None  # type: ignore[attr-defined]
-    # The envelope's fields were validated when the event was consumed; its data travels
-    # decoded beside it, so it is not parsed a second time.
-    envelope = EventEnvelope.model_construct(
+    # The data travels decoded beside the envelope, so it is not parsed a second time.
+    envelope = EventEnvelope(
         id=row.event_id,
         source=f"/irp/{row.stream}",
         type=row.type,
