@@ -23,6 +23,7 @@ from services.reporting import (
     tables,
     un_report,
 )
+from services.reporting.eu_report import Lang
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.db import Database
@@ -33,35 +34,6 @@ from shared.types import CountryCode
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
 MAX_PERIOD_DAYS = 3660
-
-
-@router.get(
-    "/activity",
-    response_model=reports.ActivityReport,
-    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
-)
-async def activity_report(
-    request: Request,
-    period_from: date = Query(alias="from", description="first day, inclusive (UTC)"),
-    period_to: date = Query(alias="to", description="last day, inclusive (UTC)"),
-    unit: str | None = Query(None, max_length=200, description="only this unit's activity"),
-    lang: reports.Lang = "en",
-    as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
-    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
-    _: Principal = require_scope("reports:read"),
-    ctx: ServiceContext = Depends(get_context),
-) -> Response:
-    """Visits, meetings, events, trips, agreements and passports in the period."""
-    if period_to < period_from:
-        raise RuleViolation("'to' is before 'from'")
-    if (period_to - period_from).days > MAX_PERIOD_DAYS:
-        raise RuleViolation(f"a period is at most {MAX_PERIOD_DAYS} days")
-    moment = as_utc(as_of) if as_of else None
-    return await _report(
-        request, ctx, fmt, as_of, reports.ActivityReport,
-        lambda s, day: reports.activity(s, period_from, period_to, unit, lang, now=moment),
-        lambda report: f"activity-{period_from}-{period_to}",
-    )  # fmt: skip
 
 
 @router.get("/freshness", response_model=reports.FreshnessReport)
@@ -83,25 +55,45 @@ async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator
         yield scratch
 
 
-async def _report(
-    request: Request,
-    ctx: ServiceContext,
-    fmt: str | None,
-    as_of: datetime | None,
-    model: type[Any],
-    build: Callable[[AsyncSession, date], Awaitable[dict[str, Any]]],
-    filename: Callable[[Any], str],
-) -> Response:
-    """Every report the same way: live or as of a moment, stating what it includes, in the
-    chosen format."""
-    chosen = formats.chosen_format(request, fmt)
-    moment = as_utc(as_of) if as_of else None
-    day = moment.date() if moment else datetime.now(UTC).date()
-    async with _source(ctx, moment) as db, db.unit_of_work(write=False, consistent=True) as session:
-        body = await build(session, day)
-        includes = await _includes(session)
-    report = model(**body, as_of=moment, includes_events_until=includes)
-    return formats.render(report, chosen, filename(report))
+class ReportRequest:
+    """What every report request shares: who may read, the format, and the moment (now, or a
+    past one rebuilt from the kept history)."""
+
+    def __init__(
+        self,
+        request: Request,
+        as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
+        fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
+        _: Principal = require_scope("reports:read"),
+        ctx: ServiceContext = Depends(get_context),
+    ) -> None:
+        self.format = formats.chosen_format(request, fmt)
+        self.ctx = ctx
+        self.moment = as_utc(as_of) if as_of else None
+
+    async def answer(
+        self,
+        model: type[Any],
+        build: Callable[[AsyncSession, date], Awaitable[dict[str, Any]]],
+        filename: Callable[[Any], str],
+    ) -> Response:
+        """Every report the same way: live or as of the moment, stating what it includes, in
+        the chosen format."""
+        day = self.moment.date() if self.moment else datetime.now(UTC).date()
+        async with (
+            _source(self.ctx, self.moment) as db,
+            db.unit_of_work(write=False, consistent=True) as session,
+        ):
+            body = await build(session, day)
+            includes = await _includes(session)
+        report = model(**body, as_of=self.moment, includes_events_until=includes)
+        return formats.render(report, self.format, filename(report))
+
+
+# Every report answers in JSON or as a document.
+AS_DOCUMENTS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {m: {} for m in formats.MEDIA.values()}}
+}
 
 
 async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-def]
@@ -110,58 +102,54 @@ async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-
     return {stream: as_utc(moment) for stream, moment in rows}
 
 
-@router.get(
-    "/eu-association",
-    response_model=eu_report.EuReport,
-    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
-)
+@router.get("/activity", response_model=reports.ActivityReport, responses=AS_DOCUMENTS)
+async def activity_report(
+    period_from: date = Query(alias="from", description="first day, inclusive (UTC)"),
+    period_to: date = Query(alias="to", description="last day, inclusive (UTC)"),
+    unit: str | None = Query(None, max_length=200, description="only this unit's activity"),
+    lang: Lang = "en",
+    r: ReportRequest = Depends(),
+) -> Response:
+    """Visits, meetings, events, trips, agreements and passports in the period."""
+    if period_to < period_from:
+        raise RuleViolation("'to' is before 'from'")
+    if (period_to - period_from).days > MAX_PERIOD_DAYS:
+        raise RuleViolation(f"a period is at most {MAX_PERIOD_DAYS} days")
+    return await r.answer(
+        reports.ActivityReport,
+        lambda s, day: reports.activity(s, period_from, period_to, unit, lang, now=r.moment),
+        lambda report: f"activity-{period_from}-{period_to}",
+    )
+
+
+@router.get("/eu-association", response_model=eu_report.EuReport, responses=AS_DOCUMENTS)
 async def eu_association_report(
-    request: Request,
     year: int = Query(ge=2014, le=2100),
     unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
-    lang: eu_report.Lang = "en",
-    as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
-    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
-    _: Principal = require_scope("reports:read"),
-    ctx: ServiceContext = Depends(get_context),
+    lang: Lang = "en",
+    r: ReportRequest = Depends(),
 ) -> Response:
     """The year's Action Plan: measures by status, % implemented per chapter, per unit and
     overall (the year and cumulative), overdue measures, latest approved narratives."""
-    return await _report(
-        request,
-        ctx,
-        fmt,
-        as_of,
+    return await r.answer(
         eu_report.EuReport,
         lambda s, day: eu_report.eu_association(s, year, lang, day, unit),
         lambda report: f"eu-association-{year}",
     )
 
 
-@router.get(
-    "/un-obligations",
-    response_model=un_report.UnReport,
-    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
-)
+@router.get("/un-obligations", response_model=un_report.UnReport, responses=AS_DOCUMENTS)
 async def un_obligations_report(
-    request: Request,
     mechanism: Literal["un_hrc_resolution", "upr_recommendation", "un_treaty_body"] | None = None,
     support_level: Literal["supported", "supported_in_part", "noted"] | None = None,
     period_from: date | None = Query(None, alias="from", description="deadline on or after"),
     period_to: date | None = Query(None, alias="to", description="deadline on or before"),
     unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
-    lang: eu_report.Lang = "en",
-    as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
-    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
-    _: Principal = require_scope("reports:read"),
-    ctx: ServiceContext = Depends(get_context),
+    lang: Lang = "en",
+    r: ReportRequest = Depends(),
 ) -> Response:
     """By mechanism and support level: status, latest approved progress, overdue items."""
-    return await _report(
-        request,
-        ctx,
-        fmt,
-        as_of,
+    return await r.answer(
         un_report.UnReport,
         lambda s, day: un_report.un_obligations(
             s, lang, day, unit, mechanism, support_level, period_from, period_to
@@ -171,56 +159,34 @@ async def un_obligations_report(
 
 
 @router.get(
-    "/commissions/{commission_id}",
-    response_model=dossiers.CommissionReport,
-    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
+    "/commissions/{commission_id}", response_model=dossiers.CommissionReport, responses=AS_DOCUMENTS
 )
 async def commission_report(
-    request: Request,
     commission_id: str,
     session_number: int | None = Query(None, alias="session", ge=1, description="default: latest"),
     unit: str | None = Query(None, max_length=200, description="only this unit's decisions"),
-    lang: eu_report.Lang = "en",
-    as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
-    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
-    _: Principal = require_scope("reports:read"),
-    ctx: ServiceContext = Depends(get_context),
+    lang: Lang = "en",
+    r: ReportRequest = Depends(),
 ) -> Response:
     """Item 1 of the session's protocol: the previous session's decisions and their status."""
-    return await _report(
-        request,
-        ctx,
-        fmt,
-        as_of,
+    return await r.answer(
         dossiers.CommissionReport,
         lambda s, day: dossiers.commission(s, commission_id, session_number, lang, day, unit),
         lambda report: f"commission-session-{report.session_number}",
     )
 
 
-@router.get(
-    "/countries/{code}",
-    response_model=dossiers.CountryDossier,
-    responses={200: {"content": {m: {} for m in formats.MEDIA.values()}}},
-)
+@router.get("/countries/{code}", response_model=dossiers.CountryDossier, responses=AS_DOCUMENTS)
 async def country_dossier(
-    request: Request,
     code: CountryCode,
     period_from: date | None = Query(None, alias="from", description="dated on or after"),
     period_to: date | None = Query(None, alias="to", description="dated on or before"),
     unit: str | None = Query(None, max_length=200, description="only what this unit handles"),
-    lang: eu_report.Lang = "en",
-    as_of: datetime | None = Query(None, description="rebuild the dossier as it stood then"),
-    fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
-    _: Principal = require_scope("reports:read"),
-    ctx: ServiceContext = Depends(get_context),
+    lang: Lang = "en",
+    r: ReportRequest = Depends(),
 ) -> Response:
     """Every visit, meeting, event, trip, agreement and obligation involving the country."""
-    return await _report(
-        request,
-        ctx,
-        fmt,
-        as_of,
+    return await r.answer(
         dossiers.CountryDossier,
         lambda s, day: dossiers.country(s, code, lang, day, period_from, period_to, unit),
         lambda report: f"country-{code}",

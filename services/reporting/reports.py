@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import Select, Table, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
+from services.reporting.eu_report import Lang
 from services.reporting.formats import Sheet
 from shared.envelope import as_utc, utcnow
 
@@ -63,8 +64,6 @@ ACTIVITY_DEFINITIONS = {
     "by_type": "every event that occurred in the period, by stream and type; the whole office, "
     "so left out when a unit is chosen",
 }
-
-Lang = Literal["ka", "en"]
 
 # The document's words in Georgian; the JSON keeps its English keys.
 KA = {
