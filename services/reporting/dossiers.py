@@ -172,12 +172,6 @@ def _dated(query: Any, column: Any, first: date | None, last: date | None) -> An
     return query if last is None else query.where(column <= last)
 
 
-def _within(day: date | None, first: date | None, last: date | None) -> bool:
-    if first is None and last is None:
-        return True
-    return day is not None and (first is None or day >= first) and (last is None or day <= last)
-
-
 async def country(
     session: AsyncSession,
     code: str,
@@ -210,7 +204,11 @@ async def country(
     )))  # fmt: skip
     agreements = [
         DossierEntry(what="agreement", kind=r.agreement_type, status=r.status, date=r.signed_on)
-        for r in await session.execute(of_unit(select(g), g, unit).order_by(g.c.agreement_id))
+        for r in await session.execute(
+            _dated(of_unit(select(g), g, unit), g.c.signed_on, first, last).order_by(
+                g.c.agreement_id
+            )
+        )
         if code in r.countries
     ]
     c, d, vc = tables.commissions, tables.commission_decisions, tables.visit_commitments
@@ -229,16 +227,13 @@ async def country(
             date=r.deadline,
             title=text_in(r.title, lang),
         )
-        for r in await session.execute(select(o).where(concerned).order_by(o.c.deadline))
+        for r in await session.execute(
+            _dated(select(o).where(concerned), o.c.deadline, first, last).order_by(o.c.deadline)
+        )
         if unit is None or serves(r._mapping, unit)
     ]
-
-    def kept(entries: list[DossierEntry]) -> list[DossierEntry]:
-        return [e for e in entries if _within(e.date, first, last)]
-
     return {
         "country_code": code, "report_date": on, "language": lang, "unit": unit,
-        "visits": kept(visits),
-        "meetings_events_trips": kept(activities), "agreements": kept(agreements),
-        "obligations": kept(obligations),
+        "visits": visits, "meetings_events_trips": activities, "agreements": agreements,
+        "obligations": obligations,
     }  # fmt: skip
