@@ -5,24 +5,28 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+import os
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Table
 
-from shared.auth import TokenVerifier
+from shared.auth import AuthenticationMiddleware, TokenVerifier
 from shared.consumer import ApplyBatch, EventConsumer
 from shared.db import Database
 from shared.http.idempotency import IdempotentCreator
+from shared.http.limits import BodyLimitMiddleware
 from shared.http.middleware import ObservabilityMiddleware
+from shared.http.privacy import NoStoreMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.kafka import broker_answers
 from shared.migrations import upgrade_async
-from shared.observability import configure_logging
+from shared.observability import BROKER_UP, configure_logging
 from shared.outbox import Outbox
 from shared.relay import OutboxRelay
 from shared.schedule import PeriodicTask
@@ -44,6 +48,8 @@ class ServiceContext:
     relay: OutboxRelay | None = None
     consumers: list[EventConsumer] = field(default_factory=list)
     schedules: list[PeriodicTask] = field(default_factory=list)
+    broker_probe: PeriodicTask | None = None
+    broker_up: bool | None = None  # None until the first probe answered
 
     def topic(self, name: str) -> str:
         return topic(name, self.settings.topic_prefix)
@@ -81,6 +87,10 @@ class ServiceSpec:
     idempotency_table: Table | None = None
     make_consumers: Callable[[ServiceContext], list[EventConsumer]] | None = None
     make_schedules: Callable[[ServiceContext], list[PeriodicTask]] | None = None
+    # Paths that take larger bodies than ``max_body_bytes``: path → the settings field.
+    large_bodies: Mapping[str, str] = field(default_factory=dict)
+    # Path prefixes whose answers can carry personal data: never stored by any cache.
+    personal_data_paths: Sequence[str] = ()
 
 
 def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContext:
@@ -103,12 +113,25 @@ def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContex
         ctx.consumers = spec.make_consumers(ctx)
     if spec.make_schedules is not None:
         ctx.schedules = spec.make_schedules(ctx)
+    ctx.broker_probe = PeriodicTask(
+        "broker probe", settings.broker_check_interval, lambda: _probe_broker(ctx)
+    )
     return ctx
+
+
+async def _probe_broker(ctx: ServiceContext) -> int:
+    """The broker's reachability, for ``/health`` and ``irp_broker_up``. Its absence degrades
+    the service (events wait in the outbox, consumers fall behind), it does not stop it."""
+    ctx.broker_up = await broker_answers(ctx.settings.kafka_bootstrap)
+    BROKER_UP.labels(ctx.settings.service).set(1 if ctx.broker_up else 0)
+    return 0
 
 
 async def start_workers(ctx: ServiceContext) -> None:
     if ctx.settings.auto_migrate:
         await upgrade_async(ctx.settings.service, ctx.settings.effective_database_url)
+    if ctx.broker_probe is not None:
+        ctx.broker_probe.start()
     if ctx.relay is not None and ctx.settings.run_relay:
         ctx.relay.start()
     if ctx.settings.run_consumers:
@@ -120,6 +143,8 @@ async def start_workers(ctx: ServiceContext) -> None:
 
 
 async def stop_workers(ctx: ServiceContext) -> None:
+    if ctx.broker_probe is not None:
+        await ctx.broker_probe.stop()
     for task in ctx.schedules:
         await task.stop()
     for consumer in ctx.consumers:
@@ -148,6 +173,16 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
 
     app = FastAPI(title=spec.title, version="1", lifespan=lifespan)
     app.state.ctx = ctx
+    # The last added runs first: metrics and the correlation id around everything, then the
+    # body limit (from Content-Length, before any work), then authentication, then routing.
+    app.add_middleware(AuthenticationMiddleware, verifier=ctx.verifier)
+    if spec.personal_data_paths:
+        app.add_middleware(NoStoreMiddleware, prefixes=spec.personal_data_paths)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.max_body_bytes,
+        per_path={path: getattr(settings, name) for path, name in spec.large_bodies.items()},
+    )
     app.add_middleware(ObservabilityMiddleware, service=spec.name)
     install_problem_handlers(app)
     app.include_router(_operations_router(ctx))
@@ -160,31 +195,55 @@ def _operations_router(ctx: ServiceContext) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/health/live")
-    async def live() -> dict[str, str]:
-        return {"status": "ok"}
+    async def live() -> dict[str, Any]:
+        """The process works (answers at all)."""
+        return {"status": "ok", "pid": os.getpid()}
 
     @router.get("/health/ready")
     async def ready() -> JSONResponse:
+        """It can do its job: its database answers. The broker is not asked: without it
+        writes go on into the outbox and reports are served from the projections."""
+        db_ok = await _db_answers(ctx.db)
+        return JSONResponse(
+            {"status": "ok" if db_ok else "unavailable",
+             "checks": {"database": "ok" if db_ok else "down"}},
+            status_code=200 if db_ok else 503,
+        )  # fmt: skip
+
+    @router.get("/health")
+    async def health() -> JSONResponse:
+        """The detail: database, broker, consumers, outbox. ``degraded`` when the database
+        answers but something else does not (200: the service still does its job); 503 only
+        without the database."""
         db_ok, broker_ok = await asyncio.gather(
             _db_answers(ctx.db), broker_answers(ctx.settings.kafka_bootstrap)
         )
-        consumers_ok = not ctx.settings.run_consumers or all(c.ready for c in ctx.consumers)
-        checks = {
+        ctx.broker_up = broker_ok
+        BROKER_UP.labels(ctx.settings.service).set(1 if broker_ok else 0)
+        checks: dict[str, Any] = {
             "database": "ok" if db_ok else "down",
             "broker": "ok" if broker_ok else "down",
-            "consumers": "ok" if consumers_ok else "starting",
         }
-        ok = db_ok and broker_ok and consumers_ok
-        return JSONResponse(
-            {"status": "ok" if ok else "unavailable", "checks": checks},
-            status_code=200 if ok else 503,
-        )
+        if ctx.settings.run_consumers and ctx.consumers:
+            checks["consumers"] = "ok" if all(c.ready for c in ctx.consumers) else "starting"
+        if ctx.outbox is not None and db_ok:
+            checks["outbox_pending"] = await _outbox_pending(ctx)
+        degraded = not broker_ok or checks.get("consumers", "ok") != "ok"
+        status = "unavailable" if not db_ok else "degraded" if degraded else "ok"
+        return JSONResponse({"status": status, "checks": checks}, status_code=200 if db_ok else 503)
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+async def _outbox_pending(ctx: ServiceContext) -> int:
+    assert ctx.outbox is not None
+    async with ctx.db.unit_of_work(write=False) as session:
+        pending, _oldest = (await session.execute(ctx.outbox.pending_stats())).one()
+    return int(pending)
 
 
 async def _db_answers(db: Database) -> bool:

@@ -1,4 +1,9 @@
-"""OAuth2 bearer JWT access tokens with scopes, verified against a configured key."""
+"""OAuth2 bearer JWT access tokens with scopes, verified against a configured key.
+
+Every ``/v1`` request is authenticated by :class:`AuthenticationMiddleware` before routing,
+so a caller without a valid token learns nothing from validation (401 before 400/404/405/422);
+each route's :func:`require_scope` then checks the scope it needs (403).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ from dataclasses import dataclass
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.http.problems import Problem
+from shared.http.problems import Problem, problem_response
 from shared.settings import ServiceSettings
 
 SCOPES = (
@@ -80,6 +87,61 @@ def issue_token(
     return jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
 
 
+def _authentication_required() -> Problem:
+    return Problem(
+        401,
+        "Authentication required",
+        "send an OAuth2 bearer access token",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+_PRINCIPAL = "irp.principal"
+_TOKEN_IN_QUERY = "irp.token_in_query"
+
+
+def _token(scope: Scope) -> tuple[str | None, bool]:
+    """The bearer token of a request, and whether it came as ``?access_token=``."""
+    authorization = Headers(scope=scope).get("authorization", "")
+    kind, _, value = authorization.partition(" ")
+    if authorization:
+        return (value.strip() or None) if kind.lower() == "bearer" else None, False
+    query = QueryParams(scope.get("query_string", b"")).get("access_token")
+    return query or None, query is not None
+
+
+class AuthenticationMiddleware:
+    """Pure ASGI: a ``/v1`` request without a valid token is refused (401 problem+json) before
+    routing, validation or reading its body. ``OPTIONS`` (which reveals only the methods of a
+    path) is left to the router."""
+
+    def __init__(self, app: ASGIApp, verifier: TokenVerifier) -> None:
+        self.app = app
+        self.verifier = verifier
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] != "OPTIONS"
+            and (scope["path"] + "/").startswith("/v1/")
+        ):
+            token, in_query = _token(scope)
+            try:
+                if token is None:
+                    raise _authentication_required()
+                principal = self.verifier.verify(token)
+            except Problem as refused:
+                response = problem_response(
+                    refused.status, refused.title, refused.detail,
+                    instance=scope["path"], headers=refused.headers,
+                )  # fmt: skip
+                await response(scope, receive, send)
+                return
+            state = scope.setdefault("state", {})
+            state[_PRINCIPAL], state[_TOKEN_IN_QUERY] = principal, in_query
+        await self.app(scope, receive, send)
+
+
 def require_scope(scope: str, *, token_in_query: bool = False):  # type: ignore[no-untyped-def]
     """A dependency: the caller's token must carry ``scope``.
 
@@ -88,20 +150,12 @@ def require_scope(scope: str, *, token_in_query: bool = False):  # type: ignore[
     """
 
     async def dependency(
-        request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+        request: Request, _credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
     ) -> Principal:
-        if credentials is None and token_in_query and request.query_params.get("access_token"):
-            credentials = HTTPAuthorizationCredentials(
-                scheme="Bearer", credentials=request.query_params["access_token"]
-            )
-        if credentials is None:
-            raise Problem(
-                401,
-                "Authentication required",
-                "send an OAuth2 bearer access token",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        principal = request.app.state.ctx.verifier.verify(credentials.credentials)
+        state = request.scope.get("state", {})
+        principal = state.get(_PRINCIPAL)
+        if principal is None or (state.get(_TOKEN_IN_QUERY) and not token_in_query):
+            raise _authentication_required()
         if scope not in principal.scopes:
             raise Problem(
                 403,

@@ -44,15 +44,19 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 
 def create_engine(url: str, durable: bool = True) -> AsyncEngine:
+    """An engine whose errors never quote a statement's parameters (``hide_parameters``): they
+    end in logs, and parameters can be personal data."""
     url = async_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _configure_sqlite(engine, durable)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine, durable: bool) -> None:

@@ -65,6 +65,11 @@ CONSUMER_LAG = Gauge(
     "Messages behind the partition's high watermark",
     ["service", "topic", "partition"],
 )
+BROKER_UP = Gauge(
+    "irp_broker_up",
+    "1 when the last probe reached the Kafka broker, 0 when it did not (the service is degraded)",
+    ["service"],
+)
 CONSUMER_RETRIES = Counter(
     "irp_consumer_retries_total", "Failed attempts to apply an event", ["service", "topic"]
 )

@@ -36,6 +36,11 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff: float = 0.2
     consumer_session_timeout_ms: int = 10_000
     log_level: str = "INFO"
+    max_body_bytes: int = Field(1024 * 1024, description="largest request body (413 beyond)")
+    max_import_bytes: int = Field(10 * 1024 * 1024, description="largest file to import")
+    max_header_bytes: int = Field(16 * 1024, description="largest request line and headers")
+    max_page_size: int = Field(200, ge=1, description="most items one page of a list holds")
+    broker_check_interval: float = Field(10.0, description="seconds between broker probes")
     expiry_window_days: int = Field(90, description="agreements: how near expiry counts as soon")
     run_schedules: bool = True
     passport_entitlements: dict[str, list[str]] = {

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    create_model,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from shared.contracts.base import LocalizedText
 
@@ -27,6 +41,66 @@ def _currency(code: str) -> str:
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), AfterValidator(_country)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_currency)]
+
+
+# --- dates and moments: what the office's records can mean ---
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
+_OUT_OF_RANGE = f"a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+
+
+def _in_domain_range(value: date) -> date:
+    # ``.year`` holds for dates and datetimes alike, with or without a time zone.
+    if not EARLIEST.year <= value.year <= LATEST.year:
+        raise ValueError(_OUT_OF_RANGE)
+    return value
+
+
+@dataclass(frozen=True)
+class _StatedRange:
+    """States the bounds in the JSON schema (``formatMinimum``/``formatMaximum``)."""
+
+    earliest: str
+    latest: str
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.update(formatMinimum=self.earliest, formatMaximum=self.latest)
+        return schema
+
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _iso_8601_only(value: Any) -> Any:
+    """Pydantic would take ``22287`` as a Unix time; a moment here is ISO 8601 only."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_MOMENT.match(value):
+        raise ValueError("an ISO 8601 moment, e.g. 2026-11-24T10:00:00Z")
+    return value
+
+
+def _iso_date_only(value: Any) -> Any:
+    if isinstance(value, date) or (isinstance(value, str) and re.match(r"^\d{4}-", value)):
+        return value
+    raise ValueError("an ISO 8601 date, e.g. 2026-11-24")
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_date_only),
+    AfterValidator(_in_domain_range),
+    _StatedRange(EARLIEST.isoformat(), LATEST.isoformat()),
+]
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_iso_8601_only),
+    AfterValidator(_in_domain_range),
+    _StatedRange(f"{EARLIEST.isoformat()}T00:00:00Z", f"{LATEST.isoformat()}T23:59:59Z"),
+]
 
 
 def _not_blank(text: LocalizedText) -> LocalizedText:

@@ -1,7 +1,7 @@
 """HTTP routes of the agreements service: agreements, obligations and their progress,
 action plans, commissions."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -25,7 +25,7 @@ from shared.http.conditional import etag, expected_version
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource, today
 from shared.settings import load_settings
-from shared.types import CountryCode, StrictModel, TransitionRequest, input_model
+from shared.types import CountryCode, Day, StrictModel, TransitionRequest, input_model
 
 READ_A, WRITE_A = require_scope("agreements:read"), require_scope("agreements:write")
 
@@ -56,13 +56,13 @@ agreements = LifecycleResource(
 
 
 class DatedTransition(TransitionRequest):
-    on: date | None = Field(None, description="the date of the step; default today")
+    on: Day | None = Field(None, description="the date of the step; default today")
 
 
 class AgreementDates(StrictModel):
-    expires_on: date | None = None
-    renewal_due_on: date | None = None
-    in_force_on: date | None = None
+    expires_on: Day | None = None
+    renewal_due_on: Day | None = None
+    in_force_on: Day | None = None
 
 
 @agreements.router.get("", response_model=Page[AgreementOut])
@@ -179,16 +179,14 @@ class ImportResult(BaseModel):
     dry_run: bool
 
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
-
-
 @obligations.router.post(
     "/import",
     response_model=ImportResult,
     openapi_extra={
         "requestBody": {
             "content": {"text/csv": {}, importing.XLSX: {}},
-            "description": f"columns: {', '.join(importing.COLUMNS)}",
+            "description": f"columns: {', '.join(importing.COLUMNS)}; at most "
+            "IRP_MAX_IMPORT_BYTES (default 10 MiB)",
         }
     },
 )
@@ -203,9 +201,7 @@ async def import_obligations(
 
     Rows match existing obligations by ``ref``: importing the same file again changes nothing.
     """
-    content = await request.body()
-    if len(content) > MAX_IMPORT_BYTES:
-        raise RuleViolation(f"at most {MAX_IMPORT_BYTES} bytes per file")
+    content = await request.body()  # at most IRP_MAX_IMPORT_BYTES: the body limit saw to it
     rows = importing.read_table(content, request.headers.get("content-type", ""))
     assert ctx.outbox is not None
     async with ctx.db.unit_of_work() as session:

@@ -17,6 +17,7 @@ SPEC = ServiceSpec(
     topic=topics.AGREEMENTS,
     idempotency_table=tables.idempotency_keys,
     make_consumers=consumers.make_consumers,
+    large_bodies={"/v1/obligations/import": "max_import_bytes"},
 )
 
 

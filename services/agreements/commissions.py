@@ -7,7 +7,6 @@ Each decision with a responsible unit and a deadline becomes an obligation of ki
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +16,7 @@ from shared.aggregates import LifecycleAggregate
 from shared.contracts import agreements as ev
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
-from shared.types import BilingualText, CountryCode, ShortText
+from shared.types import BilingualText, CountryCode, Day, ShortText
 
 PROTOCOL = StateMachine({"draft": {"agreed"}, "agreed": {"signed"}, "signed": set()})
 
@@ -36,7 +35,7 @@ class Decision(BaseModel):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     text: BilingualText
     responsible_unit: ShortText
-    deadline: date
+    deadline: Day
     obligation_id: str | None = None
 
 
@@ -44,7 +43,7 @@ class Session(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     number: int = Field(ge=1)
-    held_on: date
+    held_on: Day
     place: ShortText
     attendees: tuple[ShortText, ...] = Field((), max_length=200)
     protocol_items: tuple[ProtocolItem, ...] = Field((), max_length=200)

@@ -12,7 +12,7 @@ from shared.aggregates import LifecycleAggregate
 from shared.contracts import agreements as ev
 from shared.contracts.base import EventData
 from shared.errors import RuleViolation, StateMachine
-from shared.types import BilingualText, CountryCode, CurrencyCode, ShortText
+from shared.types import BilingualText, CountryCode, CurrencyCode, Day, ShortText
 
 AgreementType = Literal[
     "treaty",
@@ -78,11 +78,11 @@ class Agreement(LifecycleAggregate):
     funding: Funding | None = None
     depositary: ShortText | None = None
     registration_number: ShortText | None = None
-    signed_on: date | None = None
-    in_force_on: date | None = None
-    expires_on: date | None = None
-    renewal_due_on: date | None = Field(None, description="when renewal must be decided")
-    ended_on: date | None = Field(None, description="terminated, withdrawn or expired on")
+    signed_on: Day | None = None
+    in_force_on: Day | None = None
+    expires_on: Day | None = None
+    renewal_due_on: Day | None = Field(None, description="when renewal must be decided")
+    ended_on: Day | None = Field(None, description="terminated, withdrawn or expired on")
     step_dates: dict[str, date] = Field(
         default_factory=dict, description="the date of each lifecycle step"
     )

@@ -12,7 +12,7 @@ from shared.aggregates import LifecycleAggregate
 from shared.contracts import agreements as ev
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
-from shared.types import BilingualText, ShortText
+from shared.types import BilingualText, Day, ShortText
 
 SourceKind = Literal[
     "eu_association_agreement",
@@ -76,7 +76,7 @@ class Obligation(LifecycleAggregate):
     area: ShortText | None = Field(None, description="chapter, title or thematic area")
     lead_unit: ShortText
     supporting_units: tuple[ShortText, ...] = Field((), max_length=50)
-    deadline: date | None = None
+    deadline: Day | None = None
     indicator: str | None = Field(None, max_length=2000)
     target: str | None = Field(None, max_length=2000)
     support_level: SupportLevel | None = Field(None, description="for UN recommendations")

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.passports import tables, usecases
-from services.passports.domain import CATEGORIES, Holder, mask_personal_number
+from services.passports.domain import CATEGORIES, PII_SCOPE, Holder, mask_personal_number
 from services.passports.repository import HolderRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.envelope import as_utc
 from shared.http.conditional import etag
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, build_page, keyset, page_request
-from shared.types import ShortText, StrictModel
+from shared.http.resource import today
+from shared.types import Day, ShortText, StrictModel
 
 router = APIRouter(prefix="/v1/holders", tags=["holders"])
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
-PII_SCOPE = "passports:pii"
 
 
 class HolderIn(StrictModel):
@@ -32,12 +34,12 @@ class HolderIn(StrictModel):
         None, description="defaults to the national romanization of name_ka"
     )
     personal_number: str = Field(pattern=r"^\d{11}$", description="11 digits")
-    date_of_birth: date
+    date_of_birth: Day
     category: Category
     position: ShortText | None = None
     unit: ShortText | None = None
-    appointed_on: date | None = None
-    dismissed_on: date | None = None
+    appointed_on: Day | None = None
+    dismissed_on: Day | None = None
 
 
 class HolderOut(BaseModel):
@@ -76,28 +78,50 @@ def _out(h: Holder, with_pii: bool) -> HolderOut:
     )
 
 
+async def _shown(
+    session: AsyncSession, holder: Holder, principal: Principal, endpoint: str
+) -> HolderOut:
+    """The holder as ``principal`` may see it: masked without the scope; with it, the read is
+    recorded in the audit log in the same transaction."""
+    with_pii = PII_SCOPE in principal.scopes
+    if with_pii:
+        await HolderRepository(session).audit_personal_data_read(
+            principal.subject, [holder.id], endpoint
+        )
+    return _out(holder, with_pii)
+
+
 @router.post("", status_code=201, response_model=HolderOut)
 async def create_holder(
     body: HolderIn,
     principal: Principal = require_scope("passports:write"),
+    _: Principal = require_scope(PII_SCOPE),
     idempotency_key: str | None = Header(None),
     ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
-    with_pii = PII_SCOPE in principal.scopes
+    """Registering a holder submits a personal number: it needs ``passports:pii`` too."""
+    endpoint = "POST /v1/holders"
 
-    async def create(session):  # type: ignore[no-untyped-def]
+    async def create(session: AsyncSession) -> tuple[dict[str, Any], dict[str, str]]:
         holder = await usecases.register_holder(
-            session, ctx.outbox, **body.as_fields(), today=datetime.now(UTC).date()
+            session, ctx.outbox, **body.as_fields(), today=today()
         )
-        return created(_out(holder, with_pii), f"/v1/holders/{holder.id}", holder.version)
+        shown = await _shown(session, holder, principal, endpoint)
+        return created(shown, f"/v1/holders/{holder.id}", holder.version)
+
+    async def replay(session: AsyncSession, location: str) -> tuple[dict[str, Any], dict[str, str]]:
+        holder = await HolderRepository(session).get(location.rsplit("/", 1)[-1])
+        shown = await _shown(session, holder, principal, endpoint)
+        return shown.model_dump(mode="json"), {"ETag": etag(holder.version)}
 
     assert ctx.idempotency is not None
     return await ctx.idempotency.create(
         principal=principal,
         key=idempotency_key,
-        endpoint="POST /v1/holders",
+        endpoint=endpoint,
         body=body,
         create=create,
+        replay=replay,
     )
 
 
@@ -126,21 +150,14 @@ async def get_holder(
     principal: Principal = require_scope("passports:read"),
     ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
-    with_pii = PII_SCOPE in principal.scopes
-    async with ctx.db.unit_of_work(write=with_pii) as session:
-        repo = HolderRepository(session)
-        holder = await repo.get(holder_id)
-        if with_pii:
-            await repo.audit_personal_data_read(
-                principal.subject, [holder.id], "GET /v1/holders/{id}"
-            )
-    return JSONResponse(
-        _out(holder, with_pii).model_dump(mode="json"), headers={"ETag": etag(holder.version)}
-    )
+    async with ctx.db.unit_of_work(write=PII_SCOPE in principal.scopes) as session:
+        holder = await HolderRepository(session).get(holder_id)
+        shown = await _shown(session, holder, principal, "GET /v1/holders/{id}")
+    return JSONResponse(shown.model_dump(mode="json"), headers={"ETag": etag(holder.version)})
 
 
 class DismissalIn(StrictModel):
-    dismissed_on: date
+    dismissed_on: Day
     return_within_days: int | None = Field(
         None, ge=1, le=365, description="default: IRP_PASSPORT_RETURN_DAYS"
     )
@@ -159,10 +176,8 @@ async def dismiss_holder(
         holder, _ = await usecases.dismiss_holder(
             session, ctx.outbox, ctx.settings, holder_id, body.dismissed_on, body.return_within_days
         )
-    with_pii = PII_SCOPE in principal.scopes
-    return JSONResponse(
-        _out(holder, with_pii).model_dump(mode="json"), headers={"ETag": etag(holder.version)}
-    )
+        shown = await _shown(session, holder, principal, "POST /v1/holders/{id}/dismissal")
+    return JSONResponse(shown.model_dump(mode="json"), headers={"ETag": etag(holder.version)})
 
 
 audit_router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -194,7 +209,6 @@ async def list_personal_data_reads(
     query = keyset(query, [t.c.id], page, [int])
     async with ctx.db.unit_of_work(write=False) as session:
         rows = (await session.execute(query)).all()
-    items, cursor = build_page(
-        [PersonalDataRead(**r._mapping) for r in rows], page, lambda r: [r.id]
-    )
+    reads = [PersonalDataRead(**{**r._mapping, "read_at": as_utc(r.read_at)}) for r in rows]
+    items, cursor = build_page(reads, page, lambda r: [r.id])
     return Page[PersonalDataRead](items=items, next_cursor=cursor)

@@ -29,6 +29,7 @@ SPEC = ServiceSpec(
     outbox_table=tables.outbox,
     topic=topics.PASSPORTS,
     idempotency_table=tables.idempotency_keys,
+    personal_data_paths=("/v1/holders", "/v1/passports", "/v1/audit"),
     make_schedules=lambda ctx: [
         PeriodicTask("passport-sweep", ctx.settings.passport_sweep_interval, lambda: _sweep(ctx))
     ],

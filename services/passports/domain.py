@@ -31,6 +31,9 @@ _GEORGIAN_NAME = re.compile(r"^[\u10D0-\u10FA]+(?:[ \-][\u10D0-\u10FA]+)*$")
 _LATIN_NAME = re.compile(r"^[A-Za-z]+(?:[ \-'][A-Za-z]+)*$")
 
 
+PII_SCOPE = "passports:pii"  # the scope that shows personal data (and lets one submit it)
+
+
 def romanize(georgian: str) -> str:
     """The Latin-script name offered for a Georgian one (editable by the officer)."""
     latin = "".join(_ROMANIZATION.get(ch, ch) for ch in georgian)

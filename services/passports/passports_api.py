@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.passports import passports as pp
 from services.passports import tables, usecases
-from services.passports.domain import mask_personal_number
+from services.passports.domain import PII_SCOPE, mask_personal_number
 from services.passports.mrz import check_line2
 from services.passports.repository import HolderRepository
 from shared import aggregates
@@ -24,10 +25,9 @@ from shared.http.conditional import etag, expected_version
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import today
-from shared.types import StrictModel, TransitionRequest
+from shared.types import Day, StrictModel, TransitionRequest
 
 router = APIRouter(prefix="/v1/passports", tags=["passports"])
-PII_SCOPE = "passports:pii"
 READ, WRITE = require_scope("passports:read"), require_scope("passports:write")
 
 
@@ -38,12 +38,12 @@ class PassportRequestIn(StrictModel):
 
 class IssueIn(StrictModel):
     number: str = Field(description="ICAO 9303: 1 to 9 characters, A-Z and 0-9")
-    issued_on: date
-    expires_on: date
+    issued_on: Day
+    expires_on: Day
 
 
 class DatedTransition(TransitionRequest):
-    on: date | None = Field(None, description="hand-over or return date; default today")
+    on: Day | None = Field(None, description="hand-over or return date; default today")
 
 
 class PassportOut(BaseModel):
@@ -86,14 +86,23 @@ def _respond(
     return JSONResponse(body.model_dump(mode="json"), status, headers={"ETag": etag(p.version)})
 
 
+async def _audit(
+    session: AsyncSession, principal: Principal, passports: list[pp.Passport], endpoint: str
+) -> None:
+    """Record that ``principal`` is shown these passports' numbers (nothing without the scope,
+    or when no number is issued yet)."""
+    if PII_SCOPE in principal.scopes and any(p.number for p in passports):
+        await HolderRepository(session).audit_personal_data_read(
+            principal.subject, sorted({p.holder_id for p in passports if p.number}), endpoint
+        )
+
+
 async def _audited(
     ctx: ServiceContext, principal: Principal, passports: list[pp.Passport], endpoint: str
 ) -> None:
     if PII_SCOPE in principal.scopes and any(p.number for p in passports):
         async with ctx.db.unit_of_work() as session:
-            await HolderRepository(session).audit_personal_data_read(
-                principal.subject, sorted({p.holder_id for p in passports if p.number}), endpoint
-            )
+            await _audit(session, principal, passports, endpoint)
 
 
 @router.post("", status_code=201, response_model=PassportOut)
@@ -168,9 +177,11 @@ async def issue_passport(
     body: IssueIn,
     if_match: str | None = Header(None),
     principal: Principal = WRITE,
+    _: Principal = require_scope(PII_SCOPE),
     ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
-    """Number and dates of the issued document; the one of the same type in hand is cancelled."""
+    """Number and dates of the issued document; the one of the same type in hand is cancelled.
+    The number is personal data: submitting it needs ``passports:pii``."""
     assert ctx.outbox is not None
     async with ctx.db.unit_of_work() as session:
         passport = await usecases.issue_passport(
@@ -178,6 +189,7 @@ async def issue_passport(
             number=body.number, issued_on=body.issued_on, expires_on=body.expires_on,
             expected_version=expected_version(if_match),
         )  # fmt: skip
+        await _audit(session, principal, [passport], "POST /v1/passports/{id}/issue")
     return _respond(ctx, passport, principal)
 
 
@@ -207,6 +219,7 @@ async def move_passport(
             session, ctx.outbox, usecases.passport_repo(session), passport_id, step,
             expected_version(if_match),
         )  # fmt: skip
+        await _audit(session, principal, [passport], "POST /v1/passports/{id}/transitions")
     return _respond(ctx, passport, principal)
 
 

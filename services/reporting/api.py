@@ -29,7 +29,7 @@ from shared.auth import Principal, require_scope
 from shared.db import Database
 from shared.envelope import as_utc
 from shared.errors import RuleViolation
-from shared.types import CountryCode
+from shared.types import CountryCode, Day, Moment
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
@@ -62,7 +62,10 @@ class ReportRequest:
     def __init__(
         self,
         request: Request,
-        as_of: datetime | None = Query(None, description="rebuild the report as it stood then"),
+        as_of: Moment | None = Query(
+            None,
+            description="rebuild the report as it stood then (ISO 8601, e.g. 2026-06-30T12:00:00Z)",
+        ),
         fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
         _: Principal = require_scope("reports:read"),
         ctx: ServiceContext = Depends(get_context),
@@ -104,8 +107,8 @@ async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-
 
 @router.get("/activity", response_model=reports.ActivityReport, responses=AS_DOCUMENTS)
 async def activity_report(
-    period_from: date = Query(alias="from", description="first day, inclusive (UTC)"),
-    period_to: date = Query(alias="to", description="last day, inclusive (UTC)"),
+    period_from: Day = Query(alias="from", description="first day, inclusive (UTC)"),
+    period_to: Day = Query(alias="to", description="last day, inclusive (UTC)"),
     unit: str | None = Query(None, max_length=200, description="only this unit's activity"),
     lang: Lang = "en",
     r: ReportRequest = Depends(),
@@ -142,8 +145,8 @@ async def eu_association_report(
 async def un_obligations_report(
     mechanism: Literal["un_hrc_resolution", "upr_recommendation", "un_treaty_body"] | None = None,
     support_level: Literal["supported", "supported_in_part", "noted"] | None = None,
-    period_from: date | None = Query(None, alias="from", description="deadline on or after"),
-    period_to: date | None = Query(None, alias="to", description="deadline on or before"),
+    period_from: Day | None = Query(None, alias="from", description="deadline on or after"),
+    period_to: Day | None = Query(None, alias="to", description="deadline on or before"),
     unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
     lang: Lang = "en",
     r: ReportRequest = Depends(),
@@ -179,8 +182,8 @@ async def commission_report(
 @router.get("/countries/{code}", response_model=dossiers.CountryDossier, responses=AS_DOCUMENTS)
 async def country_dossier(
     code: CountryCode,
-    period_from: date | None = Query(None, alias="from", description="dated on or after"),
-    period_to: date | None = Query(None, alias="to", description="dated on or before"),
+    period_from: Day | None = Query(None, alias="from", description="dated on or after"),
+    period_to: Day | None = Query(None, alias="to", description="dated on or before"),
     unit: str | None = Query(None, max_length=200, description="only what this unit handles"),
     lang: Lang = "en",
     r: ReportRequest = Depends(),

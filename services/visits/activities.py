@@ -6,7 +6,7 @@ events that say what happened.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
@@ -17,7 +17,7 @@ from shared.aggregates import LifecycleAggregate
 from shared.contracts import visits as ev
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, RuleViolation, StateMachine
-from shared.types import BilingualText, CountryCode, CurrencyCode, ShortText
+from shared.types import BilingualText, CountryCode, CurrencyCode, Day, Moment, ShortText
 
 
 class Activity(LifecycleAggregate):
@@ -96,8 +96,8 @@ class Meeting(Activity):
     counterpart: ShortText = Field(description="who is met: name and title")
     counterpart_country: CountryCode | None = None
     organisation: ShortText | None = None
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     venue: ShortText | None = None
     topics: tuple[ShortText, ...] = Field((), max_length=50)
     talking_points: TalkingPoints | None = None
@@ -208,8 +208,8 @@ class InternationalEvent(Activity):
     status: Literal["planned", "announced", "held", "reported", "cancelled"] = "planned"
     event_kind: Literal["conference", "workshop", "seminar"]
     title: BilingualText
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     venue: ShortText | None = None
     city: ShortText | None = None
     country_code: CountryCode = "GE"
@@ -274,8 +274,8 @@ class BusinessTrip(Activity):
     destination_country: CountryCode
     destination_city: ShortText | None = None
     purpose: BilingualText
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     funding: Literal["ministry", "host", "donor"]
     funder: ShortText | None = Field(None, description="the host or donor, when not the ministry")
     estimated_cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)

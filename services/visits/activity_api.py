@@ -1,6 +1,5 @@
 """HTTP routes for ministerial meetings, international events and business trips."""
 
-from datetime import date
 from typing import Any
 
 from fastapi import Depends, Header, Query
@@ -14,7 +13,7 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource
-from shared.types import CountryCode, TransitionRequest, input_model
+from shared.types import CountryCode, Day, TransitionRequest, input_model
 
 
 def _with_list(resource: LifecycleResource[Any]) -> LifecycleResource[Any]:
@@ -25,8 +24,8 @@ def _with_list(resource: LifecycleResource[Any]) -> LifecycleResource[Any]:
         status: str | None = Query(None, max_length=30),
         official: str | None = Query(None, max_length=200, description="exact name"),
         country: CountryCode | None = None,
-        starts_from: date | None = Query(None, alias="from"),
-        starts_to: date | None = Query(None, alias="to"),
+        starts_from: Day | None = Query(None, alias="from"),
+        starts_to: Day | None = Query(None, alias="to"),
         page: PageRequest = Depends(page_request),
         _: Principal = require_scope("visits:read"),
         ctx: ServiceContext = Depends(get_context),

@@ -25,7 +25,7 @@ from shared.http.conditional import etag, expected_version
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import today
-from shared.types import BilingualText, CountryCode, ShortText, StrictModel, TransitionRequest
+from shared.types import BilingualText, CountryCode, Day, ShortText, StrictModel, TransitionRequest
 
 router = APIRouter(prefix="/v1/visits", tags=["visits"])
 
@@ -57,8 +57,8 @@ class VisitIn(StrictModel):
     )
     title: BilingualText = Field(description="in Georgian (ka) and/or English (en)")
     purpose: LocalizedText | None = Field(None, description="why the visit takes place")
-    start_date: date | None = Field(None, description="first day (needed to plan the visit)")
-    end_date: date | None = Field(None, description="last day, not before start_date")
+    start_date: Day | None = Field(None, description="first day (needed to plan the visit)")
+    end_date: Day | None = Field(None, description="last day, not before start_date")
     city: ShortText | None = Field(None, description="where the visit takes place")
     responsible_unit: ShortText | None = Field(None, description="the ministry unit in charge")
     responsible_officer: ShortText | None = Field(None, description="the protocol officer")
@@ -75,8 +75,8 @@ class VisitPatch(StrictModel):
     counterpart_lead_official: ShortText | None = None
     title: BilingualText | None = None
     purpose: LocalizedText | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     city: ShortText | None = None
     responsible_unit: ShortText | None = None
     responsible_officer: ShortText | None = None
@@ -179,8 +179,8 @@ async def list_visits(
     direction: Literal["incoming", "outgoing"] | None = None,
     kind: Kind | None = None,
     country_code: CountryCode | None = Query(None, alias="country"),
-    starts_from: date | None = Query(None, alias="from", description="start date on or after"),
-    starts_to: date | None = Query(None, alias="to", description="start date on or before"),
+    starts_from: Day | None = Query(None, alias="from", description="start date on or after"),
+    starts_to: Day | None = Query(None, alias="to", description="start date on or before"),
     official: str | None = Query(
         None, max_length=200, description="lead official on either side (exact name)"
     ),

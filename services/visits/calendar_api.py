@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -16,6 +16,7 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.errors import RuleViolation
 from shared.http.resource import today
+from shared.types import Day
 
 router = APIRouter(prefix="/v1", tags=["calendar"])
 
@@ -31,8 +32,8 @@ async def calendar_feed(
     official: str | None = Query(
         None, max_length=200, description="only what this official leads or attends"
     ),
-    first: date | None = Query(None, alias="from", description="default: 30 days ago"),
-    last: date | None = Query(None, alias="to", description="default: a year ahead"),
+    first: Day | None = Query(None, alias="from", description="default: 30 days ago"),
+    last: Day | None = Query(None, alias="to", description="default: a year ahead"),
     _: Principal = require_scope("visits:read", token_in_query=True),
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:

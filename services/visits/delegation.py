@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.errors import RuleViolation
-from shared.types import ShortText
+from shared.types import Day, ShortText
 
 Role = Literal["head", "member", "interpreter", "security", "press", "protocol"]
 VisaStatus = Literal["not_required", "required", "requested", "issued", "refused"]
@@ -19,10 +18,10 @@ class Visa(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     status: VisaStatus = "not_required"
-    requested_on: date | None = None
-    issued_on: date | None = None
-    valid_until: date | None = None
-    refused_on: date | None = None
+    requested_on: Day | None = None
+    issued_on: Day | None = None
+    valid_until: Day | None = None
+    refused_on: Day | None = None
 
 
 class DelegationMember(BaseModel):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.errors import RuleViolation
-from shared.types import ShortText
+from shared.types import Day, Moment, ShortText
 
 
 class Accommodation(BaseModel):
@@ -18,8 +17,8 @@ class Accommodation(BaseModel):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     hotel: ShortText
     city: ShortText | None = None
-    check_in: date
-    check_out: date
+    check_in: Day
+    check_out: Day
     rooms: int = Field(ge=1, le=500)
     confirmed: bool = False
 
@@ -33,8 +32,8 @@ class TravelSegment(BaseModel):
     number: ShortText | None = None
     origin: ShortText
     destination: ShortText
-    departs_at: datetime
-    arrives_at: datetime
+    departs_at: Moment
+    arrives_at: Moment
 
 
 def check_accommodation(stay: Accommodation) -> None:

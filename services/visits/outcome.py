@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import BilingualText, ShortText
+from shared.types import BilingualText, Day, ShortText
 
 
 class FollowUp(BaseModel):
@@ -16,7 +15,7 @@ class FollowUp(BaseModel):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     text: BilingualText
     responsible_unit: ShortText
-    deadline: date
+    deadline: Day
 
 
 class Outcome(BaseModel):

@@ -3,7 +3,6 @@ bilateral meeting proposals and outcome. Each change answers with the visit's ne
 and honours ``If-Match`` on the visit."""
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Header
@@ -23,7 +22,7 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.http.conditional import etag
 from shared.http.resource import today
-from shared.types import TransitionRequest, input_model
+from shared.types import Day, TransitionRequest, input_model
 
 router = APIRouter(prefix="/v1/visits/{visit_id}", tags=["visit plan"])
 
@@ -177,7 +176,7 @@ class TalkingPointsOut(BaseModel):
     programme_item_id: str | None
     subject: str
     owner_unit: str
-    due_date: date
+    due_date: Day
     status: str
     overdue: bool = Field(description="not approved and past its due date")
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.errors import StateMachine
-from shared.types import CountryCode, ShortText
+from shared.types import CountryCode, Day, ShortText
 
 TALKING_POINTS = StateMachine(
     {"requested": {"drafted"}, "drafted": {"approved", "requested"}, "approved": set()}
@@ -32,7 +32,7 @@ class TalkingPoints(BaseModel):
     programme_item_id: str | None = Field(None, max_length=36, description="the meeting")
     subject: ShortText
     owner_unit: ShortText = "Policy Department"
-    due_date: date
+    due_date: Day
     status: Literal["requested", "drafted", "approved"] = "requested"
 
     def overdue(self, today: date) -> bool:

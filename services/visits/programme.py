@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.errors import RuleViolation
-from shared.types import ShortText
+from shared.types import Moment, ShortText
 
 ItemType = Literal[
     "meeting",
@@ -30,8 +30,8 @@ class ProgrammeItem(BaseModel):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()))
     item_type: ItemType
     title: ShortText
-    starts_at: datetime = Field(description="local time at the venue, ISO 8601")
-    ends_at: datetime
+    starts_at: Moment = Field(description="local time at the venue, ISO 8601")
+    ends_at: Moment
     venue: ShortText | None = None
     participants: tuple[ShortText, ...] = Field((), max_length=200)
     interpreter_needed: bool = False

@@ -2,6 +2,10 @@
 
 The key and the response are stored in the same transaction as the creation,
 so a retry after a lost response never creates twice.
+
+A resource that can carry personal data gives ``replay``: then no body is stored at all, only
+where the resource is, and a retry is rendered anew for the caller who sends it (masked or
+audited by that caller's scopes, not by the first caller's).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from shared.http.problems import Problem
 MAX_KEY_LENGTH = 200
 
 Create = Callable[[AsyncSession], Awaitable[tuple[dict[str, Any], dict[str, str]]]]
+# (session, the created resource's Location) → its body and headers as the caller now may see it
+Replay = Callable[[AsyncSession, str], Awaitable[tuple[dict[str, Any], dict[str, str]]]]
 
 
 def idempotency_table(metadata: MetaData) -> Table:
@@ -68,8 +74,10 @@ class IdempotentCreator:
         endpoint: str,
         body: BaseModel,
         create: Create,
+        replay: Replay | None = None,
     ) -> JSONResponse:
-        """Run ``create`` once per (caller, key); answer a retry with the stored response."""
+        """Run ``create`` once per (caller, key); answer a retry with the stored response, or
+        with what ``replay`` renders for the caller now."""
         if key is None:
             async with self.db.unit_of_work() as session:
                 payload, headers = await create(session)
@@ -79,22 +87,29 @@ class IdempotentCreator:
         digest = _request_hash(body)
         try:
             async with self.db.unit_of_work() as session:
-                replay = await self._replay(session, principal, key, endpoint, digest)
-                if replay is not None:
-                    return replay
+                answer = await self._replay(session, principal, key, endpoint, digest, replay)
+                if answer is not None:
+                    return answer
                 payload, headers = await create(session)
-                await self._remember(session, principal, key, endpoint, digest, payload, headers)
+                kept = {} if replay is not None else payload
+                await self._remember(session, principal, key, endpoint, digest, kept, headers)
         except IntegrityError:
             # The same key raced in from a concurrent retry: answer with its result.
-            async with self.db.unit_of_work(write=False) as session:
-                replay = await self._replay(session, principal, key, endpoint, digest)
-            if replay is None:
+            async with self.db.unit_of_work() as session:
+                answer = await self._replay(session, principal, key, endpoint, digest, replay)
+            if answer is None:
                 raise
-            return replay
+            return answer
         return JSONResponse(payload, status_code=201, headers=headers)
 
     async def _replay(
-        self, session: AsyncSession, principal: Principal, key: str, endpoint: str, digest: str
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        key: str,
+        endpoint: str,
+        digest: str,
+        replay: Replay | None,
     ) -> JSONResponse | None:
         t = self.table
         row = (
@@ -111,9 +126,12 @@ class IdempotentCreator:
                 "this Idempotency-Key was already used with a different request",
             )
         headers = {**json.loads(row.response_headers), "Idempotent-Replayed": "true"}
-        return JSONResponse(
-            json.loads(row.response_body), status_code=row.status_code, headers=headers
-        )
+        if replay is None:
+            payload = json.loads(row.response_body)
+        else:
+            payload, now = await replay(session, headers["Location"])
+            headers.update(now)
+        return JSONResponse(payload, status_code=row.status_code, headers=headers)
 
     async def _remember(
         self,

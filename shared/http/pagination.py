@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Query, Request
 from pydantic import BaseModel
 from sqlalchemy import tuple_
 
@@ -18,7 +18,7 @@ from shared.http.problems import Problem
 T = TypeVar("T")
 
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
+MAX_LIMIT = 1000  # what a request may ask; a page holds at most IRP_MAX_PAGE_SIZE (default 200)
 
 
 class Page(BaseModel, Generic[T]):
@@ -47,10 +47,18 @@ def decode_cursor(cursor: str) -> list[Any]:
 
 
 def page_request(
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="page size"),
+    request: Request,
+    limit: int = Query(
+        DEFAULT_LIMIT,
+        ge=1,
+        le=MAX_LIMIT,
+        description="page size; a page holds at most the service's IRP_MAX_PAGE_SIZE "
+        "(default 200) items, the rest follows with next_cursor",
+    ),
     cursor: str | None = Query(None, max_length=500, description="next_cursor of the last page"),
 ) -> PageRequest:
-    return PageRequest(limit=limit, after=decode_cursor(cursor) if cursor else None)
+    most = request.app.state.ctx.settings.max_page_size
+    return PageRequest(limit=min(limit, most), after=decode_cursor(cursor) if cursor else None)
 
 
 def keyset(query, columns: Sequence[Any], page: PageRequest, convert: Sequence[Any]):  # type: ignore[no-untyped-def]

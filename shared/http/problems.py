@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from shared.errors import DomainError
 from shared.observability import correlation_id
@@ -70,6 +74,20 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     ]
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route of ``path`` answers (Starlette names only the first route's)."""
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "irp_methods", None)
+    if table is None:
+        table = [
+            (compile_path(c.path)[0], set(c.methods))
+            for c in iter_route_contexts(app.routes)
+            if c.path and c.methods
+        ]
+        app.state.irp_methods = table
+    methods = {m for regex, ms in table if regex.match(path) for m in ms}
+    return sorted(methods | {"OPTIONS"}) if methods else []
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -106,18 +124,28 @@ def install_problem_handlers(app: FastAPI) -> None:
             errors=errors,
         )
 
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A unique constraint lost a race or a duplicate slipped past the use case's check.
+        # The message names the constraint and its values: neither goes to the caller.
+        log.info("integrity conflict", extra={"error_type": type(exc.orig).__name__})
+        return problem_response(
+            409,
+            "Conflict with an existing record",
+            "a record with the same unique value already exists",
+            instance=request.url.path,
+        )
+
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers=headers)
         return problem_response(
             exc.status_code,
             str(exc.detail) if exc.detail else "Error",
             instance=request.url.path,
-            headers=getattr(exc, "headers", None),
-        )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error", exc_info=exc, extra={"path": request.url.path})
-        return problem_response(
-            500, "Internal error", "the error was logged", instance=request.url.path
+            headers=headers,
         )
