@@ -20,7 +20,7 @@ from shared.auth import AuthenticationMiddleware, TokenVerifier
 from shared.consumer import ApplyBatch, EventConsumer
 from shared.db import Database
 from shared.http.idempotency import IdempotentCreator
-from shared.http.limits import BodyLimitMiddleware
+from shared.http.limits import RequestLimitsMiddleware
 from shared.http.middleware import ObservabilityMiddleware
 from shared.http.privacy import NoStoreMiddleware
 from shared.http.problems import install_problem_handlers
@@ -179,8 +179,9 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     if spec.personal_data_paths:
         app.add_middleware(NoStoreMiddleware, prefixes=spec.personal_data_paths)
     app.add_middleware(
-        BodyLimitMiddleware,
+        RequestLimitsMiddleware,
         limit=settings.max_body_bytes,
+        header_limit=settings.max_header_bytes,
         per_path={path: getattr(settings, name) for path, name in spec.large_bodies.items()},
     )
     app.add_middleware(ObservabilityMiddleware, service=spec.name)

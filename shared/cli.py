@@ -5,6 +5,7 @@ irp migrate SERVICE                                  bring SERVICE's database to
 irp republish SERVICE --since 2026-11-24T10:00Z      re-send SERVICE's outbox events since a moment
 irp outbox-status SERVICE                            pending rows and the oldest's age
 irp worker SERVICE                                   run SERVICE's relay and consumers without HTTP
+irp serve SERVICE --port 8001                        the HTTP server of SERVICE, with its limits
 irp dev                                              the embedded stack (what `make run` starts)
 """
 
@@ -138,6 +139,24 @@ def _cmd_rebuild(args: argparse.Namespace) -> None:
     print("the rebuilt projections equal the live ones")
 
 
+def _cmd_serve(args: argparse.Namespace) -> None:
+    """uvicorn with the settings' limits: request line and headers at most
+    ``IRP_MAX_HEADER_BYTES`` (larger: 431/400 by the server), no ``Server`` header."""
+    import uvicorn
+
+    settings = load_settings(args.service)
+    uvicorn.run(
+        f"services.{args.service}.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        server_header=False,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_graceful_shutdown=10,
+    )
+
+
 def _cmd_dev(args: argparse.Namespace) -> None:
     from shared.devstack import run_dev_stack
 
@@ -176,6 +195,12 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("rebuild", help="rebuild reporting's projections and compare")
     p.add_argument("--into", required=True, help="URL of a fresh, empty database")
     p.set_defaults(func=_cmd_rebuild)
+
+    p = sub.add_parser("serve", help="run a service's HTTP server")
+    p.add_argument("service", choices=services.NAMES)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("dev", help="run the embedded stack")
     p.add_argument("--port", type=int, default=8001, help="first service port")

@@ -1,20 +1,37 @@
-"""``make run``: the embedded broker and the four services on SQLite files under ``var/``."""
+"""``make run``: the embedded broker and the services on SQLite files under ``var/``.
+
+It refuses to start when a port it needs is taken (another stack would answer in its place),
+waits for its *own* processes (each names its pid on ``/health/live``), says what it is doing
+while they start, and keeps them up: a service that dies is started again with backoff, and the
+broker (whose topics live in its memory) is never stopped for a service's sake.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.auth import SCOPES, issue_token
 from shared.embedded_broker import EmbeddedBroker
 from shared.services import NAMES
 from shared.settings import load_settings
+
+START_TIMEOUT = 180.0
+FIRST_BACKOFF, MAX_BACKOFF = 1.0, 30.0
+STABLE_AFTER = 60.0  # a service up this long starts its backoff afresh
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
 
 
 def _dev_secret(var: Path) -> str:
@@ -26,11 +43,161 @@ def _dev_secret(var: Path) -> str:
     return path.read_text().strip()
 
 
+def taken_ports(ports: dict[str, int]) -> list[str]:
+    """The ports (by what needs them) that something else already listens on."""
+    taken = []
+    for what, port in ports.items():
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                taken.append(f"{port} ({what})")
+    return taken
+
+
+@dataclass
+class Supervised:
+    """One service process, started again when it dies."""
+
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+    started_at: float = 0.0
+    backoff: float = FIRST_BACKOFF
+    restart_at: float | None = None
+    restarts: int = field(default=0)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "serve", self.name, "--port", str(self.port)],
+            env={**self.env, "IRP_SERVICE": self.name},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def ready(self) -> bool:
+        """Its own process answers: live with its pid, and ready."""
+        if not self.alive():
+            return False
+        assert self.process is not None
+        live = _get_json(f"{self.url}/health/live")
+        return bool(live and live.get("pid") == self.process.pid) and bool(
+            _get_json(f"{self.url}/health/ready")
+        )
+
+    def watch(self, now: float) -> None:
+        """Restart with backoff when it died; called every half second."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restarts += 1
+                say(f"{self.name}: starting again (restart {self.restarts})")
+                self.start()
+            return
+        if self.alive():
+            if now - self.started_at > STABLE_AFTER:
+                self.backoff = FIRST_BACKOFF
+            return
+        code = self.process.returncode if self.process else None
+        say(
+            f"{self.name}: exited with code {code}; starting again in {self.backoff:.0f} s "
+            f"(log: {self.log_path})"
+        )
+        self.restart_at = now + self.backoff
+        self.backoff = min(self.backoff * 2, MAX_BACKOFF)
+
+    def stop(self) -> None:
+        if self.alive():
+            assert self.process is not None
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait_stopped(self) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _get_json(url: str) -> dict | None:  # type: ignore[type-arg]
+    try:
+        with urllib.request.urlopen(url, timeout=3) as answer:
+            return json.loads(answer.read()) if answer.status == 200 else None
+    except (OSError, ValueError):
+        return None
+
+
+def _wait_until_ready(services: list[Supervised]) -> None:
+    started = time.monotonic()
+    waiting = {s.name: s for s in services}
+    last_note = started
+    while waiting:
+        now = time.monotonic()
+        if now - started > START_TIMEOUT:
+            raise SystemExit(
+                f"not ready after {START_TIMEOUT:.0f} s: {', '.join(waiting)}; see "
+                + ", ".join(str(s.log_path) for s in waiting.values())
+            )
+        for name, service in list(waiting.items()):
+            service.watch(now)
+            if service.ready():
+                say(f"{name:<11} ready in {now - started:4.1f} s   {service.url}")
+                del waiting[name]
+        if waiting and now - last_note > 10:
+            say(f"... still starting: {', '.join(waiting)} ({now - started:.0f} s)")
+            last_note = now
+        time.sleep(0.2)
+
+
+def _keep_running(services: list[Supervised], broker: EmbeddedBroker) -> None:
+    try:
+        while True:
+            now = time.monotonic()
+            if not broker.alive():
+                say("the embedded broker stopped; starting it again (its topics start empty)")
+                broker.start()
+            for service in services:
+                service.watch(now)
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_dev_stack(base_port: int = 8001) -> None:
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as Ctrl-C does, cleaning up
     var = Path(os.environ.get("IRP_VAR_DIR", "var")).resolve()
     var.mkdir(parents=True, exist_ok=True)
     secret = os.environ.get("IRP_JWT_SECRET") or _dev_secret(var)
     kafka_port = int(os.environ.get("IRP_EMBEDDED_KAFKA_PORT", "9092"))
+    ports = {"embedded Kafka broker": kafka_port}
+    ports |= {name: base_port + offset for offset, name in enumerate(NAMES)}
+    taken = taken_ports(ports)
+    if taken:
+        raise SystemExit(
+            f"cannot start: port(s) already in use: {', '.join(taken)}. Stop what uses them "
+            "(another `make run`?), or choose others: irp dev --port N (services N..N+3), "
+            "IRP_EMBEDDED_KAFKA_PORT=M (broker)."
+        )
+    say(f"starting the embedded Kafka broker on 127.0.0.1:{kafka_port} ...")
     broker = EmbeddedBroker(kafka_port, log_path=var / "broker.log").start()
     env = {
         **os.environ,
@@ -38,73 +205,29 @@ def run_dev_stack(base_port: int = 8001) -> None:
         "IRP_KAFKA_BOOTSTRAP": broker.bootstrap,
         "IRP_VAR_DIR": str(var),
     }
-    processes: list[subprocess.Popen[bytes]] = []
-    urls = {}
+    services = [
+        Supervised(name, port, env, var / f"{name}.log")
+        for name, port in ports.items()
+        if name in NAMES
+    ]
     try:
-        for offset, name in enumerate(NAMES):
-            port = base_port + offset
-            log = open(var / f"{name}.log", "ab")  # noqa: SIM115
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable, "-m", "uvicorn", "--factory",
-                        f"services.{name}.app:create_app",
-                        "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-                    ],
-                    env={**env, "IRP_SERVICE": name},
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )  # fmt: skip
-            urls[name] = f"http://127.0.0.1:{port}"
-        for url in urls.values():
-            _wait_until_ready(url)
+        for service in services:
+            service.start()
+        say(f"starting {', '.join(NAMES)} (migrations on first start; logs under {var}) ...")
+        _wait_until_ready(services)
         token = issue_token(
             load_settings("cli", jwt_secret=secret), "local-developer", list(SCOPES)
         )
-        print(f"Kafka (embedded): {broker.bootstrap}")
-        for name, url in urls.items():
-            print(f"{name:<11} {url}   docs: {url}/docs   logs: {var / (name + '.log')}")
-        print(f"\nAccess token (all scopes, 8 h):\n{token}\n")
-        print("Ctrl-C stops everything.")
-        sys.stdout.flush()
-        _wait_until_interrupted(processes)
+        say(f"\nKafka (embedded): {broker.bootstrap}")
+        for s in services:
+            say(f"{s.name:<11} {s.url}   docs: {s.url}/docs   logs: {s.log_path}")
+        say(f"\nAccess token (all scopes, 8 h):\n{token}\n")
+        say("Ctrl-C stops everything.")
+        _keep_running(services, broker)
     finally:
-        for p in processes:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in processes:
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        for service in services:
+            service.stop()
+        for service in services:
+            service.wait_stopped()
         broker.stop()
-        print("stopped")
-
-
-def _wait_until_ready(url: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health/ready", timeout=3) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} not ready after {timeout}s; see its log")
-
-
-def _wait_until_interrupted(processes: list[subprocess.Popen[bytes]]) -> None:
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    try:
-        while True:
-            for p in processes:
-                if p.poll() is not None:
-                    print(
-                        f"a service exited with code {p.returncode}; see its log", file=sys.stderr
-                    )
-                    return
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+        say("stopped")

@@ -55,8 +55,20 @@ class EmbeddedBroker:
             stderr=subprocess.STDOUT,
             env={**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")},
         )
-        wait_for_port(self.port)
+        try:
+            wait_for_port(self.port)
+        except TimeoutError:
+            self.stop()
+            raise
+        if not self.alive():  # something else answered on the port; ours died
+            raise RuntimeError(
+                f"the embedded broker exited at start (port {self.port} taken?); "
+                f"see {self.log_path or 'its output'}"
+            )
         return self
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

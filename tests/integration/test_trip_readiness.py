@@ -98,6 +98,11 @@ async def test_a_head_of_delegation_with_a_passport_expiring_too_soon_is_flagged
                 )
             ).scalars()
             changes = [json.loads(r)["data"] for r in rows]
-        # each change published: (not yet known,) expiring too soon, then ready
-        assert [c["ready"] for c in changes[-2:]] == [False, True]
-        assert "expires on" in changes[-2]["reason"]
+        # Each change published: it was flagged for the early expiry, and ready at the end.
+        # (Between the two, the old passport's cancellation may arrive before the new one's
+        # issue — they are different aggregates, on different partitions — and publish a
+        # passing "no passport in hand": that is a true state of the projection, not a fault.)
+        assert changes[-1]["ready"] is True
+        flagged_at = [i for i, c in enumerate(changes) if "expires on" in (c["reason"] or "")]
+        assert flagged_at and all(changes[i]["ready"] is False for i in flagged_at)
+        assert flagged_at[-1] < len(changes) - 1

@@ -1,0 +1,136 @@
+"""The limits as a client meets them over real HTTP (``irp serve``, uvicorn): a 100 MB body
+without a token is refused at once and leaves the process's memory where it was; headers past
+the limit are refused by the server, which goes on serving."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.embedded_broker import free_port
+from shared.services import NAMES
+from tests.conftest import TEST_SECRET
+
+MB = 1024 * 1024
+BODY = 100 * MB
+
+
+def _rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, kafka) -> Iterator[dict[str, tuple[int, int]]]:  # type: ignore[no-untyped-def]
+    """Every service under ``irp serve``: name → (port, pid)."""
+    var = tmp_path_factory.mktemp("served")
+    processes = {}
+    for name in NAMES:
+        port = free_port()
+        env = {
+            **os.environ,
+            "IRP_SERVICE": name,
+            "IRP_VAR_DIR": str(var),
+            "IRP_JWT_SECRET": TEST_SECRET,
+            "IRP_KAFKA_BOOTSTRAP": kafka.bootstrap,
+            "IRP_TOPIC_PREFIX": f"served{port}.",
+            "IRP_RUN_CONSUMERS": "false",
+        }
+        log = open(var / f"{name}.log", "ab")  # noqa: SIM115
+        processes[name] = (
+            port,
+            subprocess.Popen(
+                [sys.executable, "-m", "shared.cli", "serve", name, "--port", str(port)],
+                env=env, stdout=log, stderr=subprocess.STDOUT,
+            ),
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        for name, (port, process) in processes.items():
+            while True:
+                assert process.poll() is None, (var / f"{name}.log").read_text()[-3000:]
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health/ready").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, f"{name} not ready"
+                time.sleep(0.2)
+        yield {name: (port, process.pid) for name, (port, process) in processes.items()}
+    finally:
+        for _, process in processes.values():
+            process.terminate()
+        for _, process in processes.values():
+            process.wait(20)
+
+
+async def _send_huge_body(port: int, path: str) -> tuple[bytes, int]:
+    """Announce and start sending a 100 MB body without a token; the status line answered and
+    how many bytes went out before the server answered or closed."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: irp\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {BODY}\r\n\r\n"
+    )
+    writer.write(head.encode())
+    sent = 0
+
+    async def pour() -> None:
+        nonlocal sent
+        chunk = b" " * MB
+        try:
+            while sent < BODY:
+                writer.write(chunk)
+                await writer.drain()
+                sent += len(chunk)
+        except (ConnectionError, OSError):
+            pass
+
+    pouring = asyncio.create_task(pour())
+    status = await asyncio.wait_for(reader.readline(), 60)
+    pouring.cancel()
+    writer.close()
+    return status, sent
+
+
+@pytest.mark.parametrize("name", NAMES)
+async def test_a_100_mb_body_without_a_token_is_refused_at_once_and_costs_no_memory(
+    served, name, capsys
+):
+    port, pid = served[name]
+    path = "/v1/obligations/import" if name == "agreements" else "/v1/anything"
+    before = _rss(pid)
+    started = time.perf_counter()
+    answers = await asyncio.gather(*(_send_huge_body(port, path) for _ in range(4)))
+    seconds = time.perf_counter() - started
+    growth = _rss(pid) - before
+    for status, _ in answers:
+        assert status.startswith(b"HTTP/1.1 413"), status
+    assert growth < 20 * MB, f"{name} grew by {growth / MB:.1f} MB"
+    with capsys.disabled():  # the figures for the record, not an assertion
+        print(
+            f"\n{name}: 4 x 100 MB refused in {seconds * 1000:.0f} ms, "
+            f"{sum(s for _, s in answers) / MB:.0f} MB written by the clients meanwhile, "
+            f"RSS {before / MB:.0f} -> {(before + growth) / MB:.0f} MB"
+        )
+
+
+async def test_headers_past_the_limit_are_refused_and_the_server_goes_on(served):
+    port, _ = served["visits"]
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        huge = await client.get("/health/live", headers={"X-Filler": "x" * (64 * 1024)})
+        assert huge.status_code == 431
+        assert huge.headers["content-type"] == "application/problem+json"
+        pieces = await client.get("/health/live", headers={f"X-{i}": "y" * 900 for i in range(40)})
+        assert pieces.status_code == 431
+        assert (await client.get("/health/live")).status_code == 200
