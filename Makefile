@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench lint format clean
+.PHONY: install run test fuzz bench lint format clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: install
 ## the whole suite (PostgreSQL tests use IRP_TEST_POSTGRES_URL; REQUIRE_POSTGRES=1 makes them mandatory)
 test: install
 	$(BIN)/python -m pytest -q
+
+## schemathesis against every service's OpenAPI over real HTTP (bounded; fails on 5xx,
+## schema mismatches and requests accepted without their authentication)
+fuzz: install
+	$(BIN)/python -m tests.fuzz.run
 
 ## throughput, freshness and memory figures, each beside its baseline
 bench: install
