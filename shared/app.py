@@ -22,6 +22,7 @@ from shared.db import Database
 from shared.http.idempotency import IdempotentCreator
 from shared.http.limits import RequestLimitsMiddleware
 from shared.http.middleware import ObservabilityMiddleware
+from shared.http.openapi import problem_openapi
 from shared.http.privacy import NoStoreMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.kafka import broker_answers
@@ -189,6 +190,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     app.include_router(_operations_router(ctx))
     for router in spec.routers:
         app.include_router(router)
+    app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     return app
 
 

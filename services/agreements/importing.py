@@ -39,8 +39,11 @@ def read_table(content: bytes, content_type: str) -> list[dict[str, Any]]:
     if content_type.startswith(XLSX):
         grid = _xlsx(content)
     elif content_type.split(";")[0].strip() in ("text/csv", "application/csv"):
-        text = content.decode("utf-8-sig")
-        grid = [list(r) for r in csv.reader(io.StringIO(text))]
+        try:
+            text = content.decode("utf-8-sig")
+            grid = [list(r) for r in csv.reader(io.StringIO(text))]
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise RuleViolation("the CSV file is not valid UTF-8 text in CSV form") from exc
     else:
         raise RuleViolation(f"send text/csv or {XLSX}")
     if not grid:

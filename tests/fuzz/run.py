@@ -4,13 +4,13 @@ Each service runs under ``irp serve`` (SQLite, the embedded broker) and schemath
 generated valid and invalid requests, with a token carrying every scope. A run fails on any
 5xx, any answer that does not match the documented schema, and any request accepted without
 the authentication the operation requires (schemathesis repeats each request without it).
-Bounded: ``IRP_FUZZ_EXAMPLES`` cases per operation and phase (default 15).
+Bounded: ``IRP_FUZZ_EXAMPLES`` cases per operation and phase (default 40).
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -58,8 +58,7 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{url}: not ready")
 
 
-def _fuzz(name: str, url: str, token: str, reports: Path, examples: int) -> dict[str, int]:
-    report = reports / f"{name}.json"
+def _fuzz(url: str, token: str, examples: int) -> dict[str, int]:
     command = [
         sys.executable, "-m", "schemathesis.cli", "run", f"{url}/openapi.json",
         "--checks", CHECKS,
@@ -67,49 +66,53 @@ def _fuzz(name: str, url: str, token: str, reports: Path, examples: int) -> dict
         "--max-examples", str(examples),
         "--phases", "examples,coverage,fuzzing",
         "--seed", os.environ.get("IRP_FUZZ_SEED", "20261125"),
-        "--workers", "2",
+        "--workers", "1",  # hypothesis + threads hit a CPython 3.11 ast bug
         "--request-timeout", "30",
         "--suppress-health-check", "all",
-        "--report", "json", "--report-json-path", str(report),
         "--output-truncate", "true",
     ]  # fmt: skip
     finished = subprocess.run(command, capture_output=True, text=True)
-    print(finished.stdout[-6000:], finished.stderr[-2000:], sep="\n", flush=True)
-    return {"exit": finished.returncode, **_counts(report)}
+    print(finished.stdout[-8000:], finished.stderr[-2000:], sep="\n", flush=True)
+    return {"exit": finished.returncode, **_counts(finished.stdout)}
 
 
-def _counts(report: Path) -> dict[str, int]:
-    if not report.exists():
-        return {}
-    data = json.loads(report.read_text())
-    summary = data.get("summary", data)
-    return {k: v for k, v in summary.items() if isinstance(v, int)}
+def _counts(output: str) -> dict[str, int]:
+    """Operations tested and cases run, as schemathesis's summary states them."""
+    counts = {}
+    if found := re.search(r"Tested: (\d+)", output):
+        counts["operations"] = int(found.group(1))
+    for number, what in re.findall(r"(\d+) (generated|passed|failed|errored|skipped)", output):
+        counts[what] = int(number)
+    return counts
 
 
 def main() -> None:
-    examples = int(os.environ.get("IRP_FUZZ_EXAMPLES", "15"))
+    examples = int(os.environ.get("IRP_FUZZ_EXAMPLES", "40"))
     with tempfile.TemporaryDirectory(prefix="irp-fuzz-") as folder:
         var = Path(folder)
         broker = EmbeddedBroker(log_path=var / "broker.log").start()
         token = issue_token(load_settings("cli", jwt_secret=SECRET), "fuzzer", list(SCOPES), 3600)
-        processes = {name: (free_port(), None) for name in NAMES}
-        started = {n: (p, _serve(n, p, var, broker.bootstrap)) for n, (p, _) in processes.items()}
+        ports = {name: free_port() for name in NAMES}
+        started = {n: (p, _serve(n, p, var, broker.bootstrap)) for n, p in ports.items()}
         results = {}
         try:
-            for name, (port, process) in started.items():
+            for port, process in started.values():
                 _wait_ready(f"http://127.0.0.1:{port}", process)
             for name, (port, _) in started.items():
                 print(f"=== {name} ===", flush=True)
-                results[name] = _fuzz(name, f"http://127.0.0.1:{port}", token, var, examples)
+                results[name] = _fuzz(f"http://127.0.0.1:{port}", token, examples)
         finally:
             for _, process in started.values():
                 process.terminate()
             for _, process in started.values():
                 process.wait(20)
             broker.stop()
-    print("\nfuzzing summary:")
-    for name, counts in results.items():
-        print(f"  {name:<11} {counts}")
+    print("\nfuzzing summary (operations tested; cases generated, passed, failed):")
+    for name, c in results.items():
+        print(
+            f"  {name:<11} {c.get('operations', 0):3} operations  {c.get('generated', 0):5} cases"
+            f"  {c.get('passed', 0):5} passed  {c.get('failed', 0)} failed  exit {c['exit']}"
+        )
     if any(c.get("exit") != 0 for c in results.values()):
         raise SystemExit("fuzzing found failures (above)")
 

@@ -213,3 +213,16 @@ async def test_as_of_is_only_an_iso_8601_moment(tmp_path, kafka, prefix, as_of):
         )
         assert answer.status_code == 422, answer.text
         assert answer.json()["errors"][0]["field"].endswith("as_of")
+
+
+@pytest.mark.parametrize("content", [b"\r\xe2\xe0", b"ref,kind\n\xff\xfe\x00", b'"unclosed\x00'])
+async def test_an_import_that_is_not_utf8_csv_is_refused_not_a_500(
+    tmp_path, kafka, prefix, content
+):
+    async with running("agreements", _quiet("agreements", tmp_path, kafka, prefix)) as svc:
+        answer = await svc.client.post(
+            "/v1/obligations/import", content=content,
+            headers={**auth(), "Content-Type": "text/csv"},
+        )  # fmt: skip
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"] == PROBLEM
