@@ -16,12 +16,14 @@ class PeriodicTask:
         self.interval = interval
         self.run = run
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._loop(), name=self.name)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 changed = await self.run()
                 if changed:
@@ -36,7 +38,13 @@ class PeriodicTask:
             await asyncio.sleep(self.interval)
 
     async def stop(self) -> None:
-        if self._task is not None:
+        """Cancel the run, again if need be: a client library's ``wait_for`` can swallow one
+        cancellation (Python 3.11), and awaiting the task after that would wait forever."""
+        if self._task is None:
+            return
+        self._stopping = True
+        while not self._task.done():
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task}, timeout=1)
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task

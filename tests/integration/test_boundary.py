@@ -226,3 +226,22 @@ async def test_an_import_that_is_not_utf8_csv_is_refused_not_a_500(
         )  # fmt: skip
         assert answer.status_code == 422, answer.text
         assert answer.headers["content-type"] == PROBLEM
+
+
+async def test_the_latest_dates_the_domain_allows_work_end_to_end(visits):
+    last = {**VISIT, "direction": "outgoing", "kind": "working", "country_code": "BE",
+            "start_date": "2200-12-20", "end_date": "2200-12-31"}  # fmt: skip
+    created = await visits.client.post("/v1/visits", json=last, headers=auth())
+    assert created.status_code == 201, created.text
+    member = {"name_latin": "Tamar Gelashvili", "role": "head", "precedence": 1,
+              "passport_holder_id": "00000000-0000-0000-0000-000000000001",
+              "passport_type": "diplomatic", "visa": {"status": "not_required"}}  # fmt: skip
+    linked = await visits.client.post(
+        f"/v1/visits/{created.json()['id']}/delegation", json=member, headers=auth()
+    )
+    assert linked.status_code == 201, linked.text
+    feed = await visits.client.get(
+        "/v1/calendar.ics", params={"from": "2200-01-01", "to": "2200-12-31"}, headers=auth()
+    )
+    assert feed.status_code == 200, feed.text
+    assert "BEGIN:VCALENDAR" in feed.text

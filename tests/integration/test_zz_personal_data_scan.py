@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import generate_latest
+from sqlalchemy import select, text
 
+from services.passports import tables
 from tests.harness import PERSONAL_DATA, auth, remember_personal_data, running, settings_for
 
 TODAY = datetime.now(UTC).date()
@@ -42,14 +44,30 @@ async def _every_message(bootstrap: str) -> list[bytes]:
     return values
 
 
-async def test_no_personal_data_in_logs_metrics_or_events(tmp_path, kafka, prefix, captured_logs):
+async def test_no_personal_data_in_logs_metrics_events_or_the_idempotency_store(
+    tmp_path, kafka, prefix, captured_logs
+):
     remember_personal_data(HOLDER["personal_number"], HOLDER["date_of_birth"], NUMBER)
     settings = settings_for("passports", f"sqlite:///{tmp_path}/p.db", kafka.bootstrap, prefix)
     async with running("passports", settings) as passports:  # a life of its own, then the scan
         client, headers = passports.client, auth()
-        holder = (await client.post("/v1/holders", json=HOLDER, headers=headers)).json()
+        keyed = {**headers, "Idempotency-Key": "scan-1"}
+        holder = (await client.post("/v1/holders", json=HOLDER, headers=keyed)).json()
+        replayed = await client.post("/v1/holders", json=HOLDER, headers=keyed)
+        assert replayed.headers["idempotent-replayed"] == "true"
         duplicate = await client.post("/v1/holders", json=HOLDER, headers=headers)
         assert duplicate.status_code == 409
+
+        async def failing() -> None:  # a 500 whose database error carries personal data
+            async with passports.db.unit_of_work() as session:
+                await session.execute(
+                    text("UPDATE no_such_table SET n = :n WHERE dob = :dob"),
+                    {"n": HOLDER["personal_number"], "dob": HOLDER["date_of_birth"]},
+                )
+
+        passports.app.router.add_api_route("/v1/failing", failing, methods=["POST"])
+        failed = await client.post("/v1/failing", headers=headers)
+        assert failed.status_code == 500 and failed.json()["correlation_id"]
         passport = (
             await client.post(
                 "/v1/passports",
@@ -69,17 +87,21 @@ async def test_no_personal_data_in_logs_metrics_or_events(tmp_path, kafka, prefi
         await passports.ctx.schedules[0].run()  # the sweep: PassportExpiring
         await passports.ctx.relay.publish_pending_once()
         await passports.ctx.relay.flush_published()
+        async with passports.db.unit_of_work(write=False) as session:
+            kept = (await session.execute(select(tables.idempotency_keys))).all()
+        store = "\n".join(" ".join(str(v) for v in row) for row in kept)
 
     messages = await _every_message(kafka.bootstrap)
     metrics = generate_latest().decode()
     logs = "\n".join(captured_logs.lines)
-    assert len(messages) > 10 and len(captured_logs.lines) > 10
+    assert len(messages) > 10 and len(captured_logs.lines) > 10 and kept
+    assert any("unhandled error" in line for line in captured_logs.lines)
     assert any(b"PassportExpiring" in m for m in messages)
     leaks = {
         value: where
         for value in sorted(PERSONAL_DATA)
-        for where, text in (("logs", logs), ("metrics", metrics))
-        if value in text
+        for where, emitted in (("logs", logs), ("metrics", metrics), ("idempotency", store))
+        if value in emitted
     }
     leaks |= {
         value: "events" for value in PERSONAL_DATA if any(value.encode() in m for m in messages)
