@@ -50,7 +50,6 @@ class ServiceContext:
     consumers: list[EventConsumer] = field(default_factory=list)
     schedules: list[PeriodicTask] = field(default_factory=list)
     broker_probe: PeriodicTask | None = None
-    broker_up: bool | None = None  # None until the first probe answered
 
     def topic(self, name: str) -> str:
         return topic(name, self.settings.topic_prefix)
@@ -120,12 +119,17 @@ def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContex
     return ctx
 
 
-async def _probe_broker(ctx: ServiceContext) -> int:
+async def _broker_reachable(ctx: ServiceContext) -> bool:
     """The broker's reachability, for ``/health`` and ``irp_broker_up``. Its absence degrades
     the service (events wait in the outbox, consumers fall behind), it does not stop it."""
-    ctx.broker_up = await broker_answers(ctx.settings.kafka_bootstrap)
-    BROKER_UP.labels(ctx.settings.service).set(1 if ctx.broker_up else 0)
-    return 0
+    up = await broker_answers(ctx.settings.kafka_bootstrap)
+    BROKER_UP.labels(ctx.settings.service).set(1 if up else 0)
+    return up
+
+
+async def _probe_broker(ctx: ServiceContext) -> int:
+    await _broker_reachable(ctx)
+    return 0  # nothing changed that the periodic task should log
 
 
 async def start_workers(ctx: ServiceContext) -> None:
@@ -175,7 +179,8 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     app = FastAPI(title=spec.title, version="1", lifespan=lifespan)
     app.state.ctx = ctx
     # The last added runs first: metrics and the correlation id around everything, then the
-    # body limit (from Content-Length, before any work), then authentication, then routing.
+    # size limits (from the head, before any work), no-store for personal data, then
+    # authentication, then routing.
     app.add_middleware(AuthenticationMiddleware, verifier=ctx.verifier)
     if spec.personal_data_paths:
         app.add_middleware(NoStoreMiddleware, prefixes=spec.personal_data_paths)
@@ -218,11 +223,7 @@ def _operations_router(ctx: ServiceContext) -> APIRouter:
         """The detail: database, broker, consumers, outbox. ``degraded`` when the database
         answers but something else does not (200: the service still does its job); 503 only
         without the database."""
-        db_ok, broker_ok = await asyncio.gather(
-            _db_answers(ctx.db), broker_answers(ctx.settings.kafka_bootstrap)
-        )
-        ctx.broker_up = broker_ok
-        BROKER_UP.labels(ctx.settings.service).set(1 if broker_ok else 0)
+        db_ok, broker_ok = await asyncio.gather(_db_answers(ctx.db), _broker_reachable(ctx))
         checks: dict[str, Any] = {
             "database": "ok" if db_ok else "down",
             "broker": "ok" if broker_ok else "down",

@@ -126,13 +126,15 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(IntegrityError)
     async def _conflict(request: Request, exc: IntegrityError) -> JSONResponse:
-        # A unique constraint lost a race or a duplicate slipped past the use case's check.
-        # The message names the constraint and its values: neither goes to the caller.
+        # A unique constraint lost a race, or a duplicate or dangling reference slipped past
+        # the use case's checks. The message names the constraint and its values: neither
+        # goes to the caller or the log.
         log.info("integrity conflict", extra={"error_type": type(exc.orig).__name__})
         return problem_response(
             409,
             "Conflict with an existing record",
-            "a record with the same unique value already exists",
+            "the change conflicts with a record already kept (a unique value taken twice, "
+            "or a reference to a record that does not exist)",
             instance=request.url.path,
         )
 
