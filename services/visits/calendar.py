@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from services.visits.activities import InternationalEvent, Meeting
 from services.visits.domain import Visit
@@ -103,7 +103,9 @@ def build_calendar(
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"IRP — {official}" if official else "IRP protocol calendar")
+    # An X- property is not escaped unless typed as TEXT: a line break would break the feed.
+    name = f"IRP — {official}" if official else "IRP protocol calendar"
+    cal.add("x-wr-calname", vText(name))
     for visit in visits:
         for item in _visit_events(visit, official):
             cal.add_component(item)

@@ -30,7 +30,10 @@ MAX_DAYS = 800
 )
 async def calendar_feed(
     official: str | None = Query(
-        None, max_length=200, description="only what this official leads or attends"
+        None,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="only what this official leads or attends (a name: no control characters)",
     ),
     first: Day | None = Query(None, alias="from", description="default: 30 days ago"),
     last: Day | None = Query(None, alias="to", description="default: a year ahead"),

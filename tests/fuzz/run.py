@@ -35,7 +35,7 @@ def _serve(name: str, port: int, var: Path, bootstrap: str) -> subprocess.Popen[
         "IRP_VAR_DIR": str(var),
         "IRP_JWT_SECRET": SECRET,
         "IRP_KAFKA_BOOTSTRAP": bootstrap,
-        "IRP_LOG_LEVEL": "WARNING",
+        "IRP_LOG_LEVEL": "WARNING",  # unhandled errors are logged at ERROR
     }
     log = open(var / f"{name}.log", "ab")  # noqa: SIM115
     return subprocess.Popen(
@@ -86,6 +86,13 @@ def _counts(output: str) -> dict[str, int]:
     return counts
 
 
+def _show_unhandled(log: Path) -> None:
+    """The service's own account of its 500s: error type and where (never values)."""
+    for line in log.read_text(errors="replace").splitlines():
+        if "unhandled error" in line:
+            print("  service log:", line[:3000])
+
+
 def main() -> None:
     examples = int(os.environ.get("IRP_FUZZ_EXAMPLES", "40"))
     with tempfile.TemporaryDirectory(prefix="irp-fuzz-") as folder:
@@ -101,6 +108,8 @@ def main() -> None:
             for name, (port, _) in started.items():
                 print(f"=== {name} ===", flush=True)
                 results[name] = _fuzz(f"http://127.0.0.1:{port}", token, examples)
+                if results[name]["exit"] != 0:
+                    _show_unhandled(var / f"{name}.log")
         finally:
             for _, process in started.values():
                 process.terminate()

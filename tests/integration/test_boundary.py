@@ -245,3 +245,18 @@ async def test_the_latest_dates_the_domain_allows_work_end_to_end(visits):
     )
     assert feed.status_code == 200, feed.text
     assert "BEGIN:VCALENDAR" in feed.text
+
+
+@pytest.mark.parametrize("official", ["Minister\nX-INJECTED:1", "Tab\there", "\x00"])
+async def test_a_calendar_for_an_official_with_control_characters_is_422_not_500(visits, official):
+    answer = await visits.client.get(
+        "/v1/calendar.ics", params={"official": official}, headers=auth()
+    )
+    assert answer.status_code == 422, answer.text
+
+
+def test_the_calendar_name_is_escaped_whatever_it_holds():
+    from services.visits.calendar import build_calendar
+
+    feed = build_calendar([], [], [], official="Line one\nX-INJECTED:1").decode()
+    assert "X-INJECTED" not in feed.replace("\\nX-INJECTED", "")

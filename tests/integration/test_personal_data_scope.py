@@ -91,7 +91,7 @@ async def test_a_replayed_creation_is_rendered_for_the_caller_now(passports):
         assert HOLDER["date_of_birth"] not in kept
 
 
-async def test_a_replay_without_the_scope_is_masked_and_with_it_audited(passports):
+async def test_a_replay_shows_the_data_again_only_with_a_new_audit_row(passports):
     key = {"Idempotency-Key": "holder-43"}
     headers = {**auth(*OFFICER, subject="clerk"), **key}
     first = await passports.client.post("/v1/holders", json=HOLDER, headers=headers)
