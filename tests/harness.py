@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -19,6 +19,8 @@ from sqlalchemy import Table, func, select
 from shared.app import ServiceContext
 from shared.auth import SCOPES, issue_token
 from shared.db import Database
+from shared.devstack import Supervised
+from shared.embedded_broker import free_port
 from shared.settings import ServiceSettings, load_settings
 from tests.conftest import TEST_SECRET
 
@@ -132,3 +134,27 @@ VISIT = {
     "start_date": "2026-01-10",
     "end_date": "2026-01-12",
 }
+
+
+@contextmanager
+def served(
+    names: Sequence[str], env: dict[str, str], var: Path, timeout: float = 120.0
+) -> Iterator[dict[str, Supervised]]:
+    """The services under ``irp serve`` on free ports, as ``make run`` starts them, each ready
+    (its own process answering) before the block runs; stopped after it."""
+    services = {name: Supervised(name, free_port(), env, var / f"{name}.log") for name in names}
+    try:
+        for service in services.values():
+            service.start()
+        deadline = time.monotonic() + timeout
+        for service in services.values():
+            while not service.ready():
+                assert service.alive(), service.log_path.read_text()[-3000:]
+                assert time.monotonic() < deadline, f"{service.name} not ready"
+                time.sleep(0.2)
+        yield services
+    finally:
+        for service in services.values():
+            service.stop()
+        for service in services.values():
+            service.wait_stopped()

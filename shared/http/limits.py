@@ -31,9 +31,8 @@ class BodyTooLarge(HTTPException):
     """Raised from ``receive`` when a streamed body passes the limit; the problem handlers
     answer it like any other HTTP refusal."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self) -> None:
         super().__init__(413, TITLE)
-        self.limit = limit
 
 
 class RequestLimitsMiddleware:
@@ -80,7 +79,7 @@ class RequestLimitsMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge(limit)
+                    raise BodyTooLarge()
             return message
 
         await self.app(scope, counted, send)

@@ -14,48 +14,16 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
-
 from shared.auth import SCOPES, issue_token
-from shared.embedded_broker import EmbeddedBroker, free_port
+from shared.embedded_broker import EmbeddedBroker
 from shared.services import NAMES
 from shared.settings import load_settings
+from tests.harness import served
 
 CHECKS = "not_a_server_error,response_schema_conformance,ignored_auth"
 SECRET = "fuzz-secret-" + "z" * 40
-
-
-def _serve(name: str, port: int, var: Path, bootstrap: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "IRP_SERVICE": name,
-        "IRP_VAR_DIR": str(var),
-        "IRP_JWT_SECRET": SECRET,
-        "IRP_KAFKA_BOOTSTRAP": bootstrap,
-        "IRP_LOG_LEVEL": "WARNING",  # unhandled errors are logged at ERROR
-    }
-    log = open(var / f"{name}.log", "ab")  # noqa: SIM115
-    return subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "serve", name, "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{url}: the service exited at start")
-        try:
-            if httpx.get(f"{url}/health/ready").status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{url}: not ready")
 
 
 def _fuzz(url: str, token: str, examples: int) -> dict[str, int]:
@@ -99,22 +67,22 @@ def main() -> None:
         var = Path(folder)
         broker = EmbeddedBroker(log_path=var / "broker.log").start()
         token = issue_token(load_settings("cli", jwt_secret=SECRET), "fuzzer", list(SCOPES), 3600)
-        ports = {name: free_port() for name in NAMES}
-        started = {n: (p, _serve(n, p, var, broker.bootstrap)) for n, p in ports.items()}
+        env = {
+            **os.environ,
+            "IRP_VAR_DIR": str(var),
+            "IRP_JWT_SECRET": SECRET,
+            "IRP_KAFKA_BOOTSTRAP": broker.bootstrap,
+            "IRP_LOG_LEVEL": "WARNING",  # unhandled errors are logged at ERROR
+        }
         results = {}
         try:
-            for port, process in started.values():
-                _wait_ready(f"http://127.0.0.1:{port}", process)
-            for name, (port, _) in started.items():
-                print(f"=== {name} ===", flush=True)
-                results[name] = _fuzz(f"http://127.0.0.1:{port}", token, examples)
-                if results[name]["exit"] != 0:
-                    _show_unhandled(var / f"{name}.log")
+            with served(NAMES, env, var) as services:
+                for name, service in services.items():
+                    print(f"=== {name} ===", flush=True)
+                    results[name] = _fuzz(service.url, token, examples)
+                    if results[name]["exit"] != 0:
+                        _show_unhandled(service.log_path)
         finally:
-            for _, process in started.values():
-                process.terminate()
-            for _, process in started.values():
-                process.wait(20)
             broker.stop()
     print("\nfuzzing summary (operations tested; cases generated, passed, failed):")
     for name, c in results.items():

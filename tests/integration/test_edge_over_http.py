@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +16,7 @@ import pytest
 from shared.embedded_broker import free_port
 from shared.services import NAMES
 from tests.conftest import TEST_SECRET
+from tests.harness import served
 
 MB = 1024 * 1024
 BODY = 100 * MB
@@ -31,47 +30,19 @@ def _rss(pid: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, kafka) -> Iterator[dict[str, tuple[int, int]]]:  # type: ignore[no-untyped-def]
+def served_stack(tmp_path_factory, kafka) -> Iterator[dict[str, tuple[int, int]]]:  # type: ignore[no-untyped-def]
     """Every service under ``irp serve``: name → (port, pid)."""
     var = tmp_path_factory.mktemp("served")
-    processes = {}
-    for name in NAMES:
-        port = free_port()
-        env = {
-            **os.environ,
-            "IRP_SERVICE": name,
-            "IRP_VAR_DIR": str(var),
-            "IRP_JWT_SECRET": TEST_SECRET,
-            "IRP_KAFKA_BOOTSTRAP": kafka.bootstrap,
-            "IRP_TOPIC_PREFIX": f"served{port}.",
-            "IRP_RUN_CONSUMERS": "false",
-        }
-        log = open(var / f"{name}.log", "ab")  # noqa: SIM115
-        processes[name] = (
-            port,
-            subprocess.Popen(
-                [sys.executable, "-m", "shared.cli", "serve", name, "--port", str(port)],
-                env=env, stdout=log, stderr=subprocess.STDOUT,
-            ),
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        for name, (port, process) in processes.items():
-            while True:
-                assert process.poll() is None, (var / f"{name}.log").read_text()[-3000:]
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health/ready").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, f"{name} not ready"
-                time.sleep(0.2)
-        yield {name: (port, process.pid) for name, (port, process) in processes.items()}
-    finally:
-        for _, process in processes.values():
-            process.terminate()
-        for _, process in processes.values():
-            process.wait(20)
+    env = {
+        **os.environ,
+        "IRP_VAR_DIR": str(var),
+        "IRP_JWT_SECRET": TEST_SECRET,
+        "IRP_KAFKA_BOOTSTRAP": kafka.bootstrap,
+        "IRP_TOPIC_PREFIX": f"served{free_port()}.",
+        "IRP_RUN_CONSUMERS": "false",
+    }
+    with served(NAMES, env, var) as services:
+        yield {name: (s.port, s.process.pid) for name, s in services.items() if s.process}
 
 
 async def _send_huge_body(port: int, path: str) -> tuple[bytes, int]:
@@ -105,9 +76,9 @@ async def _send_huge_body(port: int, path: str) -> tuple[bytes, int]:
 
 @pytest.mark.parametrize("name", NAMES)
 async def test_a_100_mb_body_without_a_token_is_refused_at_once_and_costs_no_memory(
-    served, name, capsys
+    served_stack, name, capsys
 ):
-    port, pid = served[name]
+    port, pid = served_stack[name]
     path = "/v1/obligations/import" if name == "agreements" else "/v1/anything"
     before = _rss(pid)
     started = time.perf_counter()
@@ -125,8 +96,8 @@ async def test_a_100_mb_body_without_a_token_is_refused_at_once_and_costs_no_mem
         )
 
 
-async def test_headers_past_the_limit_are_refused_and_the_server_goes_on(served):
-    port, _ = served["visits"]
+async def test_headers_past_the_limit_are_refused_and_the_server_goes_on(served_stack):
+    port, _ = served_stack["visits"]
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
         huge = await client.get("/health/live", headers={"X-Filler": "x" * (64 * 1024)})
         assert huge.status_code == 431
