@@ -1,0 +1,51 @@
+"""The published contracts as data: every service's OpenAPI and every event's JSON Schema.
+
+``python -m tests.contracts.snapshot --write`` records them under ``tests/contracts/``;
+the contract test compares the running code with the recording, so a change to what
+integrators rely on is always a visible, reviewed change of these files.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from shared.services import NAMES, spec
+from shared.app import create_service_app
+from shared.contracts import contract_for, registered_types
+from shared.settings import load_settings
+
+HERE = Path(__file__).parent
+
+
+def openapi(service: str) -> dict[str, Any]:
+    settings = load_settings(service, database_url="sqlite://", jwt_secret="x" * 40)
+    return create_service_app(spec(service), settings).openapi()
+
+
+def event_schemas() -> dict[str, Any]:
+    return {t: contract_for(t).model_json_schema() for t in registered_types()}  # type: ignore[union-attr]
+
+
+def current() -> dict[str, dict[str, Any]]:
+    documents = {f"openapi-{name}.json": openapi(name) for name in NAMES}
+    documents["events.json"] = event_schemas()
+    return documents
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    if "--write" not in sys.argv:
+        raise SystemExit("usage: python -m tests.contracts.snapshot --write")
+    for name, document in current().items():
+        (HERE / name).write_text(render(document), encoding="utf-8")
+        print(f"wrote tests/contracts/{name}")
+
+
+if __name__ == "__main__":
+    main()
