@@ -44,6 +44,7 @@ class ServiceContext:
     settings: ServiceSettings
     db: Database
     verifier: TokenVerifier
+    package: str = ""
     outbox: Outbox | None = None
     idempotency: IdempotentCreator | None = None
     relay: OutboxRelay | None = None
@@ -82,6 +83,7 @@ class ServiceSpec:
     name: str
     title: str
     routers: Sequence[APIRouter]
+    package: str = ""  # the service's Python package; its migrations are in <package>/migrations
     outbox_table: Table | None = None
     topic: str | None = None
     idempotency_table: Table | None = None
@@ -95,7 +97,9 @@ class ServiceSpec:
 
 def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContext:
     db = Database(settings.effective_database_url)
-    ctx = ServiceContext(settings=settings, db=db, verifier=TokenVerifier(settings))
+    ctx = ServiceContext(
+        settings=settings, db=db, verifier=TokenVerifier(settings), package=spec.package
+    )
     if spec.outbox_table is not None and spec.topic is not None:
         ctx.outbox = Outbox(spec.name, spec.outbox_table, ctx.topic(spec.topic))
         ctx.relay = OutboxRelay(
@@ -134,7 +138,7 @@ async def _probe_broker(ctx: ServiceContext) -> int:
 
 async def start_workers(ctx: ServiceContext) -> None:
     if ctx.settings.auto_migrate:
-        await upgrade_async(ctx.settings.service, ctx.settings.effective_database_url)
+        await upgrade_async(ctx.package, ctx.settings.effective_database_url)
     if ctx.broker_probe is not None:
         ctx.broker_probe.start()
     if ctx.relay is not None and ctx.settings.run_relay:

@@ -1,4 +1,4 @@
-"""Alembic, once for every service; revisions live in ``services/<name>/migrations``."""
+"""Alembic, once for every service; a service's revisions live in ``<its package>/migrations``."""
 
 from __future__ import annotations
 
@@ -14,21 +14,21 @@ from sqlalchemy.ext.asyncio import async_engine_from_config
 from shared.db import async_url
 
 
-def alembic_config(service: str, database_url: str) -> Config:
-    location = resources.files(f"services.{service}") / "migrations"
+def alembic_config(package: str, database_url: str) -> Config:
+    location = resources.files(package) / "migrations"
     config = Config()
     config.set_main_option("script_location", str(location))
     config.set_main_option("sqlalchemy.url", async_url(database_url).replace("%", "%%"))
     return config
 
 
-def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+def upgrade(package: str, database_url: str, revision: str = "head") -> None:
     """Bring the database to ``revision``; call it outside a running event loop."""
-    command.upgrade(alembic_config(service, database_url), revision)
+    command.upgrade(alembic_config(package, database_url), revision)
 
 
-async def upgrade_async(service: str, database_url: str) -> None:
-    await asyncio.to_thread(upgrade, service, database_url)
+async def upgrade_async(package: str, database_url: str) -> None:
+    await asyncio.to_thread(upgrade, package, database_url)
 
 
 def run_env(target_metadata: MetaData) -> None:

@@ -16,10 +16,10 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import Table, func, select
 
+from services.devstack import Supervised
 from shared.app import ServiceContext
 from shared.auth import SCOPES, issue_token
 from shared.db import Database
-from shared.devstack import Supervised
 from shared.embedded_broker import free_port
 from shared.settings import ServiceSettings, load_settings
 from tests.conftest import TEST_SECRET

@@ -12,6 +12,7 @@ from shared.settings import ServiceSettings, load_settings
 SPEC = ServiceSpec(
     name="agreements",
     title="IRP agreements service",
+    package=__package__,
     routers=api.routers,
     outbox_table=tables.outbox,
     topic=topics.AGREEMENTS,

@@ -25,6 +25,7 @@ async def _sweep(ctx: ServiceContext) -> int:
 SPEC = ServiceSpec(
     name="passports",
     title="IRP passports service",
+    package=__package__,
     routers=[api.router, passports_api.router, api.audit_router],
     outbox_table=tables.outbox,
     topic=topics.PASSPORTS,

@@ -37,6 +37,7 @@ def make_schedules(ctx: ServiceContext) -> list[PeriodicTask]:
 SPEC = ServiceSpec(
     name="reporting",
     title="IRP reporting service",
+    package=__package__,
     routers=[api.router],
     make_consumers=make_consumers,
     make_schedules=make_schedules,

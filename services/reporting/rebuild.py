@@ -66,7 +66,7 @@ async def rebuild(live_url: str, target_url: str) -> tuple[int, list[str]]:
 
     The live database is read in one transaction from the first read to the comparison: a
     consumer applying new events meanwhile changes nothing that is replayed or compared."""
-    await upgrade_async("reporting", target_url)
+    await upgrade_async("services.reporting", target_url)
     live, target = Database(live_url), Database(target_url, durable=False)
     try:
         async with target.unit_of_work(write=False) as session:

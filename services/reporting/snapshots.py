@@ -58,7 +58,9 @@ def schema_revision() -> str:
 
     from shared.migrations import alembic_config
 
-    head = ScriptDirectory.from_config(alembic_config("reporting", "sqlite://")).get_current_head()
+    head = ScriptDirectory.from_config(
+        alembic_config("services.reporting", "sqlite://")
+    ).get_current_head()
     return str(head)
 
 

@@ -12,6 +12,7 @@ from shared.settings import ServiceSettings, load_settings
 SPEC = ServiceSpec(
     name="visits",
     title="IRP visits service",
+    package=__package__,
     routers=[api.router, plan_api.router, *activity_api.routers, calendar_api.router],
     outbox_table=tables.outbox,
     topic=topics.VISITS,

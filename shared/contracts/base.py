@@ -30,24 +30,12 @@ class EventData(BaseModel):
 
 
 def contract_for(event_type: str) -> type[EventData] | None:
-    _load_all()
+    """The contract of ``event_type``; ``shared.contracts`` imports every producer's module."""
     return _REGISTRY.get(event_type)
 
 
 def registered_types() -> list[str]:
-    _load_all()
     return sorted(_REGISTRY)
-
-
-_loaded = False
-
-
-def _load_all() -> None:
-    global _loaded
-    if not _loaded:
-        from shared.contracts import agreements, passports, visits  # noqa: F401
-
-        _loaded = True
 
 
 class LocalizedText(BaseModel):

@@ -86,7 +86,7 @@ class Stack:
 
     def worker(self, service: str, env: dict[str, str]) -> None:
         self.processes[f"{service}-worker"] = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "worker", service], env=env
+            [sys.executable, "-m", "services.cli", "worker", service], env=env
         )
 
     def rss_mb(self) -> dict[str, float]:
@@ -153,7 +153,7 @@ async def backbone(stack: Stack) -> dict[str, float]:
     prefix = "bb."
     visits_db = Database(stack.url("bb-visits"))
     reporting_db = Database(stack.url("bb-reporting"))
-    await upgrade_async("visits", visits_db.url)
+    await upgrade_async("services.visits", visits_db.url)
     outbox = Outbox("visits", visits_tables.outbox, prefix + "irp.visits.events.v1")
     write_started = time.perf_counter()
     for start in range(0, EVENTS, 500):

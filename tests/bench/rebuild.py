@@ -92,8 +92,8 @@ async def write_history(db: Database, total: int) -> None:
 async def prepare(folder: Path) -> str:
     """A live reporting database: the history, and the projections the consumer built."""
     raw, live = Database(f"sqlite:///{folder}/raw.db"), Database(f"sqlite:///{folder}/live.db")
-    await upgrade_async("reporting", raw.url)
-    await upgrade_async("reporting", live.url)
+    await upgrade_async("services.reporting", raw.url)
+    await upgrade_async("services.reporting", live.url)
     await write_history(raw, EVENTS)
     await history.replay(raw, live)
     await raw.dispose()
@@ -112,7 +112,7 @@ def main() -> None:
         env = {**os.environ, "IRP_DATABASE_URL": live_url, "IRP_VAR_DIR": str(folder)}
         started = time.perf_counter()
         answer = subprocess.run(
-            [sys.executable, "-m", "shared.cli", "rebuild", "--into", f"sqlite:///{folder}/re.db"],
+            [sys.executable, "-m", "services.cli", "rebuild", "--into", f"sqlite:///{folder}/re.db"],
             env=env, capture_output=True, text=True, check=False,
         )  # fmt: skip
         seconds = time.perf_counter() - started

@@ -162,7 +162,7 @@ async def timed(run, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
 async def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="irp-bench-reports-"))
     db = Database(f"sqlite:///{folder}/reporting.db")
-    await upgrade_async("reporting", db.url)
+    await upgrade_async("services.reporting", db.url)
     events = generate()
     print(
         f"generated {len(events)} events: {MEASURES} measures, {PROGRESS} approved progress "
@@ -235,7 +235,7 @@ async def main() -> None:
     )
 
     target = Database(f"sqlite:///{folder}/rebuilt.db", durable=False)
-    await upgrade_async("reporting", target.url)
+    await upgrade_async("services.reporting", target.url)
     started = time.perf_counter()
     replayed = await history.replay(db, target)
     rate = replayed / (time.perf_counter() - started)

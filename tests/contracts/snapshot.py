@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from shared.services import NAMES, spec
+from services import NAMES, spec
 from shared.app import create_service_app
 from shared.contracts import contract_for, registered_types
 from shared.settings import load_settings

@@ -16,9 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from services import NAMES
 from shared.auth import SCOPES, issue_token
 from shared.embedded_broker import EmbeddedBroker
-from shared.services import NAMES
 from shared.settings import load_settings
 from tests.harness import served
 

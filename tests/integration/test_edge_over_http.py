@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from services import NAMES
 from shared.embedded_broker import free_port
-from shared.services import NAMES
 from tests.conftest import TEST_SECRET
 from tests.harness import served
 

@@ -71,7 +71,7 @@ async def apply(db: Database, events: list[ReceivedEvent]) -> None:
 
 async def test_as_of_from_a_snapshot_equals_the_replay_from_the_first_event(databases, tmp_path):
     live = Database(await databases.new("reporting"))
-    await upgrade_async("reporting", live.url)
+    await upgrade_async("services.reporting", live.url)
     folder = tmp_path / "snapshots"
     try:
         await apply(live, [measure(1, 0), measure(2, 1), visit(1, 2), progress(1, 2, 40, 3)])
@@ -104,7 +104,7 @@ async def test_as_of_from_a_snapshot_equals_the_replay_from_the_first_event(data
 
 async def test_only_the_newest_snapshots_are_kept(tmp_path):
     live = Database(f"sqlite:///{tmp_path}/live.db")
-    await upgrade_async("reporting", live.url)
+    await upgrade_async("services.reporting", live.url)
     folder = tmp_path / "snapshots"
     try:
         for n in range(4):
@@ -120,7 +120,7 @@ async def test_only_the_newest_snapshots_are_kept(tmp_path):
 
 async def test_a_rebuild_compares_with_the_live_state_it_started_from(databases, monkeypatch):
     live = Database(await databases.new("reporting"))
-    await upgrade_async("reporting", live.url)
+    await upgrade_async("services.reporting", live.url)
     for n in range(20):
         await apply(live, [measure(n, n), progress(n, 2, n, 30 + n)])
     target = await databases.new("rebuilt")

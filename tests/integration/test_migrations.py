@@ -12,16 +12,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import insert, select, text
 
+from services import NAMES
 from services.reporting import tables as reporting_tables
 from shared.db import Database
 from shared.migrations import upgrade, upgrade_async
-from shared.services import NAMES
 
 
 @pytest.mark.parametrize("service", NAMES)
 async def test_migrations_match_the_declared_tables(databases, service):
     url = await databases.new(service)
-    await upgrade_async(service, url)
+    await upgrade_async(f"services.{service}", url)
     metadata = import_module(f"services.{service}.tables").metadata
     db = Database(url)
     try:
@@ -36,7 +36,7 @@ async def test_migrations_match_the_declared_tables(databases, service):
 
 async def test_the_reporting_units_revision_fills_units_and_passports_from_the_history(databases):
     url = await databases.new("reporting")
-    await asyncio.to_thread(upgrade, "reporting", url, "9e0fdf611546")  # before units
+    await asyncio.to_thread(upgrade, "services.reporting", url, "9e0fdf611546")  # before units
     db = Database(url)
     visit = {"visit_id": "v1", "direction": "incoming", "kind": "official", "status": "draft",
              "title": {"en": "Visit"}, "responsible_unit": "Protocol"}  # fmt: skip
@@ -78,7 +78,7 @@ async def test_the_reporting_units_revision_fills_units_and_passports_from_the_h
                 {"sources": json.dumps([{"kind": "upr_recommendation", "reference": "148.1"},
                                         {"kind": "un_treaty_body", "reference": "CAT 9"}])},
             )  # fmt: skip
-        await upgrade_async("reporting", url)
+        await upgrade_async("services.reporting", url)
         async with db.unit_of_work(write=False) as session:
             unit = (await session.execute(text("SELECT unit FROM visits"))).scalar_one()
             labels = (

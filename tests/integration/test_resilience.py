@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from services.cli import main as irp
 from services.reporting import tables as reporting_tables
 from services.visits import tables as visits_tables
 from services.visits import usecases
-from shared.cli import main as irp
 from shared.contracts.base import LocalizedText
 from shared.db import Database
 from shared.envelope import utcnow
@@ -36,7 +36,7 @@ async def _write_visits(db: Database, outbox, n: int, per_transaction: int = 100
 
 def _start_worker(settings) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]
     return subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "worker", "reporting"],
+        [sys.executable, "-m", "services.cli", "worker", "reporting"],
         env={**os.environ, **env_for(settings)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -53,7 +53,7 @@ def test_make_run_serves_a_new_visit_in_the_report_and_restarts_a_service_that_d
     }
     env.pop("IRP_JWT_SECRET", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "dev", "--port", str(base)],
+        [sys.executable, "-m", "services.cli", "dev", "--port", str(base)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -109,7 +109,7 @@ def test_make_run_refuses_to_start_when_a_port_is_taken(tmp_path):
         env = {**os.environ, "IRP_VAR_DIR": str(tmp_path / "var"),
                "IRP_EMBEDDED_KAFKA_PORT": str(free_port())}  # fmt: skip
         finished = subprocess.run(
-            [sys.executable, "-m", "shared.cli", "dev", "--port", str(base)],
+            [sys.executable, "-m", "services.cli", "dev", "--port", str(base)],
             env=env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
     output = finished.stdout + finished.stderr

@@ -20,9 +20,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services import NAMES
 from shared.auth import SCOPES, issue_token
 from shared.embedded_broker import EmbeddedBroker
-from shared.services import NAMES
 from shared.settings import load_settings
 
 START_TIMEOUT = 180.0
@@ -77,7 +77,7 @@ class Supervised:
     def start(self) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child keeps it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "serve", self.name, "--port", str(self.port)],
+            [sys.executable, "-m", "services.cli", "serve", self.name, "--port", str(self.port)],
             env={**self.env, "IRP_SERVICE": self.name},
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -19,7 +19,7 @@ import sys
 import time
 from datetime import datetime
 
-from shared import services
+import services
 from shared.auth import SCOPES, issue_token
 from shared.db import Database
 from shared.envelope import as_utc
@@ -42,7 +42,7 @@ def _cmd_migrate(args: argparse.Namespace) -> None:
 
     settings = load_settings(args.service)
     services.spec(args.service)
-    upgrade(args.service, settings.effective_database_url)
+    upgrade(services.package(args.service), settings.effective_database_url)
     print(f"{args.service}: database at the newest schema")
 
 
@@ -56,8 +56,9 @@ def _cmd_revision(args: argparse.Namespace) -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{scratch}/scratch.db"
-        upgrade(args.service, url)
-        command.revision(alembic_config(args.service, url), args.message, autogenerate=True)
+        package = services.package(args.service)
+        upgrade(package, url)
+        command.revision(alembic_config(package, url), args.message, autogenerate=True)
 
 
 async def _outbox(service: str):  # type: ignore[no-untyped-def]
@@ -158,7 +159,7 @@ def _cmd_serve(args: argparse.Namespace) -> None:
 
 
 def _cmd_dev(args: argparse.Namespace) -> None:
-    from shared.devstack import run_dev_stack
+    from services.devstack import run_dev_stack
 
     run_dev_stack(base_port=args.port)
 
