@@ -33,6 +33,7 @@ from shared.relay import OutboxRelay
 from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings
 from shared.topics import dead_letter_topic, topic
+from shared.writes import Writer
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,13 @@ class ServiceContext:
 
     def topic(self, name: str) -> str:
         return topic(name, self.settings.topic_prefix)
+
+    @property
+    def writer(self) -> Writer:
+        """How use cases write; every service that publishes events has one."""
+        if self.outbox is None:
+            raise RuntimeError(f"{self.settings.service} publishes no events and cannot write")
+        return Writer(self.db, self.outbox)
 
     def consumer(self, *, topics: Sequence[str], inbox: Table, apply: ApplyBatch) -> EventConsumer:
         """A consumer of ``topics`` in this service's group, configured from the settings."""

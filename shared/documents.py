@@ -21,12 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.aggregates import LifecycleAggregate
-from shared.contracts.base import EventData
+from shared.aggregates import Changed, LifecycleAggregate
 from shared.envelope import as_utc, utcnow
 from shared.errors import Conflict, NotFound, check_expected_version
 from shared.http.pagination import PageRequest, creation_order_page
-from shared.outbox import Outbox
+from shared.writes import UnitOfWork, Writer
 
 A = TypeVar("A", bound=LifecycleAggregate)
 
@@ -112,48 +111,57 @@ class DocumentRepository(Generic[A]):
         return await creation_order_page(self.session, query, self.table, page, self.from_row)
 
 
-Step = Callable[[A], tuple[A, list[EventData]]]
+# A domain change: the aggregate and the change's arguments in, the next version and its events out.
+Step = Callable[..., Changed[A]]
+Repositories = Callable[[AsyncSession], DocumentRepository[A]]
 
 
-async def create_document(
-    session: AsyncSession,
-    outbox: Outbox,
-    repo: DocumentRepository[A],
-    created: tuple[A, list[EventData]],
-) -> A:
+async def create_document(uow: UnitOfWork, repo: DocumentRepository[A], created: Changed[A]) -> A:
     """Store a new aggregate with the events of its creation."""
     aggregate, events = created
     saved = await repo.add(aggregate)
-    await outbox.add_all(session, events, aggregate_id=saved.id, last_version=saved.version)
+    await uow.record(saved, events)
     return saved
 
 
 async def change_document(
-    session: AsyncSession,
-    outbox: Outbox,
+    uow: UnitOfWork,
     repo: DocumentRepository[A],
     aggregate_id: str,
     step: Step[A],
+    *args: Any,
     expected_version: int | None = None,
 ) -> A:
-    """Load, apply one domain step, save with its events; honours ``If-Match``."""
+    """Load, apply ``step(aggregate, *args)``, save with its events; honours ``If-Match``."""
     current = await repo.get(aggregate_id)
     check_expected_version(current.version, expected_version)
-    changed, events = step(current)
+    changed, events = step(current, *args)
     if not events:
         return current
-    return await save_document(session, outbox, repo, (changed, events), current.version)
+    return await save_document(uow, repo, (changed, events), current.version)
 
 
 async def save_document(
-    session: AsyncSession,
-    outbox: Outbox,
-    repo: DocumentRepository[A],
-    changed: tuple[A, list[EventData]],
-    previous_version: int,
+    uow: UnitOfWork, repo: DocumentRepository[A], changed: Changed[A], previous_version: int
 ) -> A:
     """Store a changed aggregate (loaded at ``previous_version``) with the events of the change."""
     aggregate, events = changed
     saved = await repo.save(aggregate, previous_version=previous_version)
-    await outbox.add_all(session, events, aggregate_id=saved.id, last_version=saved.version)
+    await uow.record(saved, events)
     return saved
+
+
+async def change(
+    writer: Writer,
+    repositories: Repositories[A],
+    aggregate_id: str,
+    step: Step[A],
+    *args: Any,
+    expected_version: int | None = None,
+) -> A:
+    """The use case "change one document", in its own unit of work."""
+    async with writer.unit_of_work() as uow:
+        return await change_document(
+            uow, repositories(uow.session), aggregate_id, step, *args,
+            expected_version=expected_version,
+        )  # fmt: skip

@@ -103,19 +103,7 @@ class Outbox:
         await self._wake_relay_after_commit(session)
         return envelope
 
-    async def add_pending(self, session: AsyncSession, aggregate: object) -> None:
-        """Record the events a domain change left on its aggregate (``pending_events``).
-
-        The aggregate's version counts its events: the last one carries ``version``.
-        """
-        await self.add_all(
-            session,
-            aggregate.pending_events,  # type: ignore[attr-defined]
-            aggregate_id=aggregate.id,  # type: ignore[attr-defined]
-            last_version=aggregate.version,  # type: ignore[attr-defined]
-        )
-
-    async def add_all(
+    async def record(
         self,
         session: AsyncSession,
         events: Sequence[EventData],
@@ -123,7 +111,8 @@ class Outbox:
         aggregate_id: str,
         last_version: int,
     ) -> None:
-        """Record ``events`` of one change; the last of them carries ``last_version``."""
+        """Record the ``events`` of one change; the last of them carries ``last_version``
+        (the aggregate's version after the change: one version per event)."""
         first = last_version - len(events) + 1
         for offset, payload in enumerate(events):
             await self.add(

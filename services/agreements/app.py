@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.agreements import api, consumers, tables
+from services.agreements import consumers, tables
+from services.agreements.api import action_plans, agreements, commissions, obligations
 from shared import topics
 from shared.app import ServiceSpec, create_service_app
 from shared.settings import ServiceSettings, load_settings
@@ -13,7 +14,7 @@ SPEC = ServiceSpec(
     name="agreements",
     title="IRP agreements service",
     package=__package__,
-    routers=api.routers,
+    routers=[agreements.router, obligations.router, action_plans.router, commissions.router],
     outbox_table=tables.outbox,
     topic=topics.AGREEMENTS,
     idempotency_table=tables.idempotency_keys,

@@ -1,4 +1,5 @@
-"""What the agreements service takes from other services' streams."""
+"""What the agreements service takes from other services' streams: a visit's follow-up
+commitments become obligations."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from shared.contracts.visits import FollowUpCommittedV1
 
 
 def make_consumers(ctx: ServiceContext) -> list[EventConsumer]:
+    writer = ctx.writer
+
     async def apply(session: AsyncSession, events: Sequence[ReceivedEvent]) -> None:
-        assert ctx.outbox is not None
         for event in events:
             if event.envelope.type == FollowUpCommittedV1.event_type:
                 commitment = FollowUpCommittedV1.model_validate(event.envelope.data)
-                await usecases.register_visit_commitment(session, ctx.outbox, commitment)
+                await usecases.register_visit_commitment(writer.joining(session), commitment)
 
     return [ctx.consumer(topics=[topics.VISITS], inbox=tables.inbox, apply=apply)]

@@ -1,56 +1,110 @@
-"""Steps of the agreements service that touch more than one aggregate or many at once."""
+"""What the agreements service does that is more than one document's change: the sheet
+import, a commission decision and the obligation it becomes, a visit's follow-up.
+
+Single-document writes (create, transitions, progress, sessions...) are
+``shared.documents``' through ``shared.http.resource.LifecycleResource``.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.agreements import tables
-from services.agreements.obligations import CONTENT_FIELDS, Obligation, Source, revise
+from services.agreements.domain import commission as cm
+from services.agreements.domain import obligation_import
+from services.agreements.domain.obligation import CONTENT_FIELDS, Obligation, Source, revise
+from services.agreements.repository import (
+    ObligationRepository,
+    action_plan_repository,
+    commission_repository,
+)
 from shared.contracts.visits import FollowUpCommittedV1
-from shared.documents import DocumentRepository, create_document, save_document
-from shared.outbox import Outbox
+from shared.documents import create_document, save_document
+from shared.errors import Conflict, RuleViolation, check_expected_version
+from shared.writes import UnitOfWork, Writer
 
 
-def obligation_repo(session: AsyncSession) -> DocumentRepository[Obligation]:
-    return DocumentRepository(session, tables.obligations, Obligation, "obligation")
+@dataclass(frozen=True)
+class ImportOutcome:
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
 
 
 async def import_obligations(
-    session: AsyncSession,
-    outbox: Outbox,
-    rows: list[Obligation],
-    action_plan_id: str | None,
+    writer: Writer, table: list[dict[str, Any]], action_plan_id: str | None, dry_run: bool
+) -> ImportOutcome:
+    """Every row valid, or nothing imported; rows match existing obligations by ``ref``, so
+    importing the same sheet again changes nothing. ``dry_run`` validates and rolls back."""
+    async with writer.unit_of_work() as uow:
+        if action_plan_id:
+            plan = await action_plan_repository(uow.session).get(action_plan_id)
+            if plan.status == "reported":
+                raise Conflict("the action plan is reported: its measures are final")
+        valid, errors = obligation_import.to_obligations(
+            table, action_plan_id, "eu_action_plan" if action_plan_id else None
+        )
+        if errors:
+            raise RuleViolation(
+                f"{len({e.row for e in errors})} row(s) are invalid; nothing was imported",
+                errors=[vars(e) for e in errors],
+            )
+        outcome = await _create_or_revise(uow, [o for _, o in valid], action_plan_id)
+        if dry_run:
+            await uow.session.rollback()
+    return ImportOutcome(len(valid), outcome["created"], outcome["updated"], outcome["unchanged"])
+
+
+async def _create_or_revise(
+    uow: UnitOfWork, rows: list[Obligation], action_plan_id: str | None
 ) -> Counter[str]:
     """Create new rows, revise changed ones, leave identical ones alone."""
-    repo = obligation_repo(session)
-    t = tables.obligations
-    plan = t.c.action_plan_id == action_plan_id if action_plan_id else t.c.action_plan_id.is_(None)
-    refs = [o.external_ref for o in rows]
-    existing = {o.external_ref: o for o in await repo.find(plan, t.c.external_ref.in_(refs))}
+    repo = ObligationRepository(uow.session)
+    existing = {
+        o.external_ref: o
+        for o in await repo.of_plan(action_plan_id, [r.external_ref for r in rows])
+    }
     outcome: Counter[str] = Counter()
     for row in rows:
         current = existing.get(row.external_ref)
         if current is None:
-            await create_document(session, outbox, repo, (row, [row.event()]))
+            await create_document(uow, repo, (row, [row.event()]))
             outcome["created"] += 1
             continue
         revised, events = revise(current, {k: getattr(row, k) for k in CONTENT_FIELDS})
         if not events:
             outcome["unchanged"] += 1
             continue
-        await save_document(session, outbox, repo, (revised, events), current.version)
+        await save_document(uow, repo, (revised, events), current.version)
         outcome["updated"] += 1
     return outcome
 
 
+async def take_decision(
+    writer: Writer,
+    commission_id: str,
+    number: int,
+    decision: cm.Decision,
+    expected_version: int | None,
+) -> Obligation:
+    """The decision on the commission's session, and the obligation it becomes."""
+    async with writer.unit_of_work() as uow:
+        commissions = commission_repository(uow.session)
+        commission = await commissions.get(commission_id)
+        check_expected_version(commission.version, expected_version)
+        on_commission, obligation = cm.take_decision(commission, number, decision)
+        await save_document(uow, commissions, on_commission, commission.version)
+        return await create_document(uow, ObligationRepository(uow.session), obligation)
+
+
 async def register_visit_commitment(
-    session: AsyncSession, outbox: Outbox, commitment: FollowUpCommittedV1
+    uow: UnitOfWork, commitment: FollowUpCommittedV1
 ) -> Obligation | None:
     """A visit's follow-up commitment becomes one obligation, however often it arrives."""
-    repo = obligation_repo(session)
-    if await repo.find(tables.obligations.c.origin_ref == commitment.commitment_id):
+    repo = ObligationRepository(uow.session)
+    if await repo.from_origin(commitment.commitment_id):
         return None
     counterpart = commitment.country_code or commitment.organisation or "counterpart"
     obligation = Obligation(
@@ -66,4 +120,4 @@ async def register_visit_commitment(
         origin_ref=commitment.commitment_id,
         area="Visit follow-up",
     )
-    return await create_document(session, outbox, repo, (obligation, [obligation.event()]))
+    return await create_document(uow, repo, (obligation, [obligation.event()]))

@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import FastAPI
 
-from services.passports import api, passports_api, tables, usecases
+from services.passports import tables, usecases
+from services.passports.api import audit, holders, passports
 from shared import topics
 from shared.app import ServiceContext, ServiceSpec, create_service_app
+from shared.clock import today
 from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings, load_settings
 
 
 async def _sweep(ctx: ServiceContext) -> int:
     """Expired, expiring and overdue passports, published once each."""
-    assert ctx.outbox is not None
-    async with ctx.db.unit_of_work() as session:
-        return await usecases.sweep_passports(
-            session, ctx.outbox, datetime.now(UTC).date(), ctx.settings.passport_expiry_window_days
-        )
+    return await usecases.sweep_passports(
+        ctx.writer, today(), ctx.settings.passport_expiry_window_days
+    )
 
 
 SPEC = ServiceSpec(
     name="passports",
     title="IRP passports service",
     package=__package__,
-    routers=[api.router, passports_api.router, api.audit_router],
+    routers=[holders.router, passports.router, audit.router],
     outbox_table=tables.outbox,
     topic=topics.PASSPORTS,
     idempotency_table=tables.idempotency_keys,

@@ -1,16 +1,17 @@
-"""Holders in the database, and the audit of personal-data reads."""
+"""The passports service's database: holders, passports, and the audit of personal-data reads."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, replace
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.passports.domain import Holder
-from services.passports.tables import holders, pii_reads
+from services.passports.domain.holder import Holder
+from services.passports.domain.passport import Passport
+from services.passports.tables import holders, passports, pii_reads
+from shared.documents import DocumentRepository
 from shared.envelope import as_utc, utcnow
 from shared.errors import Conflict, NotFound
 from shared.http.pagination import PageRequest, creation_order_page
@@ -29,9 +30,8 @@ class HolderRepository:
 
     async def add(self, holder: Holder) -> Holder:
         now = utcnow()
-        holder = replace(holder, created_at=now, updated_at=now)
-        row = asdict(holder)
-        row.pop("pending_events")
+        holder = holder.model_copy(update={"created_at": now, "updated_at": now})
+        row = holder.model_dump()
         exists = await self.session.execute(
             select(holders.c.id).where(holders.c.personal_number == holder.personal_number)
         )
@@ -51,9 +51,8 @@ class HolderRepository:
         return _from_row(row)
 
     async def save(self, holder: Holder, previous_version: int) -> Holder:
-        holder = replace(holder, updated_at=utcnow())
-        row = asdict(holder)
-        row.pop("pending_events")
+        holder = holder.model_copy(update={"updated_at": utcnow()})
+        row = holder.model_dump()
         del row["id"], row["created_at"]
         result = await self.session.execute(
             update(holders)
@@ -87,3 +86,7 @@ class HolderRepository:
                 for h in holder_ids
             ],
         )
+
+
+def passport_repository(session: AsyncSession) -> DocumentRepository[Passport]:
+    return DocumentRepository(session, passports, Passport, "passport")

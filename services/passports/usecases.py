@@ -1,57 +1,78 @@
-"""What the passports service does, each step one transaction with its events."""
+"""What the passports service does: each write one unit of work, the change and its events.
+
+A write whose answer shows personal data to the caller records that read in the audit
+log in the same transaction (``reader``: who is shown it, at which endpoint).
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.passports import domain, tables
-from services.passports import passports as pp
-from services.passports.repository import HolderRepository
-from shared.documents import DocumentRepository, create_document, save_document
+from services.passports import tables
+from services.passports.domain import holder as holders
+from services.passports.domain import passport as pp
+from services.passports.repository import HolderRepository, passport_repository
+from shared import aggregates
+from shared.documents import create_document, save_document
 from shared.errors import check_expected_version
-from shared.outbox import Outbox
 from shared.settings import ServiceSettings
+from shared.writes import UnitOfWork, Writer
 
 log = logging.getLogger(__name__)
 
 
-def passport_repo(session: AsyncSession) -> DocumentRepository[pp.Passport]:
-    return DocumentRepository(session, tables.passports, pp.Passport, "passport")
+@dataclass(frozen=True)
+class Reader:
+    """A caller shown personal data in an answer, and where: the read is audited."""
+
+    subject: str
+    endpoint: str
 
 
-async def register_holder(session: AsyncSession, outbox: Outbox, **fields: object) -> domain.Holder:
-    holder = await HolderRepository(session).add(domain.register_holder(**fields))  # type: ignore[arg-type]
-    await outbox.add_pending(session, holder)
+async def audit_holders(uow: UnitOfWork, reader: Reader | None, holder_ids: list[str]) -> None:
+    if reader is not None and holder_ids:
+        await HolderRepository(uow.session).audit_personal_data_read(
+            reader.subject, holder_ids, reader.endpoint
+        )
+
+
+async def audit_passports(
+    uow: UnitOfWork, reader: Reader | None, passports: list[pp.Passport]
+) -> None:
+    """Only passports with a number issued show personal data."""
+    await audit_holders(uow, reader, sorted({p.holder_id for p in passports if p.number}))
+
+
+async def register_holder(
+    uow: UnitOfWork, fields: dict[str, Any], today: date, reader: Reader | None
+) -> holders.Holder:
+    """A new holder, in the unit of work of its idempotent creation."""
+    holder, events = holders.register_holder(**fields, today=today)
+    holder = await HolderRepository(uow.session).add(holder)
+    await uow.record(holder, events)
+    await audit_holders(uow, reader, [holder.id])
     log.info("holder registered", extra={"holder_id": holder.id, "category": holder.category})
     return holder
 
 
-async def _save_passport(
-    session: AsyncSession, outbox: Outbox, change: tuple[pp.Passport, list], previous: int
-) -> pp.Passport:
-    return await save_document(session, outbox, passport_repo(session), change, previous)
-
-
 async def request_passport(
-    session: AsyncSession, outbox: Outbox, settings: ServiceSettings, passport: pp.Passport
+    uow: UnitOfWork, settings: ServiceSettings, passport: pp.Passport
 ) -> pp.Passport:
-    holder = await HolderRepository(session).get(passport.holder_id)
-    others = await passport_repo(session).find(tables.passports.c.holder_id == holder.id)
+    holder = await HolderRepository(uow.session).get(passport.holder_id)
+    repo = passport_repository(uow.session)
+    others = await repo.find(tables.passports.c.holder_id == holder.id)
     pp.check_request(
         passport, holder.category, holder.dismissed_on is not None, others,
         settings.passport_entitlements,
     )  # fmt: skip
-    return await create_document(
-        session, outbox, passport_repo(session), (passport, [passport.event()])
-    )
+    return await create_document(uow, repo, (passport, [passport.event()]))
 
 
 async def issue_passport(
-    session: AsyncSession,
-    outbox: Outbox,
+    writer: Writer,
     settings: ServiceSettings,
     passport_id: str,
     *,
@@ -59,60 +80,92 @@ async def issue_passport(
     issued_on: date,
     expires_on: date,
     expected_version: int | None,
+    reader: Reader | None,
 ) -> pp.Passport:
     """Issue it; the passport of the same type the holder had in hand is cancelled."""
-    repo = passport_repo(session)
-    passport = await repo.get(passport_id)
-    check_expected_version(passport.version, expected_version)
-    issued = await _save_passport(
-        session, outbox,
-        pp.issue(passport, number, issued_on, expires_on, settings.passport_max_validity_years),
-        passport.version,
-    )  # fmt: skip
-    t = tables.passports
-    for old in await repo.find(
-        t.c.holder_id == passport.holder_id, t.c.passport_type == passport.passport_type
-    ):
-        if old.id != issued.id and old.status in pp.IN_HAND:
-            await _save_passport(session, outbox, pp.supersede(old, issued.id), old.version)
-    return issued
+    async with writer.unit_of_work() as uow:
+        repo = passport_repository(uow.session)
+        passport = await repo.get(passport_id)
+        check_expected_version(passport.version, expected_version)
+        issued = await save_document(
+            uow, repo,
+            pp.issue(passport, number, issued_on, expires_on, settings.passport_max_validity_years),
+            passport.version,
+        )  # fmt: skip
+        t = tables.passports
+        for old in await repo.find(
+            t.c.holder_id == passport.holder_id, t.c.passport_type == passport.passport_type
+        ):
+            if old.id != issued.id and old.status in pp.IN_HAND:
+                await save_document(uow, repo, pp.supersede(old, issued.id), old.version)
+        await audit_passports(uow, reader, [issued])
+        return issued
+
+
+def move(passport: pp.Passport, to: str, reason: str | None, on: date, today: date) -> Any:
+    """A transition; hand-over and return carry their date."""
+    if to == "handed_over":
+        return pp.hand_over(passport, on)
+    if to == "returned":
+        return pp.mark_returned(passport, on)
+    return aggregates.transition(passport, to, reason, today)
+
+
+async def move_passport(
+    writer: Writer,
+    passport_id: str,
+    to: str,
+    reason: str | None,
+    *,
+    on: date,
+    today: date,
+    expected_version: int | None,
+    reader: Reader | None,
+) -> pp.Passport:
+    async with writer.unit_of_work() as uow:
+        repo = passport_repository(uow.session)
+        passport = await repo.get(passport_id)
+        check_expected_version(passport.version, expected_version)
+        changed = move(passport, to, reason, on, today)
+        moved = await save_document(uow, repo, changed, passport.version)
+        await audit_passports(uow, reader, [moved])
+        return moved
 
 
 async def dismiss_holder(
-    session: AsyncSession,
-    outbox: Outbox,
+    writer: Writer,
     settings: ServiceSettings,
     holder_id: str,
     on: date,
     return_within_days: int | None,
-) -> tuple[domain.Holder, list[pp.Passport]]:
+    reader: Reader | None,
+) -> holders.Holder:
     """Every passport in hand falls due for return."""
-    holders = HolderRepository(session)
-    holder = await holders.get(holder_id)
-    dismissed, events = domain.dismiss(holder, on)
-    saved = await holders.save(dismissed, previous_version=holder.version)
-    await outbox.add_all(session, events, aggregate_id=saved.id, last_version=saved.version)  # type: ignore[arg-type]
-    due_by = on + timedelta(days=return_within_days or settings.passport_return_days)
-    due = []
-    for passport in await passport_repo(session).find(tables.passports.c.holder_id == holder_id):
-        if passport.status in pp.IN_HAND:
-            due.append(
-                await _save_passport(
-                    session, outbox, pp.make_return_due(passport, due_by), passport.version
-                )
-            )
-    return saved, due
+    async with writer.unit_of_work() as uow:
+        repo = HolderRepository(uow.session)
+        holder = await repo.get(holder_id)
+        dismissed, events = holders.dismiss(holder, on)
+        saved = await repo.save(dismissed, previous_version=holder.version)
+        await uow.record(saved, events)
+        due_by = on + timedelta(days=return_within_days or settings.passport_return_days)
+        passports = passport_repository(uow.session)
+        for passport in await passports.find(tables.passports.c.holder_id == holder_id):
+            if passport.status in pp.IN_HAND:
+                changed = pp.make_return_due(passport, due_by)
+                await save_document(uow, passports, changed, passport.version)
+        await audit_holders(uow, reader, [saved.id])
+        return saved
 
 
-async def sweep_passports(session: AsyncSession, outbox: Outbox, today: date, window: int) -> int:
+async def sweep_passports(writer: Writer, today: date, window: int) -> int:
     """Expired, expiring and overdue passports, each noticed once."""
     t = tables.passports
     changed = 0
-    for passport in await passport_repo(session).find(
-        t.c.status.in_(["issued", "handed_over", "return_due"])
-    ):
-        step = pp.sweep(passport, today, window)
-        if step[1]:
-            await _save_passport(session, outbox, step, passport.version)
-            changed += 1
+    async with writer.unit_of_work() as uow:
+        repo = passport_repository(uow.session)
+        for passport in await repo.find(t.c.status.in_(["issued", "handed_over", "return_due"])):
+            step = pp.sweep(passport, today, window)
+            if step[1]:
+                await save_document(uow, repo, step, passport.version)
+                changed += 1
     return changed

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.visits import activity_api, api, calendar_api, consumers, plan_api, tables
+from services.visits import consumers, tables
+from services.visits.api import activities, calendar, plan, visits
 from shared import topics
 from shared.app import ServiceSpec, create_service_app
 from shared.settings import ServiceSettings, load_settings
@@ -13,7 +14,7 @@ SPEC = ServiceSpec(
     name="visits",
     title="IRP visits service",
     package=__package__,
-    routers=[api.router, plan_api.router, *activity_api.routers, calendar_api.router],
+    routers=[visits.router, plan.router, *activities.routers, calendar.router],
     outbox_table=tables.outbox,
     topic=topics.VISITS,
     idempotency_table=tables.idempotency_keys,

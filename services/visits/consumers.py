@@ -6,19 +6,21 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.visits import passport_view, tables, usecases
+from services.visits import tables, usecases
+from services.visits.repository import record_passport_events
 from shared import topics
 from shared.app import ServiceContext
 from shared.consumer import EventConsumer, ReceivedEvent
 
 
 def make_consumers(ctx: ServiceContext) -> list[EventConsumer]:
+    writer = ctx.writer
+
     async def apply(session: AsyncSession, events: Sequence[ReceivedEvent]) -> None:
-        assert ctx.outbox is not None
-        holders = await passport_view.record(session, events)
+        holders = await record_passport_events(session, events)
         if holders:
             await usecases.reassess_readiness(
-                session, ctx.outbox, holders, ctx.settings.passport_validity_margin_days
+                writer.joining(session), holders, ctx.settings.passport_validity_margin_days
             )
 
     return [ctx.consumer(topics=[topics.PASSPORTS], inbox=tables.inbox, apply=apply)]

@@ -1,71 +1,73 @@
-"""What the visits service does, each step one transaction with its events."""
+"""What the visits service does: each write one unit of work, the visit and its events.
+
+Meetings, international events and business trips are lifecycle documents: their writes
+are ``shared.documents``' (through ``shared.http.resource.LifecycleResource``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from services.visits import domain, passport_view, readiness
-from services.visits.repository import VisitRepository
+from services.visits.domain import readiness
+from services.visits.domain import visit as domain
+from services.visits.domain.visit import Visit
+from services.visits.repository import VisitRepository, passports_of
+from shared.aggregates import Changed
 from shared.errors import check_expected_version
-from shared.outbox import Outbox
+from shared.writes import UnitOfWork, Writer
 
 
-async def register_visit(session: AsyncSession, outbox: Outbox, **fields: object) -> domain.Visit:
-    visit = domain.register_visit(**fields)
-    visit = await VisitRepository(session).add(visit)
-    await outbox.add_pending(session, visit)
+async def register_visit(uow: UnitOfWork, fields: dict[str, Any]) -> Visit:
+    """A new visit, in the unit of work of its idempotent creation."""
+    visit, events = domain.register_visit(**fields)
+    visit = await VisitRepository(uow.session).add(visit)
+    await uow.record(visit, events)
     return visit
 
 
 async def change_visit(
-    session: AsyncSession,
-    outbox: Outbox,
+    writer: Writer,
     visit_id: str,
-    change: Callable[[domain.Visit], domain.Visit],
-    *,
+    step: Callable[..., Changed[Visit]],
+    *args: Any,
     expected_version: int | None = None,
     margin_days: int = 180,
-) -> domain.Visit:
-    """Load the visit, apply one domain change, save it with its events.
+) -> Visit:
+    """Load the visit, apply ``step(visit, *args)``, save it with its events.
 
     An outgoing visit's trip readiness is reassessed with every change.
     """
-    repo = VisitRepository(session)
-    visit = await repo.get(visit_id)
-    check_expected_version(visit.version, expected_version)
-    changed = change(visit)
-    if changed is visit:
-        return visit
-    holders = readiness.linked_holders(changed)
-    if holders:
-        passports = await passport_view.passports_of(session, holders)
-        changed = readiness.assess(changed, passports, margin_days)
-    saved = await repo.save(changed, previous_version=visit.version)
-    await outbox.add_pending(session, saved)
-    return saved
+    async with writer.unit_of_work() as uow:
+        repo = VisitRepository(uow.session)
+        visit = await repo.get(visit_id)
+        check_expected_version(visit.version, expected_version)
+        changed, events = step(visit, *args)
+        if not events:
+            return visit
+        holders = readiness.linked_holders(changed)
+        if holders:
+            passports = await passports_of(uow.session, holders)
+            changed, assessed = readiness.assess(changed, passports, margin_days)
+            events = [*events, *assessed]
+        saved = await repo.save(changed, previous_version=visit.version)
+        await uow.record(saved, events)
+        return saved
 
 
-async def reassess_readiness(
-    session: AsyncSession, outbox: Outbox, holder_ids: set[str], margin_days: int
-) -> int:
+async def reassess_readiness(uow: UnitOfWork, holder_ids: set[str], margin_days: int) -> int:
     """After passport news: every open outgoing visit with a member linked to these holders."""
-    repo = VisitRepository(session)
-    passports = await passport_view.passports_of(session, holder_ids)
+    repo = VisitRepository(uow.session)
+    passports = await passports_of(uow.session, holder_ids)
     changed = 0
     for visit in await repo.open_outgoing():
         linked = readiness.linked_holders(visit)
         if not linked & holder_ids:
             continue
-        assessed = readiness.assess(
-            replace(visit, pending_events=()),
-            {**passports, **await passport_view.passports_of(session, linked - holder_ids)},
-            margin_days,
-        )
-        if assessed is not visit and assessed.pending_events:
+        others = await passports_of(uow.session, linked - holder_ids)
+        assessed, events = readiness.assess(visit, {**passports, **others}, margin_days)
+        if events:
             saved = await repo.save(assessed, previous_version=visit.version)
-            await outbox.add_pending(session, saved)
+            await uow.record(saved, events)
             changed += 1
     return changed

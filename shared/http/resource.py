@@ -3,30 +3,35 @@
 own list route and extra actions on ``resource.router``."""
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Generic, TypeVar
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared import aggregates
+from shared import aggregates, documents
 from shared.aggregates import LifecycleAggregate
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.documents import DocumentRepository, Step, change_document, create_document
-from shared.http.conditional import etag, expected_version
+from shared.clock import today
+from shared.documents import DocumentRepository, Step, create_document
+from shared.http.conditional import etag
 from shared.http.idempotency import created
+from shared.http.writes import (
+    ChangeRequest,
+    Created,
+    CreateRequest,
+    change_request,
+    create_request,
+)
 from shared.types import TransitionRequest, input_model
+from shared.writes import UnitOfWork
 
 A = TypeVar("A", bound=LifecycleAggregate)
 SERVICE_SET = ("id", "status", "status_reason", "version", "created_at", "updated_at")
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def output_model(model: type[LifecycleAggregate]) -> type[BaseModel]:
@@ -81,15 +86,19 @@ class LifecycleResource(Generic[A]):
         )
 
     async def change(
-        self, ctx: ServiceContext, aggregate_id: str, step: Step[A], if_match: str | None
+        self, request: ChangeRequest, aggregate_id: str, step: Step[A], *args: Any
     ) -> A:
-        """One domain step in one transaction, with its events."""
-        assert ctx.outbox is not None
-        async with ctx.db.unit_of_work() as session:
-            return await change_document(
-                session, ctx.outbox, self.repo(session), aggregate_id, step,
-                expected_version(if_match),
-            )  # fmt: skip
+        """``step(aggregate, *args)`` in one unit of work, with its events."""
+        return await documents.change(
+            request.writer, self.repo, aggregate_id, step, *args,
+            expected_version=request.expected_version,
+        )  # fmt: skip
+
+    async def create_new(self, uow: UnitOfWork, body: BaseModel) -> Created:
+        aggregate = await create_document(
+            uow, self.repo(uow.session), aggregates.create(self.model.model_validate(dict(body)))
+        )
+        return created(self.out(aggregate), f"/v1/{self.path}/{aggregate.id}", aggregate.version)
 
     def _create_route(self) -> None:
         resource, Input = self, self.input
@@ -97,28 +106,10 @@ class LifecycleResource(Generic[A]):
         @self.router.post("", status_code=201, response_model=self.output)
         async def create(
             body: Input,  # type: ignore[valid-type]
-            principal: Principal = require_scope(self.write_scope),
-            idempotency_key: str | None = Header(None),
-            ctx: ServiceContext = Depends(get_context),
+            request: CreateRequest = create_request(self.write_scope),
         ) -> JSONResponse:
-            async def make(session: AsyncSession) -> tuple[dict[str, Any], dict[str, str]]:
-                assert ctx.outbox is not None
-                aggregate = await create_document(
-                    session,
-                    ctx.outbox,
-                    resource.repo(session),
-                    aggregates.create(resource.model.model_validate(dict(body))),
-                )
-                location = f"/v1/{resource.path}/{aggregate.id}"
-                return created(resource.out(aggregate), location, aggregate.version)
-
-            assert ctx.idempotency is not None
-            return await ctx.idempotency.create(
-                principal=principal,
-                key=idempotency_key,
-                endpoint=f"POST /v1/{resource.path}",
-                body=body,
-                create=make,
+            return await request.create(
+                f"POST /v1/{resource.path}", body, partial(resource.create_new, body=body)
             )
 
     def _read_route(self) -> None:
@@ -140,9 +131,9 @@ class LifecycleResource(Generic[A]):
         async def move(
             aggregate_id: str,
             body: TransitionRequest,
-            if_match: str | None = Header(None),
-            _: Principal = require_scope(self.write_scope),
-            ctx: ServiceContext = Depends(get_context),
+            request: ChangeRequest = change_request(self.write_scope),
         ) -> JSONResponse:
-            step = lambda a: aggregates.transition(a, body.to, body.reason, today())  # noqa: E731
-            return resource.respond(await resource.change(ctx, aggregate_id, step, if_match))
+            moved = await resource.change(
+                request, aggregate_id, aggregates.transition, body.to, body.reason, today()
+            )
+            return resource.respond(moved)

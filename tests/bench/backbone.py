@@ -32,6 +32,7 @@ from shared.kafka import ensure_topics
 from shared.migrations import upgrade_async
 from shared.outbox import Outbox
 from shared.settings import load_settings
+from shared.writes import UnitOfWork
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
 API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "3000"))
@@ -160,8 +161,9 @@ async def backbone(stack: Stack) -> dict[str, float]:
         async with visits_db.unit_of_work() as session:
             for _ in range(min(500, EVENTS - start)):
                 await usecases.register_visit(
-                    session, outbox, direction="incoming", kind="working", country_code="FR",
-                    title=LocalizedText(en="Visit of the French minister"),
+                    UnitOfWork(session, outbox),
+                    {"direction": "incoming", "kind": "working", "country_code": "FR",
+                     "title": LocalizedText(en="Visit of the French minister")},
                 )  # fmt: skip
     write_rate = EVENTS / (time.perf_counter() - write_started)
     async with visits_db.unit_of_work(write=False) as session:

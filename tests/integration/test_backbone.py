@@ -18,6 +18,7 @@ from shared.contracts.base import LocalizedText
 from shared.envelope import EventEnvelope
 from shared.kafka import OutgoingMessage, Publisher
 from shared.relay import OutboxRelay
+from shared.writes import UnitOfWork
 from tests.harness import VISIT, auth, count_rows, eventually, running, settings_for
 
 
@@ -49,13 +50,13 @@ async def test_failure_before_commit_leaves_neither_the_row_nor_its_event(databa
         outbox = visits.ctx.outbox
         with pytest.raises(RuntimeError):
             async with visits.db.unit_of_work() as session:
-                await usecases.register_visit(session, outbox, **_visit_fields())
+                await usecases.register_visit(UnitOfWork(session, outbox), _visit_fields())
                 raise RuntimeError("crash between the state change and the commit")
         assert await count_rows(visits.db, visits_tables.visits) == 0
         assert await count_rows(visits.db, visits_tables.outbox) == 0
 
         async with visits.db.unit_of_work() as session:
-            await usecases.register_visit(session, outbox, **_visit_fields())
+            await usecases.register_visit(UnitOfWork(session, outbox), _visit_fields())
         assert await count_rows(visits.db, visits_tables.visits) == 1
         assert await count_rows(visits.db, visits_tables.outbox) == 1
 

@@ -256,7 +256,7 @@ async def test_a_calendar_for_an_official_with_control_characters_is_422_not_500
 
 
 def test_the_calendar_name_is_escaped_whatever_it_holds():
-    from services.visits.calendar import build_calendar
+    from services.visits.api.ical import build_calendar
 
     feed = build_calendar([], [], [], official="Line one\nX-INJECTED:1").decode()
     assert "X-INJECTED" not in feed.replace("\\nX-INJECTED", "")

@@ -18,6 +18,7 @@ from services.visits import usecases
 from shared.contracts.base import LocalizedText
 from shared.db import Database
 from shared.envelope import utcnow
+from shared.writes import UnitOfWork
 from tests.harness import VISIT, auth, count_rows, env_for, eventually, running, settings_for
 
 EVENTS = 1200
@@ -29,8 +30,9 @@ async def _write_visits(db: Database, outbox, n: int, per_transaction: int = 100
         async with db.unit_of_work() as session:
             for _ in range(min(per_transaction, n - start)):
                 await usecases.register_visit(
-                    session, outbox, direction="incoming", kind="working", country_code="DE",
-                    title=title,
+                    UnitOfWork(session, outbox),
+                    {"direction": "incoming", "kind": "working", "country_code": "DE",
+                     "title": title},
                 )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.passports import domain
+from services.passports.domain import holder as domain
 from shared.errors import RuleViolation
 
 
@@ -26,7 +26,7 @@ def test_a_holder_needs_a_georgian_name_and_a_plausible_birth_date():
         domain.register_holder(
             name_ka="გიორგი", name_latin=None, date_of_birth=date(2020, 1, 1), **fields
         )
-    holder = domain.register_holder(
+    holder, _ = domain.register_holder(
         name_ka="გიორგი", name_latin=None, date_of_birth=date(1980, 1, 1), **fields
     )
     assert holder.name_latin == "Giorgi"

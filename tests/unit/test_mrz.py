@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.passports.mrz import check_line2, valid_document_number
+from services.passports.domain.mrz import check_line2, valid_document_number
 
 SPECIMEN = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"  # ICAO Doc 9303 Part 4 specimen
 

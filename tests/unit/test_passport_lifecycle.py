@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.passports import passports as pp
+from services.passports.domain import passport as pp
 from shared.errors import RuleViolation
 
 TODAY = date(2026, 11, 24)

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from services.visits import domain
-from services.visits.delegation import DelegationMember
+from services.visits.domain import visit as domain
+from services.visits.domain.delegation import DelegationMember
 from shared.contracts.base import LocalizedText
 from shared.contracts.visits import VisitConfirmedV1, VisitCreatedV1
 from shared.errors import InvalidTransition, RuleViolation
@@ -17,7 +17,7 @@ TODAY = date(2026, 11, 24)
 
 def _with_head(visit: domain.Visit) -> domain.Visit:
     head = DelegationMember(name_latin="Jean Dupont", role="head", precedence=1)
-    return domain.add_member(visit, head)
+    return domain.add_member(visit, head)[0]
 
 
 def _visit(**overrides: object) -> domain.Visit:
@@ -30,13 +30,14 @@ def _visit(**overrides: object) -> domain.Visit:
         "end_date": date(2026, 12, 3),
     }
     fields.update(overrides)
-    return domain.register_visit(**fields)
+    return domain.register_visit(**fields)[0]
 
 
 def test_a_new_visit_is_a_draft_announced_by_visit_created():
-    visit = _visit()
+    visit, (event,) = domain.register_visit(
+        direction="incoming", kind="official", country_code="FR", title=LocalizedText(en="V")
+    )
     assert visit.status == "draft" and visit.version == 1
-    (event,) = visit.pending_events
     assert isinstance(event, VisitCreatedV1) and event.visit_id == visit.id
 
 
@@ -48,10 +49,9 @@ def test_a_visit_needs_a_counterpart_and_cannot_end_before_it_starts():
 
 
 def test_confirmation_raises_the_version_and_names_what_happened():
-    visit = domain.change_status(_with_head(_visit()), "planned", None, TODAY)
-    visit = domain.change_status(visit, "confirmed", None, TODAY)
+    visit, _ = domain.change_status(_with_head(_visit()), "planned", None, TODAY)
+    visit, (event,) = domain.change_status(visit, "confirmed", None, TODAY)
     assert (visit.status, visit.version) == ("confirmed", 4)
-    (event,) = visit.pending_events
     assert isinstance(event, VisitConfirmedV1)
     assert (event.from_status, event.to_status) == ("planned", "confirmed")
 
@@ -65,18 +65,17 @@ def test_a_forbidden_move_names_the_allowed_ones():
 def test_no_planning_without_dates_and_no_start_before_the_start_date():
     with pytest.raises(RuleViolation):
         domain.change_status(_visit(start_date=None, end_date=None), "planned", None, TODAY)
-    confirmed = domain.change_status(
-        domain.change_status(_with_head(_visit()), "planned", None, TODAY), "confirmed", None, TODAY
-    )
+    planned, _ = domain.change_status(_with_head(_visit()), "planned", None, TODAY)
+    confirmed, _ = domain.change_status(planned, "confirmed", None, TODAY)
     with pytest.raises(RuleViolation):
         domain.change_status(confirmed, "in_progress", None, TODAY)
-    started = domain.change_status(confirmed, "in_progress", None, date(2026, 12, 1))
+    started, _ = domain.change_status(confirmed, "in_progress", None, date(2026, 12, 1))
     assert started.status == "in_progress"
 
 
 def test_cancelling_or_postponing_needs_a_reason_and_nothing_follows_cancellation():
-    planned = domain.change_status(_visit(), "planned", None, TODAY)
+    planned, _ = domain.change_status(_visit(), "planned", None, TODAY)
     with pytest.raises(RuleViolation):
         domain.change_status(planned, "cancelled", None, TODAY)
-    cancelled = domain.change_status(planned, "cancelled", "host asked", TODAY)
+    cancelled, _ = domain.change_status(planned, "cancelled", "host asked", TODAY)
     assert domain.LIFECYCLE.allowed_from(cancelled.status) == set()

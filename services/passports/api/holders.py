@@ -1,27 +1,35 @@
-"""HTTP routes of the passports service. Personal data only with the ``passports:pii`` scope."""
+"""``/v1/holders``: the officials entitled to passports. Personal data only with the
+``passports:pii`` scope; every unmasked answer is audited."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from functools import partial
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.passports import tables, usecases
-from services.passports.domain import CATEGORIES, PII_SCOPE, Holder, mask_personal_number
+from services.passports import usecases
+from services.passports.domain.holder import (
+    CATEGORIES,
+    PII_SCOPE,
+    Holder,
+    mask_personal_number,
+)
 from services.passports.repository import HolderRepository
+from services.passports.usecases import Reader
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.envelope import as_utc
+from shared.clock import today
 from shared.http.conditional import etag
 from shared.http.idempotency import created
-from shared.http.pagination import Page, PageRequest, build_page, keyset, page_request
-from shared.http.resource import today
+from shared.http.pagination import Page, PageRequest, page_request
+from shared.http.writes import ChangeRequest, Created, CreateRequest, change_request, create_request
 from shared.types import Day, ShortText, StrictModel
+from shared.writes import UnitOfWork
 
 router = APIRouter(prefix="/v1/holders", tags=["holders"])
 
@@ -78,50 +86,52 @@ def _out(h: Holder, with_pii: bool) -> HolderOut:
     )
 
 
+def reader(principal: Principal, endpoint: str) -> Reader | None:
+    """Who is shown personal data at ``endpoint``: nobody without the scope."""
+    return Reader(principal.subject, endpoint) if PII_SCOPE in principal.scopes else None
+
+
 async def _shown(
     session: AsyncSession, holder: Holder, principal: Principal, endpoint: str
 ) -> HolderOut:
     """The holder as ``principal`` may see it: masked without the scope; with it, the read is
     recorded in the audit log in the same transaction."""
-    with_pii = PII_SCOPE in principal.scopes
-    if with_pii:
+    shown_to = reader(principal, endpoint)
+    if shown_to is not None:
         await HolderRepository(session).audit_personal_data_read(
-            principal.subject, [holder.id], endpoint
+            shown_to.subject, [holder.id], endpoint
         )
-    return _out(holder, with_pii)
+    return _out(holder, shown_to is not None)
+
+
+CREATE = "POST /v1/holders"
+
+
+async def _register(uow: UnitOfWork, body: HolderIn, principal: Principal) -> Created:
+    shown_to = reader(principal, CREATE)
+    holder = await usecases.register_holder(uow, body.as_fields(), today(), shown_to)
+    shown = _out(holder, shown_to is not None)
+    return created(shown, f"/v1/holders/{holder.id}", holder.version)
+
+
+async def _replay(session: AsyncSession, location: str, principal: Principal) -> Created:
+    holder = await HolderRepository(session).get(location.rsplit("/", 1)[-1])
+    shown = await _shown(session, holder, principal, CREATE)
+    return shown.model_dump(mode="json"), {"ETag": etag(holder.version)}
 
 
 @router.post("", status_code=201, response_model=HolderOut)
 async def create_holder(
     body: HolderIn,
-    principal: Principal = require_scope("passports:write"),
+    request: CreateRequest = create_request("passports:write"),
     _: Principal = require_scope(PII_SCOPE),
-    idempotency_key: str | None = Header(None),
-    ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
     """Registering a holder submits a personal number: it needs ``passports:pii`` too."""
-    endpoint = "POST /v1/holders"
-
-    async def create(session: AsyncSession) -> tuple[dict[str, Any], dict[str, str]]:
-        holder = await usecases.register_holder(
-            session, ctx.outbox, **body.as_fields(), today=today()
-        )
-        shown = await _shown(session, holder, principal, endpoint)
-        return created(shown, f"/v1/holders/{holder.id}", holder.version)
-
-    async def replay(session: AsyncSession, location: str) -> tuple[dict[str, Any], dict[str, str]]:
-        holder = await HolderRepository(session).get(location.rsplit("/", 1)[-1])
-        shown = await _shown(session, holder, principal, endpoint)
-        return shown.model_dump(mode="json"), {"ETag": etag(holder.version)}
-
-    assert ctx.idempotency is not None
-    return await ctx.idempotency.create(
-        principal=principal,
-        key=idempotency_key,
-        endpoint=endpoint,
-        body=body,
-        create=create,
-        replay=replay,
+    return await request.create(
+        CREATE,
+        body,
+        partial(_register, body=body, principal=request.principal),
+        replay=partial(_replay, principal=request.principal),
     )
 
 
@@ -167,48 +177,13 @@ class DismissalIn(StrictModel):
 async def dismiss_holder(
     holder_id: str,
     body: DismissalIn,
-    principal: Principal = require_scope("passports:write"),
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = change_request("passports:write", conditional=False),
 ) -> JSONResponse:
     """Every passport the holder has in hand falls due for return."""
-    assert ctx.outbox is not None
-    async with ctx.db.unit_of_work() as session:
-        holder, _ = await usecases.dismiss_holder(
-            session, ctx.outbox, ctx.settings, holder_id, body.dismissed_on, body.return_within_days
-        )
-        shown = await _shown(session, holder, principal, "POST /v1/holders/{id}/dismissal")
+    shown_to = reader(request.principal, "POST /v1/holders/{id}/dismissal")
+    holder = await usecases.dismiss_holder(
+        request.writer, request.ctx.settings, holder_id, body.dismissed_on,
+        body.return_within_days, shown_to,
+    )  # fmt: skip
+    shown = _out(holder, shown_to is not None)
     return JSONResponse(shown.model_dump(mode="json"), headers={"ETag": etag(holder.version)})
-
-
-audit_router = APIRouter(prefix="/v1/audit", tags=["audit"])
-
-
-class PersonalDataRead(BaseModel):
-    id: int
-    subject: str
-    holder_id: str
-    endpoint: str
-    read_at: datetime
-
-
-@audit_router.get("/personal-data-reads", response_model=Page[PersonalDataRead])
-async def list_personal_data_reads(
-    holder_id: str | None = Query(None, max_length=36),
-    subject: str | None = Query(None, max_length=200),
-    page: PageRequest = Depends(page_request),
-    _: Principal = require_scope("passports:audit"),
-    ctx: ServiceContext = Depends(get_context),
-) -> Page[PersonalDataRead]:
-    """Who read which holder's personal data, and when (newest last)."""
-    t = tables.pii_reads
-    query = select(t)
-    if holder_id:
-        query = query.where(t.c.holder_id == holder_id)
-    if subject:
-        query = query.where(t.c.subject == subject)
-    query = keyset(query, [t.c.id], page, [int])
-    async with ctx.db.unit_of_work(write=False) as session:
-        rows = (await session.execute(query)).all()
-    reads = [PersonalDataRead(**{**r._mapping, "read_at": as_utc(r.read_at)}) for r in rows]
-    items, cursor = build_page(reads, page, lambda r: [r.id])
-    return Page[PersonalDataRead](items=items, next_cursor=cursor)

@@ -11,9 +11,9 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.agreements.obligations import Obligation, Source
-from shared.aggregates import LifecycleAggregate
-from shared.contracts import agreements as ev
+from services.agreements.domain.obligation import Obligation, Source
+from shared.aggregates import Changed, LifecycleAggregate
+from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
 from shared.types import BilingualText, CountryCode, Day, ShortText
@@ -54,8 +54,8 @@ class Session(BaseModel):
 class Commission(LifecycleAggregate):
     lifecycle: ClassVar[StateMachine] = StateMachine({"active": {"dissolved"}, "dissolved": set()})
     events: ClassVar[dict[str, type[EventData]]] = {
-        "active": ev.CommissionEstablishedV1,
-        "dissolved": ev.CommissionDissolvedV1,
+        "active": contracts.CommissionEstablishedV1,
+        "dissolved": contracts.CommissionDissolvedV1,
     }
     needs_reason: ClassVar[set[str]] = {"dissolved"}
 
@@ -87,7 +87,7 @@ class Commission(LifecycleAggregate):
         return self.evolve(sessions=tuple(sorted((*others, session), key=lambda s: s.number)))
 
 
-def hold_session(commission: Commission, session: Session) -> tuple[Commission, list[EventData]]:
+def hold_session(commission: Commission, session: Session) -> Changed[Commission]:
     if commission.status != "active":
         raise Conflict("a dissolved commission holds no sessions")
     if any(s.number == session.number for s in commission.sessions):
@@ -101,7 +101,7 @@ def hold_session(commission: Commission, session: Session) -> tuple[Commission, 
         raise RuleViolation(
             "item 1 of the protocol is the implementation of the previous session's decisions"
         )
-    event = ev.CommissionSessionHeldV1(
+    event = contracts.CommissionSessionHeldV1(
         commission_id=commission.id,
         partner_country=commission.partner_country,
         session_number=session.number,
@@ -111,12 +111,10 @@ def hold_session(commission: Commission, session: Session) -> tuple[Commission, 
     return commission._with_session(session), [event]
 
 
-def move_protocol(
-    commission: Commission, number: int, to: str
-) -> tuple[Commission, list[EventData]]:
+def move_protocol(commission: Commission, number: int, to: str) -> Changed[Commission]:
     session = commission.session(number)
     PROTOCOL.check(session.protocol_status, to)
-    event = ev.CommissionProtocolChangedV1(
+    event = contracts.CommissionProtocolChangedV1(
         commission_id=commission.id,
         partner_country=commission.partner_country,
         session_number=number,
@@ -127,7 +125,7 @@ def move_protocol(
 
 def take_decision(
     commission: Commission, number: int, decision: Decision
-) -> tuple[Commission, list[EventData], Obligation, list[EventData]]:
+) -> tuple[Changed[Commission], Changed[Obligation]]:
     """The decision, and the obligation it becomes: two aggregates, one transaction."""
     session = commission.session(number)
     if session.protocol_status == "signed":
@@ -145,7 +143,7 @@ def take_decision(
     changed = commission._with_session(
         session.model_copy(update={"decisions": (*session.decisions, decision)})
     )
-    event = ev.CommissionDecisionTakenV1(
+    event = contracts.CommissionDecisionTakenV1(
         commission_id=commission.id,
         partner_country=commission.partner_country,
         session_number=number,
@@ -154,4 +152,4 @@ def take_decision(
         responsible_unit=decision.responsible_unit,
         deadline=decision.deadline,
     )
-    return changed, [event], obligation, [obligation.event()]
+    return (changed, [event]), (obligation, [obligation.event()])

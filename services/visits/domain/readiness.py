@@ -6,10 +6,13 @@ needed type in hand that stays valid until the margin after the visit's last day
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from services.visits.domain import Visit
+from services.visits.domain.delegation import DelegationMember
+from services.visits.domain.visit import Visit
+from shared.aggregates import Changed
+from shared.contracts.base import EventData
 from shared.contracts.visits import DelegationMemberReadinessChangedV1
 
 IN_HAND = {"issued", "handed_over"}
@@ -40,12 +43,15 @@ def linked_holders(visit: Visit) -> set[str]:
     return {m.passport_holder_id for m in visit.delegation if m.passport_holder_id}
 
 
-def assess(visit: Visit, passports: dict[str, list[HolderPassport]], margin_days: int) -> Visit:
+def assess(
+    visit: Visit, passports: dict[str, list[HolderPassport]], margin_days: int
+) -> Changed[Visit]:
     """The visit with each linked member's readiness; one event per member that changed."""
     if visit.direction != "outgoing" or visit.status in FINISHED:
-        return visit
+        return visit, []
     until = visit.end_date + timedelta(days=margin_days) if visit.end_date else None
-    members, events = [], []
+    members: list[DelegationMember] = []
+    events: list[EventData] = []
     for member in visit.delegation:
         if member.passport_holder_id is None:
             members.append(member)
@@ -68,10 +74,5 @@ def assess(visit: Visit, passports: dict[str, list[HolderPassport]], margin_days
             )
         members.append(member)
     if not events:
-        return visit
-    return replace(
-        visit,
-        delegation=tuple(members),
-        version=visit.version + len(events),
-        pending_events=(*visit.pending_events, *events),
-    )
+        return visit, []
+    return visit.changed(events, delegation=tuple(members))

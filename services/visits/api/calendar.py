@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from services.visits import tables
-from services.visits.activities import InternationalEvent, Meeting
-from services.visits.activity_repository import ActivityRepository
-from services.visits.calendar import build_calendar
-from services.visits.repository import VisitRepository
+from services.visits.api.ical import build_calendar
+from services.visits.domain.international_event import InternationalEvent
+from services.visits.domain.meeting import Meeting
+from services.visits.repository import ActivityRepository, VisitRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.clock import today
 from shared.errors import RuleViolation
-from shared.http.resource import today
 from shared.types import Day
 
 router = APIRouter(prefix="/v1", tags=["calendar"])

@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event, vText
 
-from services.visits.activities import InternationalEvent, Meeting
-from services.visits.domain import Visit
+from services.visits.domain.international_event import InternationalEvent
+from services.visits.domain.meeting import Meeting
+from services.visits.domain.visit import Visit
 from shared.contracts.base import LocalizedText
 
 PRODID = "-//IRP//International Relations and Protocol//EN"

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from services.visits import domain, usecases
-from services.visits.delegation import DelegationMember
-from services.visits.domain import LIFECYCLE, Visit
-from services.visits.logistics import Accommodation, TravelSegment
-from services.visits.outcome import Outcome
-from services.visits.preparation import BilateralProposal, TalkingPoints
-from services.visits.programme import ProgrammeItem
+from services.visits import usecases
+from services.visits.api.common import change_visit, load_visit, visit_response
+from services.visits.domain import visit as domain
+from services.visits.domain.delegation import DelegationMember
+from services.visits.domain.logistics import Accommodation, TravelSegment
+from services.visits.domain.outcome import Outcome
+from services.visits.domain.preparation import BilateralProposal, TalkingPoints
+from services.visits.domain.programme import ProgrammeItem
+from services.visits.domain.visit import LIFECYCLE, Visit
 from services.visits.repository import VisitFilter, VisitRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.clock import today
 from shared.contracts.base import LocalizedText
-from shared.http.conditional import etag, expected_version
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
-from shared.http.resource import today
+from shared.http.writes import ChangeRequest, Created, CreateRequest, change_request, create_request
 from shared.types import BilingualText, CountryCode, Day, ShortText, StrictModel, TransitionRequest
+from shared.writes import UnitOfWork
 
 router = APIRouter(prefix="/v1/visits", tags=["visits"])
 
@@ -152,25 +155,16 @@ def detail_out(visit: Visit) -> VisitDetailOut:
     )
 
 
+async def _register(uow: UnitOfWork, body: VisitIn) -> Created:
+    visit = await usecases.register_visit(uow, body.as_fields())
+    return created(_out(visit), f"/v1/visits/{visit.id}", visit.version)
+
+
 @router.post("", status_code=201, response_model=VisitOut)
 async def create_visit(
-    body: VisitIn,
-    principal: Principal = require_scope("visits:write"),
-    idempotency_key: str | None = Header(None),
-    ctx: ServiceContext = Depends(get_context),
+    body: VisitIn, request: CreateRequest = create_request("visits:write")
 ) -> JSONResponse:
-    async def create(session):  # type: ignore[no-untyped-def]
-        visit = await usecases.register_visit(session, ctx.outbox, **body.as_fields())
-        return created(_out(visit), f"/v1/visits/{visit.id}", visit.version)
-
-    assert ctx.idempotency is not None
-    return await ctx.idempotency.create(
-        principal=principal,
-        key=idempotency_key,
-        endpoint="POST /v1/visits",
-        body=body,
-        create=create,
-    )
+    return await request.create("POST /v1/visits", body, partial(_register, body=body))
 
 
 @router.get("", response_model=Page[VisitOut])
@@ -200,58 +194,24 @@ async def get_visit(
     _: Principal = require_scope("visits:read"),
     ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
-    async with ctx.db.unit_of_work(write=False) as session:
-        visit = await VisitRepository(session).get(visit_id)
+    visit = await load_visit(ctx, visit_id)
     return visit_response(detail_out(visit), visit)
 
 
 @router.patch("/{visit_id}", response_model=VisitDetailOut)
 async def edit_visit(
-    visit_id: str,
-    body: VisitPatch,
-    if_match: str | None = Header(None),
-    _: Principal = require_scope("visits:write"),
-    ctx: ServiceContext = Depends(get_context),
+    visit_id: str, body: VisitPatch, request: ChangeRequest = change_request("visits:write")
 ) -> JSONResponse:
     changes = {name: getattr(body, name) for name in body.model_fields_set}
-    visit = await change(ctx, visit_id, lambda v: domain.edit_visit(v, changes), if_match)
+    visit = await change_visit(request, visit_id, domain.edit_visit, changes)
     return visit_response(detail_out(visit), visit)
 
 
 @router.post("/{visit_id}/transitions", response_model=VisitOut)
 async def transition_visit(
-    visit_id: str,
-    body: TransitionRequest,
-    if_match: str | None = Header(None),
-    _: Principal = require_scope("visits:write"),
-    ctx: ServiceContext = Depends(get_context),
+    visit_id: str, body: TransitionRequest, request: ChangeRequest = change_request("visits:write")
 ) -> JSONResponse:
-    visit = await change(
-        ctx, visit_id, lambda v: domain.change_status(v, body.to, body.reason, today()), if_match
+    visit = await change_visit(
+        request, visit_id, domain.change_status, body.to, body.reason, today()
     )
     return visit_response(detail_out(visit), visit)
-
-
-async def change(
-    ctx: ServiceContext,
-    visit_id: str,
-    step: Callable[[Visit], Visit],
-    if_match: str | None,
-) -> Visit:
-    """One domain change to a visit, in one transaction, honouring ``If-Match``."""
-    assert ctx.outbox is not None
-    async with ctx.db.unit_of_work() as session:
-        return await usecases.change_visit(
-            session,
-            ctx.outbox,
-            visit_id,
-            step,
-            expected_version=expected_version(if_match),
-            margin_days=ctx.settings.passport_validity_margin_days,
-        )
-
-
-def visit_response(body: BaseModel, visit: Visit, status: int = 200) -> JSONResponse:
-    return JSONResponse(
-        body.model_dump(mode="json"), status_code=status, headers={"ETag": etag(visit.version)}
-    )

@@ -10,10 +10,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from services.passports.mrz import valid_document_number
-from shared.aggregates import LifecycleAggregate
-from shared.contracts import passports as ev
+from services.passports.domain.mrz import valid_document_number
+from shared.aggregates import Changed, LifecycleAggregate
+from shared.contracts import passports as contracts
 from shared.contracts.base import EventData
+from shared.deadlines import is_overdue
 from shared.errors import Conflict, RuleViolation, StateMachine
 
 PassportType = Literal["diplomatic", "service"]
@@ -39,18 +40,18 @@ class Passport(LifecycleAggregate):
         }
     )
     events: ClassVar[dict[str, type[EventData]]] = {
-        "requested": ev.PassportRequestedV1,
-        "approved": ev.PassportApprovedV1,
-        "submitted": ev.PassportSubmittedV1,
-        "rejected": ev.PassportRejectedV1,
-        "issued": ev.PassportIssuedV1,
-        "handed_over": ev.PassportHandedOverV1,
-        "return_due": ev.PassportReturnDueV1,
-        "returned": ev.PassportReturnedV1,
-        "cancelled": ev.PassportCancelledV1,
-        "lost": ev.PassportLostV1,
-        "stolen": ev.PassportStolenV1,
-        "expired": ev.PassportExpiredV1,
+        "requested": contracts.PassportRequestedV1,
+        "approved": contracts.PassportApprovedV1,
+        "submitted": contracts.PassportSubmittedV1,
+        "rejected": contracts.PassportRejectedV1,
+        "issued": contracts.PassportIssuedV1,
+        "handed_over": contracts.PassportHandedOverV1,
+        "return_due": contracts.PassportReturnDueV1,
+        "returned": contracts.PassportReturnedV1,
+        "cancelled": contracts.PassportCancelledV1,
+        "lost": contracts.PassportLostV1,
+        "stolen": contracts.PassportStolenV1,
+        "expired": contracts.PassportExpiredV1,
     }
     needs_reason: ClassVar[set[str]] = {"rejected", "cancelled", "lost", "stolen"}
 
@@ -102,11 +103,7 @@ class Passport(LifecycleAggregate):
         )
 
     def return_overdue(self, today: date) -> bool:
-        return (
-            self.status == "return_due"
-            and self.return_due_by is not None
-            and (self.return_due_by < today)
-        )
+        return is_overdue(self.return_due_by, today, done=self.status != "return_due")
 
 
 def issue(
@@ -115,7 +112,7 @@ def issue(
     issued_on: date,
     expires_on: date,
     max_validity_years: int,
-) -> tuple[Passport, list[EventData]]:
+) -> Changed[Passport]:
     passport.lifecycle.check(passport.status, "issued")
     if not valid_document_number(number):
         raise RuleViolation("a passport number has 1 to 9 characters: A-Z and 0-9 (ICAO 9303)")
@@ -129,31 +126,31 @@ def issue(
     return issued, [issued.event(from_status=passport.status)]
 
 
-def hand_over(passport: Passport, on: date) -> tuple[Passport, list[EventData]]:
+def hand_over(passport: Passport, on: date) -> Changed[Passport]:
     passport.lifecycle.check(passport.status, "handed_over")
     moved = passport.evolve(status="handed_over", handed_over_on=on)
     return moved, [moved.event(from_status=passport.status)]
 
 
-def make_return_due(passport: Passport, by: date) -> tuple[Passport, list[EventData]]:
+def make_return_due(passport: Passport, by: date) -> Changed[Passport]:
     moved = passport.evolve(status="return_due", return_due_by=by)
     return moved, [moved.event(from_status=passport.status, reason="holder dismissed")]
 
 
-def mark_returned(passport: Passport, on: date) -> tuple[Passport, list[EventData]]:
+def mark_returned(passport: Passport, on: date) -> Changed[Passport]:
     passport.lifecycle.check(passport.status, "returned")
     moved = passport.evolve(status="returned", returned_on=on)
     return moved, [moved.event(from_status=passport.status)]
 
 
-def supersede(old: Passport, new_id: str) -> tuple[Passport, list[EventData]]:
+def supersede(old: Passport, new_id: str) -> Changed[Passport]:
     """A newly issued passport of the same type cancels the one in hand."""
     reason = f"replaced by passport {new_id}"
     moved = old.evolve(status="cancelled", status_reason=reason)
     return moved, [moved.event(from_status=old.status, reason=reason)]
 
 
-def sweep(passport: Passport, today: date, window_days: int) -> tuple[Passport, list[EventData]]:
+def sweep(passport: Passport, today: date, window_days: int) -> Changed[Passport]:
     """What time alone changes: expiry, an approaching expiry, an overdue return."""
     if passport.status in IN_HAND and passport.expires_on and passport.expires_on < today:
         if passport.status == "issued":  # never handed over: nothing to take back
@@ -163,10 +160,10 @@ def sweep(passport: Passport, today: date, window_days: int) -> tuple[Passport, 
         return moved, [moved.event(from_status=passport.status)]
     if passport.expiring(today, window_days) and not passport.expiring_notified:
         moved = passport.evolve(expiring_notified=True)
-        return moved, [ev.PassportExpiringV1(**moved.facts(), status=moved.status)]
+        return moved, [contracts.PassportExpiringV1(**moved.facts(), status=moved.status)]
     if passport.return_overdue(today) and not passport.return_overdue_notified:
         moved = passport.evolve(return_overdue_notified=True)
-        return moved, [ev.PassportReturnOverdueV1(**moved.facts(), status=moved.status)]
+        return moved, [contracts.PassportReturnOverdueV1(**moved.facts(), status=moved.status)]
     return passport, []
 
 

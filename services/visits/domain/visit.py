@@ -1,25 +1,33 @@
 """The visit aggregate: the visit with its delegation, programme, logistics, preparation
-and outcome. Plain Python, no I/O; every change returns a new visit, one version up,
-carrying the events that say what happened."""
+and outcome. Plain Python, no I/O; every change returns the next version of the visit and
+the events that say what happened (``shared.aggregates``)."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from services.visits.delegation import DelegationMember, check_member, in_precedence_order
-from services.visits.logistics import (
+from services.visits.domain.delegation import (
+    DelegationMember,
+    check_member,
+    in_precedence_order,
+)
+from services.visits.domain.logistics import (
     Accommodation,
     TravelSegment,
     check_accommodation,
     check_segment,
 )
-from services.visits.outcome import Outcome
-from services.visits.preparation import PROPOSALS, TALKING_POINTS, BilateralProposal, TalkingPoints
-from services.visits.programme import ProgrammeItem, check_item, outside
-from shared.contracts import visits as ev
+from services.visits.domain.outcome import Outcome
+from services.visits.domain.preparation import (
+    PROPOSALS,
+    TALKING_POINTS,
+    BilateralProposal,
+    TalkingPoints,
+)
+from services.visits.domain.programme import ProgrammeItem, check_item, outside
+from shared.aggregates import Aggregate, Changed
+from shared.contracts import visits as contracts
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
 
@@ -55,9 +63,7 @@ EDITABLE_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class Visit:
-    id: str
+class Visit(Aggregate):
     direction: str
     kind: str
     title: LocalizedText
@@ -82,21 +88,10 @@ class Visit:
     talking_points: tuple[TalkingPoints, ...] = ()
     proposals: tuple[BilateralProposal, ...] = ()
     outcome: Outcome | None = None
-    version: int = 1
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    pending_events: tuple[EventData, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def head_of_delegation(self) -> DelegationMember | None:
         return next((m for m in self.delegation if m.role == "head"), None)
-
-
-def _next(visit: Visit, events: list[EventData], **changes: Any) -> Visit:
-    """The changed visit: one version per event, so consumers see 1, 2, 3... without gaps."""
-    return replace(
-        visit, **changes, version=visit.version + len(events), pending_events=tuple(events)
-    )
 
 
 def _must_be_planning(visit: Visit, what: str) -> None:
@@ -122,11 +117,11 @@ def _replaced(items: tuple[Any, ...], item: Any) -> tuple[Any, ...]:
 # --- the visit itself ---
 
 
-def register_visit(**fields: Any) -> Visit:
+def register_visit(**fields: Any) -> Changed[Visit]:
     """A new visit in ``draft``, with the event that announces it."""
-    visit = Visit(id=str(uuid.uuid4()), **fields)
+    visit = Visit(**fields)
     _check_visit(visit)
-    created = ev.VisitCreatedV1(
+    created = contracts.VisitCreatedV1(
         visit_id=visit.id,
         direction=visit.direction,
         kind=visit.kind,
@@ -140,22 +135,22 @@ def register_visit(**fields: Any) -> Visit:
         responsible_unit=visit.responsible_unit,
         status=visit.status,
     )
-    return replace(visit, pending_events=(created,))
+    return visit, [created]
 
 
-def edit_visit(visit: Visit, changes: dict[str, Any]) -> Visit:
+def edit_visit(visit: Visit, changes: dict[str, Any]) -> Changed[Visit]:
     """Change the visit's own fields (not its status)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise RuleViolation(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
     changes = {k: v for k, v in changes.items() if getattr(visit, k) != v}
     if not changes:
-        return visit
+        return visit, []
     if {"start_date", "end_date"} & set(changes) and visit.status not in DATES_EDITABLE:
         raise Conflict(f"the dates of a {visit.status} visit cannot change; postpone it first")
     if visit.status not in PLANNING:
         raise Conflict(f"a {visit.status} visit can no longer change")
-    edited = replace(visit, **changes)
+    edited = visit.model_copy(update=changes)
     _check_visit(edited)
     if edited.start_date and edited.end_date:
         stray = outside(edited.programme, edited.start_date, edited.end_date)
@@ -164,7 +159,7 @@ def edit_visit(visit: Visit, changes: dict[str, Any]) -> Visit:
                 f"{len(stray)} programme item(s) would fall outside the new dates",
                 items=[i.id for i in stray],
             )
-    event = ev.VisitDetailsChangedV1(
+    event = contracts.VisitDetailsChangedV1(
         visit_id=visit.id,
         changed=sorted(changes),
         direction=edited.direction,
@@ -175,15 +170,15 @@ def edit_visit(visit: Visit, changes: dict[str, Any]) -> Visit:
         end_date=edited.end_date,
         responsible_unit=edited.responsible_unit,
     )
-    return _next(visit, [event], **changes)
+    return visit.changed([event], **changes)
 
 
-def change_status(visit: Visit, to: str, reason: str | None, today: date) -> Visit:
+def change_status(visit: Visit, to: str, reason: str | None, today: date) -> Changed[Visit]:
     """Move the visit along its lifecycle, refusing what a protocol officer would refuse."""
     LIFECYCLE.check(visit.status, to)
     _guard(visit, to, reason, today)
     postponed = (visit.start_date, visit.end_date) if to == "postponed" else visit.postponed_dates
-    event = ev.STATUS_CHANGE_EVENTS[to](
+    event = contracts.STATUS_CHANGE_EVENTS[to](
         visit_id=visit.id,
         from_status=visit.status,
         to_status=to,
@@ -193,7 +188,7 @@ def change_status(visit: Visit, to: str, reason: str | None, today: date) -> Vis
         start_date=visit.start_date,
         end_date=visit.end_date,
     )
-    return _next(visit, [event], status=to, status_reason=reason, postponed_dates=postponed)
+    return visit.changed([event], status=to, status_reason=reason, postponed_dates=postponed)
 
 
 def _guard(visit: Visit, to: str, reason: str | None, today: date) -> None:
@@ -234,32 +229,32 @@ def _member_facts(visit: Visit, m: DelegationMember) -> dict[str, Any]:
     }
 
 
-def add_member(visit: Visit, member: DelegationMember) -> Visit:
+def add_member(visit: Visit, member: DelegationMember) -> Changed[Visit]:
     _must_be_planning(visit, "delegation")
     check_member(member, visit.delegation, visit.direction)
-    event = ev.DelegationMemberAddedV1(**_member_facts(visit, member))
-    return _next(visit, [event], delegation=in_precedence_order((*visit.delegation, member)))
+    event = contracts.DelegationMemberAddedV1(**_member_facts(visit, member))
+    return visit.changed([event], delegation=in_precedence_order((*visit.delegation, member)))
 
 
-def change_member(visit: Visit, member: DelegationMember) -> Visit:
+def change_member(visit: Visit, member: DelegationMember) -> Changed[Visit]:
     _must_be_planning(visit, "delegation")
     _find(visit.delegation, member.id, "delegation member")
     check_member(member, visit.delegation, visit.direction)
     if member.role != "head" and visit.status == "confirmed" and _is_head(visit, member.id):
         raise Conflict("a confirmed visit keeps its head of delegation")
-    event = ev.DelegationMemberChangedV1(**_member_facts(visit, member))
-    return _next(
-        visit, [event], delegation=in_precedence_order(_replaced(visit.delegation, member))
+    event = contracts.DelegationMemberChangedV1(**_member_facts(visit, member))
+    return visit.changed(
+        [event], delegation=in_precedence_order(_replaced(visit.delegation, member))
     )
 
 
-def remove_member(visit: Visit, member_id: str) -> Visit:
+def remove_member(visit: Visit, member_id: str) -> Changed[Visit]:
     _must_be_planning(visit, "delegation")
     _find(visit.delegation, member_id, "delegation member")
     if visit.status == "confirmed" and _is_head(visit, member_id):
         raise Conflict("a confirmed visit keeps its head of delegation")
-    event = ev.DelegationMemberRemovedV1(visit_id=visit.id, member_id=member_id)
-    return _next(visit, [event], delegation=_without(visit.delegation, member_id))
+    event = contracts.DelegationMemberRemovedV1(visit_id=visit.id, member_id=member_id)
+    return visit.changed([event], delegation=_without(visit.delegation, member_id))
 
 
 def _is_head(visit: Visit, member_id: str) -> bool:
@@ -282,68 +277,68 @@ def _item_facts(visit: Visit, item: ProgrammeItem) -> dict[str, Any]:
     }
 
 
-def schedule_item(visit: Visit, item: ProgrammeItem) -> Visit:
+def schedule_item(visit: Visit, item: ProgrammeItem) -> Changed[Visit]:
     _must_be_planning(visit, "programme")
     check_item(item, visit.programme, visit.start_date, visit.end_date)
-    event = ev.ProgrammeItemScheduledV1(**_item_facts(visit, item))
+    event = contracts.ProgrammeItemScheduledV1(**_item_facts(visit, item))
     programme = tuple(sorted((*visit.programme, item), key=lambda i: i.starts_at))
-    return _next(visit, [event], programme=programme)
+    return visit.changed([event], programme=programme)
 
 
-def reschedule_item(visit: Visit, item: ProgrammeItem) -> Visit:
+def reschedule_item(visit: Visit, item: ProgrammeItem) -> Changed[Visit]:
     _must_be_planning(visit, "programme")
     _find(visit.programme, item.id, "programme item")
     check_item(item, visit.programme, visit.start_date, visit.end_date)
-    event = ev.ProgrammeItemRescheduledV1(**_item_facts(visit, item))
+    event = contracts.ProgrammeItemRescheduledV1(**_item_facts(visit, item))
     programme = tuple(sorted(_replaced(visit.programme, item), key=lambda i: i.starts_at))
-    return _next(visit, [event], programme=programme)
+    return visit.changed([event], programme=programme)
 
 
-def remove_item(visit: Visit, item_id: str) -> Visit:
+def remove_item(visit: Visit, item_id: str) -> Changed[Visit]:
     _must_be_planning(visit, "programme")
     _find(visit.programme, item_id, "programme item")
     if any(t.programme_item_id == item_id for t in visit.talking_points):
         raise Conflict("talking points are attached to this item; remove them first")
-    event = ev.ProgrammeItemRemovedV1(visit_id=visit.id, item_id=item_id)
-    return _next(visit, [event], programme=_without(visit.programme, item_id))
+    event = contracts.ProgrammeItemRemovedV1(visit_id=visit.id, item_id=item_id)
+    return visit.changed([event], programme=_without(visit.programme, item_id))
 
 
 # --- logistics ---
 
 
-def book_accommodation(visit: Visit, stay: Accommodation) -> Visit:
+def book_accommodation(visit: Visit, stay: Accommodation) -> Changed[Visit]:
     _must_be_planning(visit, "logistics")
     check_accommodation(stay)
-    event = ev.AccommodationBookedV1(
+    event = contracts.AccommodationBookedV1(
         visit_id=visit.id,
         accommodation_id=stay.id,
         **stay.model_dump(include={"hotel", "city", "check_in", "check_out", "rooms"}),
     )
-    return _next(visit, [event], accommodations=(*visit.accommodations, stay))
+    return visit.changed([event], accommodations=(*visit.accommodations, stay))
 
 
-def cancel_accommodation(visit: Visit, stay_id: str) -> Visit:
+def cancel_accommodation(visit: Visit, stay_id: str) -> Changed[Visit]:
     _must_be_planning(visit, "logistics")
     _find(visit.accommodations, stay_id, "accommodation")
-    event = ev.AccommodationCancelledV1(visit_id=visit.id, accommodation_id=stay_id)
-    return _next(visit, [event], accommodations=_without(visit.accommodations, stay_id))
+    event = contracts.AccommodationCancelledV1(visit_id=visit.id, accommodation_id=stay_id)
+    return visit.changed([event], accommodations=_without(visit.accommodations, stay_id))
 
 
-def book_travel(visit: Visit, segment: TravelSegment) -> Visit:
+def book_travel(visit: Visit, segment: TravelSegment) -> Changed[Visit]:
     _must_be_planning(visit, "logistics")
     check_segment(segment)
-    event = ev.TravelSegmentBookedV1(
+    event = contracts.TravelSegmentBookedV1(
         visit_id=visit.id, segment_id=segment.id, **segment.model_dump(exclude={"id"})
     )
     travel = tuple(sorted((*visit.travel, segment), key=lambda s: s.departs_at))
-    return _next(visit, [event], travel=travel)
+    return visit.changed([event], travel=travel)
 
 
-def cancel_travel(visit: Visit, segment_id: str) -> Visit:
+def cancel_travel(visit: Visit, segment_id: str) -> Changed[Visit]:
     _must_be_planning(visit, "logistics")
     _find(visit.travel, segment_id, "travel segment")
-    event = ev.TravelSegmentCancelledV1(visit_id=visit.id, segment_id=segment_id)
-    return _next(visit, [event], travel=_without(visit.travel, segment_id))
+    event = contracts.TravelSegmentCancelledV1(visit_id=visit.id, segment_id=segment_id)
+    return visit.changed([event], travel=_without(visit.travel, segment_id))
 
 
 # --- talking points ---
@@ -359,23 +354,23 @@ def _points_facts(visit: Visit, points: TalkingPoints) -> dict[str, Any]:
     }
 
 
-def request_talking_points(visit: Visit, points: TalkingPoints) -> Visit:
+def request_talking_points(visit: Visit, points: TalkingPoints) -> Changed[Visit]:
     _must_be_planning(visit, "preparation")
     if points.programme_item_id is not None:
         item = _find(visit.programme, points.programme_item_id, "programme item")
         if item.item_type != "meeting":
             raise RuleViolation("talking points are prepared for meetings")
-    event = ev.TalkingPointsRequestedV1(**_points_facts(visit, points))
-    return _next(visit, [event], talking_points=(*visit.talking_points, points))
+    event = contracts.TalkingPointsRequestedV1(**_points_facts(visit, points))
+    return visit.changed([event], talking_points=(*visit.talking_points, points))
 
 
-def move_talking_points(visit: Visit, points_id: str, to: str) -> Visit:
+def move_talking_points(visit: Visit, points_id: str, to: str) -> Changed[Visit]:
     _must_be_planning(visit, "preparation")
     points: TalkingPoints = _find(visit.talking_points, points_id, "talking points")
     TALKING_POINTS.check(points.status, to)
     moved = points.model_copy(update={"status": to})
-    event = ev.TALKING_POINTS_EVENTS[to](**_points_facts(visit, moved))
-    return _next(visit, [event], talking_points=_replaced(visit.talking_points, moved))
+    event = contracts.TALKING_POINTS_EVENTS[to](**_points_facts(visit, moved))
+    return visit.changed([event], talking_points=_replaced(visit.talking_points, moved))
 
 
 # --- bilateral meeting proposals ---
@@ -391,38 +386,38 @@ def _proposal_facts(visit: Visit, p: BilateralProposal) -> dict[str, Any]:
     }
 
 
-def propose_meeting(visit: Visit, proposal: BilateralProposal) -> Visit:
+def propose_meeting(visit: Visit, proposal: BilateralProposal) -> Changed[Visit]:
     _must_be_planning(visit, "meeting proposals")
-    event = ev.BilateralMeetingProposedV1(**_proposal_facts(visit, proposal))
-    return _next(visit, [event], proposals=(*visit.proposals, proposal))
+    event = contracts.BilateralMeetingProposedV1(**_proposal_facts(visit, proposal))
+    return visit.changed([event], proposals=(*visit.proposals, proposal))
 
 
-def move_proposal(visit: Visit, proposal_id: str, to: str) -> Visit:
+def move_proposal(visit: Visit, proposal_id: str, to: str) -> Changed[Visit]:
     proposal: BilateralProposal = _find(visit.proposals, proposal_id, "meeting proposal")
     PROPOSALS.check(proposal.status, to)
     if to == "held" and visit.status not in ("in_progress", "completed"):
         raise RuleViolation("a meeting is held during the visit")
     moved = proposal.model_copy(update={"status": to})
-    event = ev.PROPOSAL_EVENTS[to](**_proposal_facts(visit, moved))
-    return _next(visit, [event], proposals=_replaced(visit.proposals, moved))
+    event = contracts.PROPOSAL_EVENTS[to](**_proposal_facts(visit, moved))
+    return visit.changed([event], proposals=_replaced(visit.proposals, moved))
 
 
 # --- outcome ---
 
 
-def record_outcome(visit: Visit, outcome: Outcome) -> Visit:
+def record_outcome(visit: Visit, outcome: Outcome) -> Changed[Visit]:
     """The summary and the follow-up commitments, each commitment its own event."""
     if visit.status not in ("in_progress", "completed"):
         raise Conflict("an outcome is recorded during or after the visit")
     if visit.outcome is not None:
         raise Conflict("the outcome is already recorded")
     events: list[EventData] = [
-        ev.VisitOutcomeRecordedV1(
+        contracts.VisitOutcomeRecordedV1(
             visit_id=visit.id, summary=outcome.summary, follow_up_count=len(outcome.follow_ups)
         )
     ]
     events += [
-        ev.FollowUpCommittedV1(
+        contracts.FollowUpCommittedV1(
             visit_id=visit.id,
             commitment_id=f.id,
             text=f.text,
@@ -434,4 +429,4 @@ def record_outcome(visit: Visit, outcome: Outcome) -> Visit:
         )
         for f in outcome.follow_ups
     ]
-    return _next(visit, events, outcome=outcome)
+    return visit.changed(events, outcome=outcome)

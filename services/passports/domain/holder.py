@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import uuid
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 
+from shared.aggregates import Aggregate, Changed
 from shared.contracts.passports import HolderDismissedV1, HolderRegisteredV1
 from shared.errors import Conflict, RuleViolation
 
@@ -40,9 +39,7 @@ def romanize(georgian: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize(), latin)
 
 
-@dataclass(frozen=True)
-class Holder:
-    id: str
+class Holder(Aggregate):
     name_ka: str
     name_latin: str
     personal_number: str
@@ -52,15 +49,11 @@ class Holder:
     unit: str | None = None
     appointed_on: date | None = None
     dismissed_on: date | None = None
-    version: int = 1
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    pending_events: tuple[object, ...] = field(default=(), compare=False, repr=False)
 
 
 def register_holder(
     *, name_ka: str, name_latin: str | None, date_of_birth: date, today: date, **fields: object
-) -> Holder:
+) -> Changed[Holder]:
     if not _GEORGIAN_NAME.match(name_ka):
         raise RuleViolation("name_ka must be written in Georgian script")
     name_latin = name_latin or romanize(name_ka)
@@ -70,7 +63,6 @@ def register_holder(
     if not 16 <= age <= 100:
         raise RuleViolation("date_of_birth is not plausible for an official")
     holder = Holder(
-        id=str(uuid.uuid4()),
         name_ka=name_ka,
         name_latin=name_latin,
         date_of_birth=date_of_birth,
@@ -84,18 +76,17 @@ def register_holder(
         unit=holder.unit,
         appointed_on=holder.appointed_on,
     )
-    return replace(holder, pending_events=(event,))
+    return holder, [event]
 
 
 def mask_personal_number(number: str) -> str:
     return "*" * (len(number) - 2) + number[-2:]
 
 
-def dismiss(holder: Holder, on: date) -> tuple[Holder, list[object]]:
+def dismiss(holder: Holder, on: date) -> Changed[Holder]:
     if holder.dismissed_on is not None:
         raise Conflict(f"already dismissed on {holder.dismissed_on.isoformat()}")
     if holder.appointed_on and on < holder.appointed_on:
         raise RuleViolation("a holder cannot be dismissed before being appointed")
-    dismissed = replace(holder, dismissed_on=on, version=holder.version + 1)
     event = HolderDismissedV1(holder_id=holder.id, category=holder.category, dismissed_on=on)
-    return dismissed, [event]
+    return holder.changed([event], dismissed_on=on)

@@ -2,17 +2,21 @@
 
 from typing import Any
 
-from fastapi import Depends, Header, Query
+from fastapi import Depends, Query
 from fastapi.responses import JSONResponse
 
-from services.visits import activities, tables
-from services.visits.activities import BusinessTrip, InternationalEvent, Meeting
-from services.visits.activity_repository import ActivityFilter, ActivityRepository
-from services.visits.preparation import TalkingPoints
+from services.visits import tables
+from services.visits.domain import meeting
+from services.visits.domain.business_trip import BusinessTrip
+from services.visits.domain.international_event import InternationalEvent
+from services.visits.domain.meeting import Meeting, MeetingOutcome
+from services.visits.domain.preparation import TalkingPoints
+from services.visits.repository import ActivityFilter, ActivityRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource
+from shared.http.writes import ChangeRequest, change_request
 from shared.types import CountryCode, Day, TransitionRequest, input_model
 
 
@@ -62,47 +66,42 @@ international_events = _resource(
 business_trips = _resource("business-trips", "business trip", BusinessTrip, tables.business_trips)
 
 TalkingPointsIn = input_model(TalkingPoints, exclude=("id", "status", "programme_item_id"))
-MeetingOutcomeIn = input_model(activities.MeetingOutcome, exclude=())
+MeetingOutcomeIn = input_model(MeetingOutcome, exclude=())
+WRITE = change_request("visits:write")
 
 
 @meetings.router.post("/{activity_id}/talking-points", response_model=meetings.output)
 async def request_meeting_talking_points(
     activity_id: str,
     body: TalkingPointsIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = require_scope("visits:write"),
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     """Ask the owner unit (normally the Policy Department) for talking points."""
     points = TalkingPoints.model_validate(dict(body))
-    step = lambda m: activities.request_meeting_talking_points(m, points)  # noqa: E731
-    return meetings.respond(await meetings.change(ctx, activity_id, step, if_match))
+    step = meeting.request_meeting_talking_points
+    return meetings.respond(await meetings.change(request, activity_id, step, points))
 
 
 @meetings.router.post("/{activity_id}/talking-points/transitions", response_model=meetings.output)
 async def move_meeting_talking_points(
     activity_id: str,
     body: TransitionRequest,
-    if_match: str | None = Header(None),
-    _: Principal = require_scope("visits:write"),
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     """``requested → drafted → approved`` (or back to ``requested`` for rework)."""
-    step = lambda m: activities.move_meeting_talking_points(m, body.to)  # noqa: E731
-    return meetings.respond(await meetings.change(ctx, activity_id, step, if_match))
+    step = meeting.move_meeting_talking_points
+    return meetings.respond(await meetings.change(request, activity_id, step, body.to))
 
 
 @meetings.router.post("/{activity_id}/outcome", status_code=201, response_model=meetings.output)
 async def record_meeting_outcome(
     activity_id: str,
     body: MeetingOutcomeIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = require_scope("visits:write"),
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = WRITE,
 ) -> JSONResponse:
-    outcome = activities.MeetingOutcome.model_validate(dict(body))
-    step = lambda m: activities.record_meeting_outcome(m, outcome)  # noqa: E731
-    return meetings.respond(await meetings.change(ctx, activity_id, step, if_match), 201)
+    outcome = MeetingOutcome.model_validate(dict(body))
+    changed = await meetings.change(request, activity_id, meeting.record_meeting_outcome, outcome)
+    return meetings.respond(changed, 201)
 
 
 routers = [meetings.router, international_events.router, business_trips.router]

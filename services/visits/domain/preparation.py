@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.deadlines import is_overdue
 from shared.errors import StateMachine
 from shared.types import CountryCode, Day, ShortText
 
@@ -36,7 +37,7 @@ class TalkingPoints(BaseModel):
     status: Literal["requested", "drafted", "approved"] = "requested"
 
     def overdue(self, today: date) -> bool:
-        return self.status != "approved" and self.due_date < today
+        return is_overdue(self.due_date, today, done=self.status == "approved")
 
 
 class BilateralProposal(BaseModel):

@@ -5,23 +5,24 @@ and honours ``If-Match`` on the visit."""
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from services.visits import domain
-from services.visits.api import change, visit_response
-from services.visits.delegation import DelegationMember
-from services.visits.domain import Visit
-from services.visits.logistics import Accommodation, TravelSegment
-from services.visits.outcome import FollowUp, Outcome
-from services.visits.preparation import BilateralProposal, TalkingPoints
-from services.visits.programme import ProgrammeItem
-from services.visits.repository import VisitRepository
+from services.visits.api.common import change_visit, load_visit, visit_response
+from services.visits.domain import visit as domain
+from services.visits.domain.delegation import DelegationMember
+from services.visits.domain.logistics import Accommodation, TravelSegment
+from services.visits.domain.outcome import FollowUp, Outcome
+from services.visits.domain.preparation import BilateralProposal, TalkingPoints
+from services.visits.domain.programme import ProgrammeItem
+from services.visits.domain.visit import Visit
+from shared.aggregates import Changed
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.clock import today
 from shared.http.conditional import etag
-from shared.http.resource import today
+from shared.http.writes import ChangeRequest, change_request
 from shared.types import Day, TransitionRequest, input_model
 
 router = APIRouter(prefix="/v1/visits/{visit_id}", tags=["visit plan"])
@@ -41,27 +42,50 @@ class OutcomeIn(input_model(Outcome, exclude=("follow_ups",))):  # type: ignore[
 
 M = TypeVar("M", bound=BaseModel)
 READ = require_scope("visits:read")
-WRITE = require_scope("visits:write")
+WRITE = change_request("visits:write")
+Step = Callable[..., Changed[Visit]]
+Shown = Callable[[Visit], BaseModel | list[Any] | None]
 
 
-async def _load(ctx: ServiceContext, visit_id: str) -> Visit:
-    async with ctx.db.unit_of_work(write=False) as session:
-        return await VisitRepository(session).get(visit_id)
-
-
-def _part(model: type[M], body: BaseModel, **extra: Any) -> M:
+def _from_body(model: type[M], body: BaseModel, **extra: Any) -> M:
     return model.model_validate({**body.model_dump(), **extra})
 
 
+def _the_item(attribute: str, item_id: str) -> Shown:
+    def shown(visit: Visit) -> BaseModel:
+        return _by_id(getattr(visit, attribute), item_id)
+
+    return shown
+
+
+def _all_items(attribute: str) -> Shown:
+    def shown(visit: Visit) -> list[Any]:
+        return list(getattr(visit, attribute))
+
+    return shown
+
+
+def _the_points(points_id: str) -> Shown:
+    def shown(visit: Visit) -> BaseModel:
+        return _points_out(_by_id(visit.talking_points, points_id))
+
+    return shown
+
+
+def _the_outcome(visit: Visit) -> BaseModel | None:
+    return visit.outcome
+
+
 async def _apply(
-    ctx: ServiceContext,
+    request: ChangeRequest,
     visit_id: str,
-    step: Callable[[Visit], Visit],
-    if_match: str | None,
-    show: Callable[[Visit], BaseModel | list[Any]],
+    change: tuple[Step, Any],
+    show: Shown,
     status: int = 200,
 ) -> JSONResponse:
-    visit = await change(ctx, visit_id, step, if_match)
+    """``change`` is the domain step and its argument; ``show`` picks what to answer with."""
+    step, argument = change
+    visit = await change_visit(request, visit_id, step, *argument)
     shown = show(visit)
     body = [s.model_dump(mode="json") for s in shown] if isinstance(shown, list) else None
     if body is not None:
@@ -78,9 +102,9 @@ def _collection(
     model: type[M],
     body_model: type[BaseModel],
     attribute: str,
-    add: Callable[[Visit, Any], Visit],
-    remove: Callable[[Visit, str], Visit],
-    replace: Callable[[Visit, Any], Visit] | None = None,
+    add: Step,
+    remove: Step,
+    replace: Step | None = None,
     doc: str = "",
 ) -> None:
     """``GET``/``POST`` on ``/{path}``, ``DELETE`` (and ``PUT``) on ``/{path}/{item_id}``.
@@ -92,7 +116,7 @@ def _collection(
     async def list_items(
         visit_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
     ) -> list[Any]:
-        return list(getattr(await _load(ctx, visit_id), attribute))
+        return list(getattr(await load_visit(ctx, visit_id), attribute))
 
     @router.post(
         f"/{path}", status_code=201, response_model=model, summary=f"Add to {path}", description=doc
@@ -100,15 +124,11 @@ def _collection(
     async def add_item(
         visit_id: str,
         body: body_model,  # type: ignore[valid-type]
-        if_match: str | None = Header(None),
-        _: Principal = WRITE,
-        ctx: ServiceContext = Depends(get_context),
+        request: ChangeRequest = WRITE,
     ) -> JSONResponse:
-        item = _part(model, body)
-        return await _apply(
-            ctx, visit_id, lambda v: add(v, item), if_match,
-            lambda v: _by_id(getattr(v, attribute), item.id), 201,  # type: ignore[attr-defined]
-        )  # fmt: skip
+        item = _from_body(model, body)
+        shown = _the_item(attribute, item.id)  # type: ignore[attr-defined]
+        return await _apply(request, visit_id, (add, [item]), shown, 201)
 
     if replace is not None:
 
@@ -122,15 +142,10 @@ def _collection(
             visit_id: str,
             item_id: str,
             body: body_model,  # type: ignore[valid-type]
-            if_match: str | None = Header(None),
-            _: Principal = WRITE,
-            ctx: ServiceContext = Depends(get_context),
+            request: ChangeRequest = WRITE,
         ) -> JSONResponse:
-            item = _part(model, body, id=item_id)
-            return await _apply(
-                ctx, visit_id, lambda v: replace(v, item), if_match,
-                lambda v: _by_id(getattr(v, attribute), item_id),
-            )  # fmt: skip
+            item = _from_body(model, body, id=item_id)
+            return await _apply(request, visit_id, (replace, [item]), _the_item(attribute, item_id))
 
     @router.delete(
         f"/{path}/{{item_id}}", response_model=list[model], summary=f"Remove from {path}"
@@ -138,15 +153,10 @@ def _collection(
     async def remove_item(
         visit_id: str,
         item_id: str,
-        if_match: str | None = Header(None),
-        _: Principal = WRITE,
-        ctx: ServiceContext = Depends(get_context),
+        request: ChangeRequest = WRITE,
     ) -> JSONResponse:
         """Answers with what remains."""
-        return await _apply(
-            ctx, visit_id, lambda v: remove(v, item_id), if_match,
-            lambda v: list(getattr(v, attribute)),
-        )  # fmt: skip
+        return await _apply(request, visit_id, (remove, [item_id]), _all_items(attribute))
 
 
 _collection(
@@ -189,22 +199,18 @@ def _points_out(points: TalkingPoints) -> TalkingPointsOut:
 async def list_talking_points(
     visit_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
 ) -> list[TalkingPointsOut]:
-    return [_points_out(p) for p in (await _load(ctx, visit_id)).talking_points]
+    return [_points_out(p) for p in (await load_visit(ctx, visit_id)).talking_points]
 
 
 @router.post("/talking-points", status_code=201, response_model=TalkingPointsOut)
 async def request_talking_points(
     visit_id: str,
     body: TalkingPointsIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = WRITE,
 ) -> JSONResponse:
-    points = _part(TalkingPoints, body)
-    return await _apply(
-        ctx, visit_id, lambda v: domain.request_talking_points(v, points), if_match,
-        lambda v: _points_out(_by_id(v.talking_points, points.id)), 201,
-    )  # fmt: skip
+    points = _from_body(TalkingPoints, body)
+    change = (domain.request_talking_points, [points])
+    return await _apply(request, visit_id, change, _the_points(points.id), 201)
 
 
 @router.post("/talking-points/{points_id}/transitions", response_model=TalkingPointsOut)
@@ -212,15 +218,11 @@ async def move_talking_points(
     visit_id: str,
     points_id: str,
     body: TransitionRequest,
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     """``requested → drafted → approved`` (or back to ``requested`` for rework)."""
-    return await _apply(
-        ctx, visit_id, lambda v: domain.move_talking_points(v, points_id, body.to), if_match,
-        lambda v: _points_out(_by_id(v.talking_points, points_id)),
-    )  # fmt: skip
+    change = (domain.move_talking_points, [points_id, body.to])
+    return await _apply(request, visit_id, change, _the_points(points_id))
 
 
 # --- bilateral meeting proposals ---
@@ -230,22 +232,18 @@ async def move_talking_points(
 async def list_proposals(
     visit_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
 ) -> list[BilateralProposal]:
-    return list((await _load(ctx, visit_id)).proposals)
+    return list((await load_visit(ctx, visit_id)).proposals)
 
 
 @router.post("/meeting-proposals", status_code=201, response_model=BilateralProposal)
 async def propose_meeting(
     visit_id: str,
     body: ProposalIn,  # type: ignore[valid-type]
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = WRITE,
 ) -> JSONResponse:
-    proposal = _part(BilateralProposal, body)
-    return await _apply(
-        ctx, visit_id, lambda v: domain.propose_meeting(v, proposal), if_match,
-        lambda v: _by_id(v.proposals, proposal.id), 201,
-    )  # fmt: skip
+    proposal = _from_body(BilateralProposal, body)
+    change = (domain.propose_meeting, [proposal])
+    return await _apply(request, visit_id, change, _the_item("proposals", proposal.id), 201)
 
 
 @router.post("/meeting-proposals/{proposal_id}/transitions", response_model=BilateralProposal)
@@ -253,15 +251,11 @@ async def move_proposal(
     visit_id: str,
     proposal_id: str,
     body: TransitionRequest,
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     """``proposed → requested → accepted | declined → held``."""
-    return await _apply(
-        ctx, visit_id, lambda v: domain.move_proposal(v, proposal_id, body.to), if_match,
-        lambda v: _by_id(v.proposals, proposal_id),
-    )  # fmt: skip
+    change = (domain.move_proposal, [proposal_id, body.to])
+    return await _apply(request, visit_id, change, _the_item("proposals", proposal_id))
 
 
 # --- outcome ---
@@ -271,20 +265,15 @@ async def move_proposal(
 async def get_outcome(
     visit_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
 ) -> Outcome | None:
-    return (await _load(ctx, visit_id)).outcome
+    return (await load_visit(ctx, visit_id)).outcome
 
 
 @router.post("/outcome", status_code=201, response_model=Outcome)
 async def record_outcome(
     visit_id: str,
     body: OutcomeIn,
-    if_match: str | None = Header(None),
-    _: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     """Recorded once, during or after the visit; each follow-up is published on its own."""
     outcome = Outcome.model_validate(body.model_dump())
-    return await _apply(
-        ctx, visit_id, lambda v: domain.record_outcome(v, outcome), if_match,
-        lambda v: v.outcome, 201,
-    )  # fmt: skip
+    return await _apply(request, visit_id, (domain.record_outcome, [outcome]), _the_outcome, 201)

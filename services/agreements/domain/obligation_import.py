@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.agreements.obligations import Obligation
+from services.agreements.domain.obligation import Obligation
 from shared.errors import RuleViolation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,28 +4,29 @@ and every unmasked read is audited."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.passports import passports as pp
 from services.passports import tables, usecases
-from services.passports.domain import PII_SCOPE, mask_personal_number
-from services.passports.mrz import check_line2
-from services.passports.repository import HolderRepository
-from shared import aggregates
+from services.passports.api.holders import reader
+from services.passports.domain import passport as pp
+from services.passports.domain.holder import PII_SCOPE, mask_personal_number
+from services.passports.domain.mrz import check_line2
+from services.passports.repository import passport_repository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.documents import change_document
-from shared.http.conditional import etag, expected_version
+from shared.clock import today
+from shared.http.conditional import etag
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
-from shared.http.resource import today
+from shared.http.writes import ChangeRequest, Created, CreateRequest, change_request, create_request
 from shared.types import Day, StrictModel, TransitionRequest
+from shared.writes import UnitOfWork
 
 router = APIRouter(prefix="/v1/passports", tags=["passports"])
 READ, WRITE = require_scope("passports:read"), require_scope("passports:write")
@@ -86,47 +87,31 @@ def _respond(
     return JSONResponse(body.model_dump(mode="json"), status, headers={"ETag": etag(p.version)})
 
 
-async def _audit(
-    session: AsyncSession, principal: Principal, passports: list[pp.Passport], endpoint: str
-) -> None:
-    """Record that ``principal`` is shown these passports' numbers (nothing without the scope,
-    or when no number is issued yet)."""
-    if PII_SCOPE in principal.scopes and any(p.number for p in passports):
-        await HolderRepository(session).audit_personal_data_read(
-            principal.subject, sorted({p.holder_id for p in passports if p.number}), endpoint
-        )
-
-
 async def _audited(
     ctx: ServiceContext, principal: Principal, passports: list[pp.Passport], endpoint: str
 ) -> None:
-    if PII_SCOPE in principal.scopes and any(p.number for p in passports):
-        async with ctx.db.unit_of_work() as session:
-            await _audit(session, principal, passports, endpoint)
+    """Record that ``principal`` is shown these passports' numbers (nothing without the
+    scope, or when no number is issued yet)."""
+    shown_to = reader(principal, endpoint)
+    if shown_to is not None and any(p.number for p in passports):
+        async with ctx.writer.unit_of_work() as uow:
+            await usecases.audit_passports(uow, shown_to, passports)
+
+
+async def _request(uow: UnitOfWork, body: PassportRequestIn, ctx: ServiceContext) -> Created:
+    settings = ctx.settings
+    passport = await usecases.request_passport(uow, settings, pp.Passport(**body.model_dump()))
+    out = _out(passport, False, settings.passport_expiry_window_days)
+    return created(out, f"/v1/passports/{passport.id}", passport.version)
 
 
 @router.post("", status_code=201, response_model=PassportOut)
 async def request_passport(
-    body: PassportRequestIn,
-    principal: Principal = WRITE,
-    idempotency_key: str | None = Header(None),
-    ctx: ServiceContext = Depends(get_context),
+    body: PassportRequestIn, request: CreateRequest = create_request("passports:write")
 ) -> JSONResponse:
     """An application; refused with the reason when the holder is not entitled to the type."""
-
-    async def make(session):  # type: ignore[no-untyped-def]
-        assert ctx.outbox is not None
-        passport = await usecases.request_passport(
-            session, ctx.outbox, ctx.settings, pp.Passport(**body.model_dump())
-        )
-        out = _out(passport, False, ctx.settings.passport_expiry_window_days)
-        return created(out, f"/v1/passports/{passport.id}", passport.version)
-
-    assert ctx.idempotency is not None
-    return await ctx.idempotency.create(
-        principal=principal, key=idempotency_key, endpoint="POST /v1/passports", body=body,
-        create=make,
-    )  # fmt: skip
+    make = partial(_request, body=body, ctx=request.ctx)
+    return await request.create("POST /v1/passports", body, make)
 
 
 @router.get("", response_model=Page[PassportOut])
@@ -151,7 +136,7 @@ async def list_passports(
             query = query.where(column == value)
     window = ctx.settings.passport_expiry_window_days
     async with ctx.db.unit_of_work(write=False) as session:
-        items, cursor = await usecases.passport_repo(session).page(query, page)
+        items, cursor = await passport_repository(session).page(query, page)
     if expiring:
         items = [p for p in items if p.expiring(today(), window)]
     if return_overdue:
@@ -166,7 +151,7 @@ async def get_passport(
     passport_id: str, principal: Principal = READ, ctx: ServiceContext = Depends(get_context)
 ) -> JSONResponse:
     async with ctx.db.unit_of_work(write=False) as session:
-        passport = await usecases.passport_repo(session).get(passport_id)
+        passport = await passport_repository(session).get(passport_id)
     await _audited(ctx, principal, [passport], "GET /v1/passports/{id}")
     return _respond(ctx, passport, principal)
 
@@ -175,52 +160,35 @@ async def get_passport(
 async def issue_passport(
     passport_id: str,
     body: IssueIn,
-    if_match: str | None = Header(None),
-    principal: Principal = WRITE,
+    request: ChangeRequest = change_request("passports:write"),
     _: Principal = require_scope(PII_SCOPE),
-    ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
     """Number and dates of the issued document; the one of the same type in hand is cancelled.
     The number is personal data: submitting it needs ``passports:pii``."""
-    assert ctx.outbox is not None
-    async with ctx.db.unit_of_work() as session:
-        passport = await usecases.issue_passport(
-            session, ctx.outbox, ctx.settings, passport_id,
-            number=body.number, issued_on=body.issued_on, expires_on=body.expires_on,
-            expected_version=expected_version(if_match),
-        )  # fmt: skip
-        await _audit(session, principal, [passport], "POST /v1/passports/{id}/issue")
-    return _respond(ctx, passport, principal)
+    passport = await usecases.issue_passport(
+        request.writer, request.ctx.settings, passport_id,
+        number=body.number, issued_on=body.issued_on, expires_on=body.expires_on,
+        expected_version=request.expected_version,
+        reader=reader(request.principal, "POST /v1/passports/{id}/issue"),
+    )  # fmt: skip
+    return _respond(request.ctx, passport, request.principal)
 
 
 @router.post("/{passport_id}/transitions", response_model=PassportOut)
 async def move_passport(
     passport_id: str,
     body: DatedTransition,
-    if_match: str | None = Header(None),
-    principal: Principal = WRITE,
-    ctx: ServiceContext = Depends(get_context),
+    request: ChangeRequest = change_request("passports:write"),
 ) -> JSONResponse:
     """``requested → approved → submitted → (issue) → handed_over``, or ``rejected``;
     ``handed_over → return_due (dismissal) → returned → cancelled``; ``lost``/``stolen`` →
     ``cancelled``; ``expired``."""
-    on = body.on or today()
-
-    def step(p: pp.Passport) -> Any:
-        if body.to == "handed_over":
-            return pp.hand_over(p, on)
-        if body.to == "returned":
-            return pp.mark_returned(p, on)
-        return aggregates.transition(p, body.to, body.reason, today())
-
-    assert ctx.outbox is not None
-    async with ctx.db.unit_of_work() as session:
-        passport = await change_document(
-            session, ctx.outbox, usecases.passport_repo(session), passport_id, step,
-            expected_version(if_match),
-        )  # fmt: skip
-        await _audit(session, principal, [passport], "POST /v1/passports/{id}/transitions")
-    return _respond(ctx, passport, principal)
+    passport = await usecases.move_passport(
+        request.writer, passport_id, body.to, body.reason,
+        on=body.on or today(), today=today(), expected_version=request.expected_version,
+        reader=reader(request.principal, "POST /v1/passports/{id}/transitions"),
+    )  # fmt: skip
+    return _respond(request.ctx, passport, request.principal)
 
 
 class MrzIn(StrictModel):

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from shared.aggregates import LifecycleAggregate
-from shared.contracts import agreements as ev
+from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData
 from shared.errors import StateMachine
 from shared.types import BilingualText
@@ -24,10 +24,10 @@ class ActionPlan(LifecycleAggregate):
         }
     )
     events: ClassVar[dict[str, type[EventData]]] = {
-        "draft": ev.ActionPlanDraftedV1,
-        "approved": ev.ActionPlanApprovedV1,
-        "in_implementation": ev.ActionPlanImplementationStartedV1,
-        "reported": ev.ActionPlanReportedV1,
+        "draft": contracts.ActionPlanDraftedV1,
+        "approved": contracts.ActionPlanApprovedV1,
+        "in_implementation": contracts.ActionPlanImplementationStartedV1,
+        "reported": contracts.ActionPlanReportedV1,
     }
 
     status: str = "draft"

@@ -8,8 +8,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.aggregates import LifecycleAggregate
-from shared.contracts import agreements as ev
+from shared.aggregates import Changed, LifecycleAggregate
+from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData
 from shared.errors import RuleViolation, StateMachine
 from shared.types import BilingualText, CountryCode, CurrencyCode, Day, ShortText
@@ -22,7 +22,7 @@ AgreementType = Literal[
     "donor_agreement",
     "grant_agreement",
 ]
-_ADVANCED = ev.AgreementAdvancedV1
+_ADVANCED = contracts.AgreementAdvancedV1
 
 
 class Parties(BaseModel):
@@ -56,17 +56,17 @@ class Agreement(LifecycleAggregate):
         }
     )
     events: ClassVar[dict[str, type[EventData]]] = {
-        "proposal": ev.AgreementRegisteredV1,
+        "proposal": contracts.AgreementRegisteredV1,
         "drafting": _ADVANCED,
         "internal_review": _ADVANCED,
         "negotiation": _ADVANCED,
         "agreed": _ADVANCED,
-        "signed": ev.AgreementSignedV1,
-        "in_force": ev.AgreementEnteredIntoForceV1,
-        "suspended": ev.AgreementSuspendedV1,
-        "expired": ev.AgreementExpiredV1,
-        "terminated": ev.AgreementTerminatedV1,
-        "withdrawn": ev.AgreementWithdrawnV1,
+        "signed": contracts.AgreementSignedV1,
+        "in_force": contracts.AgreementEnteredIntoForceV1,
+        "suspended": contracts.AgreementSuspendedV1,
+        "expired": contracts.AgreementExpiredV1,
+        "terminated": contracts.AgreementTerminatedV1,
+        "withdrawn": contracts.AgreementWithdrawnV1,
     }
     needs_reason: ClassVar[set[str]] = {"suspended", "terminated", "withdrawn"}
 
@@ -127,7 +127,7 @@ class Agreement(LifecycleAggregate):
 
 def move_agreement(
     agreement: Agreement, to: str, reason: str | None, on: date
-) -> tuple[Agreement, list[EventData]]:
+) -> Changed[Agreement]:
     """A lifecycle step on a date (default today), recording the dates it implies."""
     agreement.lifecycle.check(agreement.status, to)
     agreement.guard(to, reason, on)
@@ -145,13 +145,11 @@ def move_agreement(
     return moved, [moved.event(from_status=agreement.status, reason=reason)]
 
 
-def change_dates(
-    agreement: Agreement, changes: dict[str, date | None]
-) -> tuple[Agreement, list[EventData]]:
+def change_dates(agreement: Agreement, changes: dict[str, date | None]) -> Changed[Agreement]:
     allowed = {"expires_on", "renewal_due_on", "in_force_on"}
     if set(changes) - allowed:
         raise RuleViolation(f"only {', '.join(sorted(allowed))} can be changed here")
     changed = agreement.evolve(**changes)
     changed.check()
-    event = ev.AgreementDatesChangedV1(**changed.facts(), status=changed.status)
+    event = contracts.AgreementDatesChangedV1(**changed.facts(), status=changed.status)
     return changed, [event]

@@ -8,9 +8,10 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from shared.aggregates import LifecycleAggregate
-from shared.contracts import agreements as ev
+from shared.aggregates import Changed, LifecycleAggregate
+from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData, LocalizedText
+from shared.deadlines import OBLIGATION_DONE, is_overdue
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
 from shared.types import BilingualText, Day, ShortText
 
@@ -115,8 +116,8 @@ class Obligation(LifecycleAggregate):
 
     def event(self, from_status: str | None = None, reason: str | None = None) -> EventData:
         if from_status is None:
-            return ev.ObligationRegisteredV1(**self.facts(), status=self.status)
-        return ev.ObligationStatusChangedV1(
+            return contracts.ObligationRegisteredV1(**self.facts(), status=self.status)
+        return contracts.ObligationStatusChangedV1(
             obligation_id=self.id, status=self.status, from_status=from_status, reason=reason
         )
 
@@ -132,11 +133,7 @@ class Obligation(LifecycleAggregate):
             raise RuleViolation("an action plan measure belongs to an action plan")
 
     def is_overdue(self, today: date) -> bool:
-        return (
-            self.deadline is not None
-            and self.deadline < today
-            and self.status not in ("completed", "cancelled")
-        )
+        return is_overdue(self.deadline, today, done=self.status in OBLIGATION_DONE)
 
     def latest_approved(self) -> Progress | None:
         approved = [p for p in self.progress if p.status == "approved"]
@@ -149,7 +146,7 @@ CONTENT_FIELDS = (
 )  # fmt: skip
 
 
-def revise(obligation: Obligation, content: dict[str, Any]) -> tuple[Obligation, list[EventData]]:
+def revise(obligation: Obligation, content: dict[str, Any]) -> Changed[Obligation]:
     """New content for the same obligation (a re-imported row that changed)."""
     changed = sorted(
         k for k in CONTENT_FIELDS if k in content and getattr(obligation, k) != content[k]
@@ -159,7 +156,7 @@ def revise(obligation: Obligation, content: dict[str, Any]) -> tuple[Obligation,
     revised = obligation.evolve(**{k: content[k] for k in changed})
     revised.check()
     return revised, [
-        ev.ObligationUpdatedV1(**revised.facts(), status=revised.status, changed=changed)
+        contracts.ObligationUpdatedV1(**revised.facts(), status=revised.status, changed=changed)
     ]
 
 
@@ -173,21 +170,19 @@ def _progress_facts(o: Obligation, p: Progress) -> dict[str, Any]:
     }
 
 
-def submit_progress(
-    obligation: Obligation, report: Progress, now: datetime
-) -> tuple[Obligation, list[EventData]]:
+def submit_progress(obligation: Obligation, report: Progress, now: datetime) -> Changed[Obligation]:
     if obligation.status in ("completed", "cancelled"):
         raise Conflict(f"no progress is reported on a {obligation.status} obligation")
     if any(p.period == report.period and p.status != "returned" for p in obligation.progress):
         raise Conflict(f"progress for {report.period} is already reported; it can be returned")
     report = report.model_copy(update={"submitted_at": now, "status": "submitted"})
     changed = obligation.evolve(progress=(*obligation.progress, report))
-    return changed, [ev.ProgressSubmittedV1(**_progress_facts(obligation, report))]
+    return changed, [contracts.ProgressSubmittedV1(**_progress_facts(obligation, report))]
 
 
 def decide_progress(
     obligation: Obligation, progress_id: str, to: str, note: str | None, now: datetime
-) -> tuple[Obligation, list[EventData]]:
+) -> Changed[Obligation]:
     report = next((p for p in obligation.progress if p.id == progress_id), None)
     if report is None:
         raise NotFound(f"no progress report {progress_id} on this obligation")
@@ -199,8 +194,8 @@ def decide_progress(
     changed = obligation.evolve(progress=progress)
     facts = _progress_facts(obligation, decided)
     event: EventData = (
-        ev.ProgressApprovedV1(**facts, narrative=decided.narrative)
+        contracts.ProgressApprovedV1(**facts, narrative=decided.narrative)
         if to == "approved"
-        else ev.ProgressReturnedV1(**facts, reason=note)
+        else contracts.ProgressReturnedV1(**facts, reason=note)
     )
     return changed, [event]

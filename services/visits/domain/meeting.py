@@ -1,0 +1,132 @@
+"""Ministerial meetings outside any visit: the Minister or a Deputy meets a counterpart."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.visits.domain.activity import Activity
+from services.visits.domain.preparation import TALKING_POINTS, TalkingPoints
+from shared.aggregates import Changed
+from shared.contracts import visits as contracts
+from shared.contracts.base import LocalizedText
+from shared.errors import Conflict, RuleViolation, StateMachine
+from shared.types import BilingualText, CountryCode, Moment, ShortText
+
+
+class MeetingOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    summary: BilingualText
+    agreed_actions: tuple[ShortText, ...] = Field((), max_length=50)
+
+
+class Meeting(Activity):
+    lifecycle = StateMachine(
+        {
+            "planned": {"confirmed", "cancelled"},
+            "confirmed": {"held", "cancelled"},
+            "held": set(),
+            "cancelled": set(),
+        }
+    )
+    events = {
+        "planned": contracts.MeetingScheduledV1,
+        "confirmed": contracts.MeetingConfirmedV1,
+        "held": contracts.MeetingHeldV1,
+        "cancelled": contracts.MeetingCancelledV1,
+    }
+
+    status: Literal["planned", "confirmed", "held", "cancelled"] = "planned"
+    official_level: Literal["minister", "deputy_minister"]
+    official_name: ShortText = Field(description="the Minister or Deputy Minister who meets")
+    counterpart_type: Literal[
+        "ambassador", "international_organisation", "head_of_agency", "foreign_delegation", "other"
+    ]
+    counterpart: ShortText = Field(description="who is met: name and title")
+    counterpart_country: CountryCode | None = None
+    organisation: ShortText | None = None
+    starts_at: Moment
+    ends_at: Moment
+    venue: ShortText | None = None
+    topics: tuple[ShortText, ...] = Field((), max_length=50)
+    talking_points: TalkingPoints | None = None
+    outcome: MeetingOutcome | None = None
+
+    def official(self) -> str | None:
+        return self.official_name
+
+    def country(self) -> str | None:
+        return self.counterpart_country
+
+    def starts(self) -> date | None:
+        return self.starts_at.date()
+
+    def ends(self) -> date | None:
+        return self.ends_at.date()
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "meeting_id": self.id,
+            "official_level": self.official_level,
+            "counterpart_type": self.counterpart_type,
+            "organisation": self.organisation,
+        }
+
+    def check(self) -> None:
+        if self.ends_at <= self.starts_at:
+            raise RuleViolation("a meeting must end after it starts")
+
+    def guard(self, to: str, reason: str | None, today: date) -> None:
+        super().guard(to, reason, today)
+        if to == "held" and today < self.starts_at.date():
+            raise RuleViolation("a meeting is held on or after its day, not before")
+
+
+def record_meeting_outcome(meeting: Meeting, outcome: MeetingOutcome) -> Changed[Meeting]:
+    if meeting.status != "held":
+        raise Conflict("record the outcome of a meeting once it is held")
+    if meeting.outcome is not None:
+        raise Conflict("the outcome is already recorded")
+    done = meeting.evolve(outcome=outcome)
+    event = contracts.MeetingOutcomeRecordedV1(
+        **done.facts(),
+        status=done.status,
+        start_date=done.starts(),
+        end_date=done.ends(),
+        country_code=done.country(),
+        summary=LocalizedText(**outcome.summary.model_dump()),
+    )
+    return done, [event]
+
+
+def request_meeting_talking_points(meeting: Meeting, points: TalkingPoints) -> Changed[Meeting]:
+    if meeting.status not in ("planned", "confirmed"):
+        raise Conflict(f"talking points are prepared before the meeting, not when {meeting.status}")
+    if meeting.talking_points is not None:
+        raise Conflict("talking points are already requested for this meeting")
+    return _with_points(meeting, points.model_copy(update={"status": "requested"}))
+
+
+def move_meeting_talking_points(meeting: Meeting, to: str) -> Changed[Meeting]:
+    if meeting.talking_points is None:
+        raise Conflict("no talking points were requested for this meeting")
+    TALKING_POINTS.check(meeting.talking_points.status, to)
+    return _with_points(meeting, meeting.talking_points.model_copy(update={"status": to}))
+
+
+def _with_points(meeting: Meeting, points: TalkingPoints) -> Changed[Meeting]:
+    changed = meeting.evolve(talking_points=points)
+    event = contracts.MeetingTalkingPointsChangedV1(
+        **changed.facts(),
+        status=changed.status,
+        start_date=changed.starts(),
+        end_date=changed.ends(),
+        country_code=changed.country(),
+        talking_points_status=points.status,
+        owner_unit=points.owner_unit,
+        due_date=points.due_date,
+    )
+    return changed, [event]
