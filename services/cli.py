@@ -124,7 +124,7 @@ def _cmd_worker(args: argparse.Namespace) -> None:
 
 
 def _cmd_rebuild(args: argparse.Namespace) -> None:
-    from services.reporting.rebuild import rebuild
+    from services.reporting.history.rebuild import rebuild
 
     settings = load_settings("reporting")
     started = time.perf_counter()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
 from services.passports import tables, usecases
@@ -20,6 +22,12 @@ async def _sweep(ctx: ServiceContext) -> int:
     )
 
 
+def make_schedules(ctx: ServiceContext) -> list[PeriodicTask]:
+    return [
+        PeriodicTask("passport-sweep", ctx.settings.passport_sweep_interval, partial(_sweep, ctx))
+    ]
+
+
 SPEC = ServiceSpec(
     name="passports",
     title="IRP passports service",
@@ -29,9 +37,7 @@ SPEC = ServiceSpec(
     topic=topics.PASSPORTS,
     idempotency_table=tables.idempotency_keys,
     personal_data_paths=("/v1/holders", "/v1/passports", "/v1/audit"),
-    make_schedules=lambda ctx: [
-        PeriodicTask("passport-sweep", ctx.settings.passport_sweep_interval, lambda: _sweep(ctx))
-    ],
+    make_schedules=make_schedules,
 )
 
 

@@ -6,18 +6,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.reporting import api, projections, snapshots, tables
-from shared import topics
+from services.reporting import consumers
+from services.reporting.api import reports
+from services.reporting.history import snapshots
 from shared.app import ServiceContext, ServiceSpec, create_service_app
-from shared.consumer import EventConsumer
 from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings, load_settings
-
-STREAMS = (topics.VISITS, topics.AGREEMENTS, topics.PASSPORTS)
-
-
-def make_consumers(ctx: ServiceContext) -> list[EventConsumer]:
-    return [ctx.consumer(topics=STREAMS, inbox=tables.inbox, apply=projections.apply_events)]
 
 
 def make_schedules(ctx: ServiceContext) -> list[PeriodicTask]:
@@ -38,8 +32,8 @@ SPEC = ServiceSpec(
     name="reporting",
     title="IRP reporting service",
     package=__package__,
-    routers=[api.router],
-    make_consumers=make_consumers,
+    routers=[reports.router],
+    make_consumers=consumers.make_consumers,
     make_schedules=make_schedules,
 )
 

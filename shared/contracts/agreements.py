@@ -16,7 +16,7 @@ from shared.contracts.base import EventData, LocalizedText
 # --- agreements ---
 
 
-class _AgreementEvent(EventData):
+class AgreementEvent(EventData):
     aggregate_type = "agreement"
 
     agreement_id: str
@@ -35,41 +35,41 @@ class _AgreementEvent(EventData):
     reason: str | None = None
 
 
-class AgreementRegisteredV1(_AgreementEvent):
+class AgreementRegisteredV1(AgreementEvent):
     event_type = "irp.agreements.AgreementRegistered.v1"
 
 
-class AgreementAdvancedV1(_AgreementEvent):
+class AgreementAdvancedV1(AgreementEvent):
     """Moved between drafting, internal review, negotiation and agreed."""
 
     event_type = "irp.agreements.AgreementAdvanced.v1"
 
 
-class AgreementSignedV1(_AgreementEvent):
+class AgreementSignedV1(AgreementEvent):
     event_type = "irp.agreements.AgreementSigned.v1"
 
 
-class AgreementEnteredIntoForceV1(_AgreementEvent):
+class AgreementEnteredIntoForceV1(AgreementEvent):
     event_type = "irp.agreements.AgreementEnteredIntoForce.v1"
 
 
-class AgreementSuspendedV1(_AgreementEvent):
+class AgreementSuspendedV1(AgreementEvent):
     event_type = "irp.agreements.AgreementSuspended.v1"
 
 
-class AgreementExpiredV1(_AgreementEvent):
+class AgreementExpiredV1(AgreementEvent):
     event_type = "irp.agreements.AgreementExpired.v1"
 
 
-class AgreementTerminatedV1(_AgreementEvent):
+class AgreementTerminatedV1(AgreementEvent):
     event_type = "irp.agreements.AgreementTerminated.v1"
 
 
-class AgreementWithdrawnV1(_AgreementEvent):
+class AgreementWithdrawnV1(AgreementEvent):
     event_type = "irp.agreements.AgreementWithdrawn.v1"
 
 
-class AgreementDatesChangedV1(_AgreementEvent):
+class AgreementDatesChangedV1(AgreementEvent):
     """Expiry or renewal dates were set or corrected."""
 
     event_type = "irp.agreements.AgreementDatesChanged.v1"
@@ -85,13 +85,13 @@ class ObligationSource(BaseModel):
     reference: str
 
 
-class _ObligationEvent(EventData):
+class ObligationEvent(EventData):
     aggregate_type = "obligation"
 
     obligation_id: str
 
 
-class _ObligationFacts(_ObligationEvent):
+class ObligationFacts(ObligationEvent):
     sources: list[ObligationSource]
     title: LocalizedText
     area: str | None = None
@@ -107,17 +107,17 @@ class _ObligationFacts(_ObligationEvent):
     status: str
 
 
-class ObligationRegisteredV1(_ObligationFacts):
+class ObligationRegisteredV1(ObligationFacts):
     event_type = "irp.agreements.ObligationRegistered.v1"
 
 
-class ObligationUpdatedV1(_ObligationFacts):
+class ObligationUpdatedV1(ObligationFacts):
     event_type = "irp.agreements.ObligationUpdated.v1"
 
     changed: list[str]
 
 
-class ObligationStatusChangedV1(_ObligationEvent):
+class ObligationStatusChangedV1(ObligationEvent):
     event_type = "irp.agreements.ObligationStatusChanged.v1"
 
     status: str
@@ -125,18 +125,18 @@ class ObligationStatusChangedV1(_ObligationEvent):
     reason: str | None = None
 
 
-class _ProgressEvent(_ObligationEvent):
+class ProgressEvent(ObligationEvent):
     progress_id: str
     period: str
     percent: int
     reporting_unit: str
 
 
-class ProgressSubmittedV1(_ProgressEvent):
+class ProgressSubmittedV1(ProgressEvent):
     event_type = "irp.agreements.ProgressSubmitted.v1"
 
 
-class ProgressApprovedV1(_ProgressEvent):
+class ProgressApprovedV1(ProgressEvent):
     """Only approved progress counts in the reports."""
 
     event_type = "irp.agreements.ProgressApproved.v1"
@@ -144,7 +144,7 @@ class ProgressApprovedV1(_ProgressEvent):
     narrative: LocalizedText
 
 
-class ProgressReturnedV1(_ProgressEvent):
+class ProgressReturnedV1(ProgressEvent):
     event_type = "irp.agreements.ProgressReturned.v1"
 
     reason: str | None = None
@@ -153,7 +153,7 @@ class ProgressReturnedV1(_ProgressEvent):
 # --- EU annual action plans ---
 
 
-class _ActionPlanEvent(EventData):
+class ActionPlanEvent(EventData):
     aggregate_type = "action_plan"
 
     action_plan_id: str
@@ -164,33 +164,33 @@ class _ActionPlanEvent(EventData):
     reason: str | None = None
 
 
-class ActionPlanDraftedV1(_ActionPlanEvent):
+class ActionPlanDraftedV1(ActionPlanEvent):
     event_type = "irp.agreements.ActionPlanDrafted.v1"
 
 
-class ActionPlanApprovedV1(_ActionPlanEvent):
+class ActionPlanApprovedV1(ActionPlanEvent):
     event_type = "irp.agreements.ActionPlanApproved.v1"
 
 
-class ActionPlanImplementationStartedV1(_ActionPlanEvent):
+class ActionPlanImplementationStartedV1(ActionPlanEvent):
     event_type = "irp.agreements.ActionPlanImplementationStarted.v1"
 
 
-class ActionPlanReportedV1(_ActionPlanEvent):
+class ActionPlanReportedV1(ActionPlanEvent):
     event_type = "irp.agreements.ActionPlanReported.v1"
 
 
 # --- intergovernmental commissions ---
 
 
-class _CommissionEvent(EventData):
+class CommissionEvent(EventData):
     aggregate_type = "commission"
 
     commission_id: str
     partner_country: str
 
 
-class CommissionEstablishedV1(_CommissionEvent):
+class CommissionEstablishedV1(CommissionEvent):
     event_type = "irp.agreements.CommissionEstablished.v1"
 
     name: LocalizedText
@@ -199,7 +199,7 @@ class CommissionEstablishedV1(_CommissionEvent):
     reason: str | None = None
 
 
-class CommissionDissolvedV1(_CommissionEvent):
+class CommissionDissolvedV1(CommissionEvent):
     event_type = "irp.agreements.CommissionDissolved.v1"
 
     name: LocalizedText
@@ -208,7 +208,7 @@ class CommissionDissolvedV1(_CommissionEvent):
     reason: str | None = None
 
 
-class CommissionSessionHeldV1(_CommissionEvent):
+class CommissionSessionHeldV1(CommissionEvent):
     event_type = "irp.agreements.CommissionSessionHeld.v1"
 
     session_number: int
@@ -216,7 +216,7 @@ class CommissionSessionHeldV1(_CommissionEvent):
     place: str
 
 
-class CommissionProtocolChangedV1(_CommissionEvent):
+class CommissionProtocolChangedV1(CommissionEvent):
     """The session protocol was agreed or signed."""
 
     event_type = "irp.agreements.CommissionProtocolChanged.v1"
@@ -225,7 +225,7 @@ class CommissionProtocolChangedV1(_CommissionEvent):
     protocol_status: str
 
 
-class CommissionDecisionTakenV1(_CommissionEvent):
+class CommissionDecisionTakenV1(CommissionEvent):
     event_type = "irp.agreements.CommissionDecisionTaken.v1"
 
     session_number: int

@@ -30,7 +30,7 @@ class HolderDismissedV1(EventData):
     dismissed_on: date
 
 
-class _PassportEvent(EventData):
+class PassportEvent(EventData):
     """The passport's facts, never its number."""
 
     aggregate_type = "passport"
@@ -46,63 +46,63 @@ class _PassportEvent(EventData):
     return_due_by: date | None = None
 
 
-class PassportRequestedV1(_PassportEvent):
+class PassportRequestedV1(PassportEvent):
     event_type = "irp.passports.PassportRequested.v1"
 
 
-class PassportApprovedV1(_PassportEvent):
+class PassportApprovedV1(PassportEvent):
     event_type = "irp.passports.PassportApproved.v1"
 
 
-class PassportSubmittedV1(_PassportEvent):
+class PassportSubmittedV1(PassportEvent):
     """The application went to the issuing authority."""
 
     event_type = "irp.passports.PassportSubmitted.v1"
 
 
-class PassportRejectedV1(_PassportEvent):
+class PassportRejectedV1(PassportEvent):
     event_type = "irp.passports.PassportRejected.v1"
 
 
-class PassportIssuedV1(_PassportEvent):
+class PassportIssuedV1(PassportEvent):
     event_type = "irp.passports.PassportIssued.v1"
 
 
-class PassportHandedOverV1(_PassportEvent):
+class PassportHandedOverV1(PassportEvent):
     event_type = "irp.passports.PassportHandedOver.v1"
 
 
-class PassportReturnDueV1(_PassportEvent):
+class PassportReturnDueV1(PassportEvent):
     event_type = "irp.passports.PassportReturnDue.v1"
 
 
-class PassportReturnedV1(_PassportEvent):
+class PassportReturnedV1(PassportEvent):
     event_type = "irp.passports.PassportReturned.v1"
 
 
-class PassportCancelledV1(_PassportEvent):
+class PassportCancelledV1(PassportEvent):
     event_type = "irp.passports.PassportCancelled.v1"
 
 
-class PassportLostV1(_PassportEvent):
+class PassportLostV1(PassportEvent):
     event_type = "irp.passports.PassportLost.v1"
 
 
-class PassportStolenV1(_PassportEvent):
+class PassportStolenV1(PassportEvent):
     event_type = "irp.passports.PassportStolen.v1"
 
 
-class PassportExpiredV1(_PassportEvent):
+class PassportExpiredV1(PassportEvent):
     event_type = "irp.passports.PassportExpired.v1"
 
 
-class PassportExpiringV1(_PassportEvent):
+class PassportExpiringV1(PassportEvent):
     """Expires within the configured window (once per passport)."""
 
     event_type = "irp.passports.PassportExpiring.v1"
 
 
-class PassportReturnOverdueV1(_PassportEvent):
+class PassportReturnOverdueV1(PassportEvent):
     """Its return deadline passed and it is not back (once per passport)."""
 
     event_type = "irp.passports.PassportReturnOverdue.v1"

@@ -10,12 +10,12 @@ from pydantic import Field
 from shared.contracts.base import EventData, LocalizedText
 
 
-class _VisitEvent(EventData):
+class VisitEvent(EventData):
     aggregate_type = "visit"
     visit_id: str
 
 
-class VisitCreatedV1(_VisitEvent):
+class VisitCreatedV1(VisitEvent):
     event_type = "irp.visits.VisitCreated.v1"
 
     direction: str
@@ -31,7 +31,7 @@ class VisitCreatedV1(_VisitEvent):
     status: str
 
 
-class VisitStatusChanged(_VisitEvent):
+class VisitStatusChanged(VisitEvent):
     from_status: str
     to_status: str
     reason: str | None = None
@@ -80,7 +80,7 @@ STATUS_CHANGE_EVENTS: dict[str, type[VisitStatusChanged]] = {
 }
 
 
-class VisitDetailsChangedV1(_VisitEvent):
+class VisitDetailsChangedV1(VisitEvent):
     event_type = "irp.visits.VisitDetailsChanged.v1"
 
     changed: list[str]
@@ -96,11 +96,11 @@ class VisitDetailsChangedV1(_VisitEvent):
 # --- delegation (names stay in the visits service) ---
 
 
-class _MemberEvent(_VisitEvent):
+class MemberEvent(VisitEvent):
     member_id: str
 
 
-class _MemberFacts(_MemberEvent):
+class MemberFacts(MemberEvent):
     role: str
     precedence: int
     organisation: str | None = None
@@ -108,26 +108,26 @@ class _MemberFacts(_MemberEvent):
     passport_holder_id: str | None = None
 
 
-class DelegationMemberAddedV1(_MemberFacts):
+class DelegationMemberAddedV1(MemberFacts):
     event_type = "irp.visits.DelegationMemberAdded.v1"
 
 
-class DelegationMemberChangedV1(_MemberFacts):
+class DelegationMemberChangedV1(MemberFacts):
     event_type = "irp.visits.DelegationMemberChanged.v1"
 
 
-class DelegationMemberRemovedV1(_MemberEvent):
+class DelegationMemberRemovedV1(MemberEvent):
     event_type = "irp.visits.DelegationMemberRemoved.v1"
 
 
 # --- programme ---
 
 
-class _ProgrammeEvent(_VisitEvent):
+class ProgrammeEvent(VisitEvent):
     item_id: str
 
 
-class _ProgrammeFacts(_ProgrammeEvent):
+class ProgrammeFacts(ProgrammeEvent):
     item_type: str
     starts_at: datetime
     ends_at: datetime
@@ -135,22 +135,22 @@ class _ProgrammeFacts(_ProgrammeEvent):
     interpreter_needed: bool = False
 
 
-class ProgrammeItemScheduledV1(_ProgrammeFacts):
+class ProgrammeItemScheduledV1(ProgrammeFacts):
     event_type = "irp.visits.ProgrammeItemScheduled.v1"
 
 
-class ProgrammeItemRescheduledV1(_ProgrammeFacts):
+class ProgrammeItemRescheduledV1(ProgrammeFacts):
     event_type = "irp.visits.ProgrammeItemRescheduled.v1"
 
 
-class ProgrammeItemRemovedV1(_ProgrammeEvent):
+class ProgrammeItemRemovedV1(ProgrammeEvent):
     event_type = "irp.visits.ProgrammeItemRemoved.v1"
 
 
 # --- logistics ---
 
 
-class AccommodationBookedV1(_VisitEvent):
+class AccommodationBookedV1(VisitEvent):
     event_type = "irp.visits.AccommodationBooked.v1"
 
     accommodation_id: str
@@ -161,13 +161,13 @@ class AccommodationBookedV1(_VisitEvent):
     rooms: int
 
 
-class AccommodationCancelledV1(_VisitEvent):
+class AccommodationCancelledV1(VisitEvent):
     event_type = "irp.visits.AccommodationCancelled.v1"
 
     accommodation_id: str
 
 
-class TravelSegmentBookedV1(_VisitEvent):
+class TravelSegmentBookedV1(VisitEvent):
     event_type = "irp.visits.TravelSegmentBooked.v1"
 
     segment_id: str
@@ -180,7 +180,7 @@ class TravelSegmentBookedV1(_VisitEvent):
     arrives_at: datetime
 
 
-class TravelSegmentCancelledV1(_VisitEvent):
+class TravelSegmentCancelledV1(VisitEvent):
     event_type = "irp.visits.TravelSegmentCancelled.v1"
 
     segment_id: str
@@ -189,66 +189,66 @@ class TravelSegmentCancelledV1(_VisitEvent):
 # --- talking points and bilateral meetings ---
 
 
-class _TalkingPointsEvent(_VisitEvent):
+class TalkingPointsEvent(VisitEvent):
     talking_points_id: str
     programme_item_id: str | None = None
     owner_unit: str
     due_date: date
 
 
-class TalkingPointsRequestedV1(_TalkingPointsEvent):
+class TalkingPointsRequestedV1(TalkingPointsEvent):
     event_type = "irp.visits.TalkingPointsRequested.v1"
 
 
-class TalkingPointsDraftedV1(_TalkingPointsEvent):
+class TalkingPointsDraftedV1(TalkingPointsEvent):
     event_type = "irp.visits.TalkingPointsDrafted.v1"
 
 
-class TalkingPointsApprovedV1(_TalkingPointsEvent):
+class TalkingPointsApprovedV1(TalkingPointsEvent):
     event_type = "irp.visits.TalkingPointsApproved.v1"
 
 
-class TalkingPointsReturnedV1(_TalkingPointsEvent):
+class TalkingPointsReturnedV1(TalkingPointsEvent):
     """Sent back from drafted to requested for rework."""
 
     event_type = "irp.visits.TalkingPointsReturned.v1"
 
 
-TALKING_POINTS_EVENTS: dict[str, type[_TalkingPointsEvent]] = {
+TALKING_POINTS_EVENTS: dict[str, type[TalkingPointsEvent]] = {
     "requested": TalkingPointsReturnedV1,
     "drafted": TalkingPointsDraftedV1,
     "approved": TalkingPointsApprovedV1,
 }
 
 
-class _ProposalEvent(_VisitEvent):
+class ProposalEvent(VisitEvent):
     proposal_id: str
     counterpart: str
     counterpart_country: str | None = None
     topics: list[str] = []
 
 
-class BilateralMeetingProposedV1(_ProposalEvent):
+class BilateralMeetingProposedV1(ProposalEvent):
     event_type = "irp.visits.BilateralMeetingProposed.v1"
 
 
-class BilateralMeetingRequestedV1(_ProposalEvent):
+class BilateralMeetingRequestedV1(ProposalEvent):
     event_type = "irp.visits.BilateralMeetingRequested.v1"
 
 
-class BilateralMeetingAcceptedV1(_ProposalEvent):
+class BilateralMeetingAcceptedV1(ProposalEvent):
     event_type = "irp.visits.BilateralMeetingAccepted.v1"
 
 
-class BilateralMeetingDeclinedV1(_ProposalEvent):
+class BilateralMeetingDeclinedV1(ProposalEvent):
     event_type = "irp.visits.BilateralMeetingDeclined.v1"
 
 
-class BilateralMeetingHeldV1(_ProposalEvent):
+class BilateralMeetingHeldV1(ProposalEvent):
     event_type = "irp.visits.BilateralMeetingHeld.v1"
 
 
-PROPOSAL_EVENTS: dict[str, type[_ProposalEvent]] = {
+PROPOSAL_EVENTS: dict[str, type[ProposalEvent]] = {
     "requested": BilateralMeetingRequestedV1,
     "accepted": BilateralMeetingAcceptedV1,
     "declined": BilateralMeetingDeclinedV1,
@@ -259,14 +259,14 @@ PROPOSAL_EVENTS: dict[str, type[_ProposalEvent]] = {
 # --- outcome ---
 
 
-class VisitOutcomeRecordedV1(_VisitEvent):
+class VisitOutcomeRecordedV1(VisitEvent):
     event_type = "irp.visits.VisitOutcomeRecorded.v1"
 
     summary: LocalizedText
     follow_up_count: int
 
 
-class FollowUpCommittedV1(_VisitEvent):
+class FollowUpCommittedV1(VisitEvent):
     """One commitment made during a visit: the agreements service tracks it as an obligation."""
 
     event_type = "irp.visits.FollowUpCommitted.v1"
@@ -283,7 +283,7 @@ class FollowUpCommittedV1(_VisitEvent):
 # --- ministerial meetings, international events, business trips ---
 
 
-class _ActivityEvent(EventData):
+class ActivityEvent(EventData):
     """Facts every activity event carries: enough for the reports, no personal data."""
 
     status: str
@@ -294,7 +294,7 @@ class _ActivityEvent(EventData):
     country_code: str | None = None
 
 
-class _MeetingEvent(_ActivityEvent):
+class MeetingEvent(ActivityEvent):
     aggregate_type = "meeting"
     meeting_id: str
     official_level: str
@@ -302,29 +302,29 @@ class _MeetingEvent(_ActivityEvent):
     organisation: str | None = None
 
 
-class MeetingScheduledV1(_MeetingEvent):
+class MeetingScheduledV1(MeetingEvent):
     event_type = "irp.visits.MeetingScheduled.v1"
 
 
-class MeetingConfirmedV1(_MeetingEvent):
+class MeetingConfirmedV1(MeetingEvent):
     event_type = "irp.visits.MeetingConfirmed.v1"
 
 
-class MeetingHeldV1(_MeetingEvent):
+class MeetingHeldV1(MeetingEvent):
     event_type = "irp.visits.MeetingHeld.v1"
 
 
-class MeetingCancelledV1(_MeetingEvent):
+class MeetingCancelledV1(MeetingEvent):
     event_type = "irp.visits.MeetingCancelled.v1"
 
 
-class MeetingOutcomeRecordedV1(_MeetingEvent):
+class MeetingOutcomeRecordedV1(MeetingEvent):
     event_type = "irp.visits.MeetingOutcomeRecorded.v1"
 
     summary: LocalizedText
 
 
-class _InternationalEventEvent(_ActivityEvent):
+class InternationalEventEvent(ActivityEvent):
     aggregate_type = "international_event"
     international_event_id: str
     event_kind: str
@@ -334,27 +334,27 @@ class _InternationalEventEvent(_ActivityEvent):
     participants: int | None = None
 
 
-class InternationalEventPlannedV1(_InternationalEventEvent):
+class InternationalEventPlannedV1(InternationalEventEvent):
     event_type = "irp.visits.InternationalEventPlanned.v1"
 
 
-class InternationalEventAnnouncedV1(_InternationalEventEvent):
+class InternationalEventAnnouncedV1(InternationalEventEvent):
     event_type = "irp.visits.InternationalEventAnnounced.v1"
 
 
-class InternationalEventHeldV1(_InternationalEventEvent):
+class InternationalEventHeldV1(InternationalEventEvent):
     event_type = "irp.visits.InternationalEventHeld.v1"
 
 
-class InternationalEventReportedV1(_InternationalEventEvent):
+class InternationalEventReportedV1(InternationalEventEvent):
     event_type = "irp.visits.InternationalEventReported.v1"
 
 
-class InternationalEventCancelledV1(_InternationalEventEvent):
+class InternationalEventCancelledV1(InternationalEventEvent):
     event_type = "irp.visits.InternationalEventCancelled.v1"
 
 
-class _BusinessTripEvent(_ActivityEvent):
+class BusinessTripEvent(ActivityEvent):
     aggregate_type = "business_trip"
     business_trip_id: str
     unit: str
@@ -363,31 +363,31 @@ class _BusinessTripEvent(_ActivityEvent):
     currency: str | None = None
 
 
-class BusinessTripRequestedV1(_BusinessTripEvent):
+class BusinessTripRequestedV1(BusinessTripEvent):
     event_type = "irp.visits.BusinessTripRequested.v1"
 
 
-class BusinessTripApprovedV1(_BusinessTripEvent):
+class BusinessTripApprovedV1(BusinessTripEvent):
     event_type = "irp.visits.BusinessTripApproved.v1"
 
 
-class BusinessTripRejectedV1(_BusinessTripEvent):
+class BusinessTripRejectedV1(BusinessTripEvent):
     event_type = "irp.visits.BusinessTripRejected.v1"
 
 
-class BusinessTripCancelledV1(_BusinessTripEvent):
+class BusinessTripCancelledV1(BusinessTripEvent):
     event_type = "irp.visits.BusinessTripCancelled.v1"
 
 
-class BusinessTripCompletedV1(_BusinessTripEvent):
+class BusinessTripCompletedV1(BusinessTripEvent):
     event_type = "irp.visits.BusinessTripCompleted.v1"
 
 
-class BusinessTripReportSubmittedV1(_BusinessTripEvent):
+class BusinessTripReportSubmittedV1(BusinessTripEvent):
     event_type = "irp.visits.BusinessTripReportSubmitted.v1"
 
 
-class MeetingTalkingPointsChangedV1(_MeetingEvent):
+class MeetingTalkingPointsChangedV1(MeetingEvent):
     """Talking points for a meeting were requested, drafted or approved."""
 
     event_type = "irp.visits.MeetingTalkingPointsChanged.v1"
@@ -397,7 +397,7 @@ class MeetingTalkingPointsChangedV1(_MeetingEvent):
     due_date: date
 
 
-class DelegationMemberReadinessChangedV1(_MemberEvent):
+class DelegationMemberReadinessChangedV1(MemberEvent):
     """Whether a member linked to a passport holder has a passport fit for the trip."""
 
     event_type = "irp.visits.DelegationMemberReadinessChanged.v1"

@@ -19,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from services.reporting import history, tables
+from services.reporting import tables
+from services.reporting.history import replay
 from shared.contracts import agreements as ag
 from shared.contracts import visits as vi
 from shared.contracts.base import LocalizedText
@@ -95,7 +96,7 @@ async def prepare(folder: Path) -> str:
     await upgrade_async("services.reporting", raw.url)
     await upgrade_async("services.reporting", live.url)
     await write_history(raw, EVENTS)
-    await history.replay(raw, live)
+    await replay.replay(raw, live)
     await raw.dispose()
     await live.dispose()
     (folder / "raw.db").unlink()

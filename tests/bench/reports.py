@@ -16,15 +16,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from services.reporting import (
-    dossiers,
-    eu_report,
-    formats,
-    history,
-    reports,
-    snapshots,
-    un_report,
-)
+from services.reporting.history import replay, snapshots
+from services.reporting.reports import activity, dossiers, eu, formats, un
 from shared.consumer import ReceivedEvent
 from shared.contracts import agreements as ag
 from shared.contracts import visits as vi
@@ -135,13 +128,13 @@ def generate() -> list[ReceivedEvent]:
 async def load(db: Database, events: list[ReceivedEvent], folder: Path) -> tuple[float, list]:
     """Apply the events as the consumer does, with a snapshot every SNAPSHOT_EVERY events as
     the service's schedule takes them; the time applying, and each snapshot's time."""
-    from services.reporting import projections
+    from services.reporting.projections import apply
 
     applying, taking = 0.0, []
     for i in range(0, len(events), BATCH):
         started = time.perf_counter()
         async with db.unit_of_work() as session:
-            await projections.apply_events(session, events[i : i + BATCH])
+            await apply.apply_events(session, events[i : i + BATCH])
         applying += time.perf_counter() - started
         if (i + BATCH) % SNAPSHOT_EVERY == 0:
             started = time.perf_counter()
@@ -192,7 +185,7 @@ async def main() -> None:
     async def recomputed(report, moment: datetime | None = None, snaps=None) -> None:  # type: ignore[no-untyped-def]
         model, build = report
         async with (
-            history.as_of(db, moment or datetime.now(UTC), snaps) as scratch,
+            replay.as_of(db, moment or datetime.now(UTC), snaps) as scratch,
             scratch.unit_of_work(write=False) as session,
         ):
             body = await build(session)
@@ -201,13 +194,13 @@ async def main() -> None:
     year_2025 = (date(2025, 1, 1), date(2025, 12, 31))
     cases = {
         "eu-association": (
-            eu_report.EuReport, lambda s: eu_report.eu_association(s, 2026, "en", today, None)
+            eu.EuReport, lambda s: eu.eu_association(s, 2026, "en", today, None)
         ),
         "un-obligations": (
-            un_report.UnReport, lambda s: un_report.un_obligations(s, "en", today, None, None, None)
+            un.UnReport, lambda s: un.un_obligations(s, "en", today, None, None, None)
         ),
         "activity (a year)": (
-            reports.ActivityReport, lambda s: reports.activity(s, *year_2025)
+            activity.ActivityReport, lambda s: activity.activity(s, *year_2025)
         ),
         "country dossier": (
             dossiers.CountryDossier, lambda s: dossiers.country(s, "DE", "en", today)
@@ -225,9 +218,9 @@ async def main() -> None:
             f"{slow / fast:6.0f}x  (targets: < 100 ms, >= 100x)"
         )
     middle = START + timedelta(seconds=total // 2 + 4321)  # between two snapshots
-    eu = cases["eu-association"]
-    as_of = await timed(lambda: recomputed(eu, middle, snapshot_dir), repeat=3)
-    baseline = await timed(lambda: recomputed(eu, middle), repeat=1)
+    eu_case = cases["eu-association"]
+    as_of = await timed(lambda: recomputed(eu_case, middle, snapshot_dir), repeat=3)
+    baseline = await timed(lambda: recomputed(eu_case, middle), repeat=1)
     print(
         f"\nas_of a past moment (half the history, eu-association): {as_of:.2f} s from the "
         f"newest fitting snapshot vs {baseline:.2f} s replaying from the first event "
@@ -237,7 +230,7 @@ async def main() -> None:
     target = Database(f"sqlite:///{folder}/rebuilt.db", durable=False)
     await upgrade_async("services.reporting", target.url)
     started = time.perf_counter()
-    replayed = await history.replay(db, target)
+    replayed = await replay.replay(db, target)
     rate = replayed / (time.perf_counter() - started)
     broker = EmbeddedBroker().start()
     try:

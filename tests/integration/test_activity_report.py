@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 
 from services.reporting import tables as reporting_tables
-from services.reporting.rebuild import rebuild
+from services.reporting.history.rebuild import rebuild
 from tests.harness import (
     VISIT,
     auth,

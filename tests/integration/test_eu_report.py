@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from services.reporting import tables as reporting_tables
-from services.reporting.rebuild import differences, rebuild
+from services.reporting.history.rebuild import differences, rebuild
 from shared.db import Database
 from tests.harness import auth, count_rows, eventually, running, settings_for
 

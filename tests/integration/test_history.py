@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.exc import DBAPIError
 
-from services.reporting import history, projections, snapshots, tables
-from services.reporting.rebuild import PROJECTIONS, differences, rebuild
+from services.reporting import tables
+from services.reporting.history import replay, snapshots
+from services.reporting.history.rebuild import PROJECTED_TABLES, differences, rebuild
+from services.reporting.projections.apply import apply_events
 from shared.consumer import ReceivedEvent
 from shared.contracts import agreements as ag
 from shared.contracts import passports as pa
@@ -66,7 +68,7 @@ def holder_registered(minute: int) -> ReceivedEvent:
 
 async def apply(db: Database, events: list[ReceivedEvent]) -> None:
     async with db.unit_of_work() as session:
-        await projections.apply_events(session, events)
+        await apply_events(session, events)
 
 
 async def test_as_of_from_a_snapshot_equals_the_replay_from_the_first_event(databases, tmp_path):
@@ -91,10 +93,12 @@ async def test_as_of_from_a_snapshot_equals_the_replay_from_the_first_event(data
             start = snapshots.usable(folder, moment)
             used[minute] = start.seq if start else 0
             async with (
-                history.as_of(live, moment, folder) as from_snapshot,
-                history.as_of(live, moment) as from_the_start,
+                replay.as_of(live, moment, folder) as from_snapshot,
+                replay.as_of(live, moment) as from_the_start,
             ):
-                assert await differences(from_the_start, from_snapshot, PROJECTIONS) == [], minute
+                assert await differences(from_the_start, from_snapshot, PROJECTED_TABLES) == [], (
+                    minute
+                )
     finally:
         await live.dispose()
     # before minute 3 no snapshot fits; the second includes a visit of minute 11, so it
@@ -124,7 +128,7 @@ async def test_a_rebuild_compares_with_the_live_state_it_started_from(databases,
     for n in range(20):
         await apply(live, [measure(n, n), progress(n, 2, n, 30 + n)])
     target = await databases.new("rebuilt")
-    monkeypatch.setattr(history, "BATCH", 5)  # many batches: time for the consumer to go on
+    monkeypatch.setattr(replay, "BATCH", 5)  # many batches: time for the consumer to go on
     rebuilding = asyncio.create_task(rebuild(live.url, target))
     watcher = Database(target)
     try:

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from services.agreements import tables as agreements_tables
 from services.passports import tables as passports_tables
 from services.reporting import tables as reporting_tables
-from services.reporting.rebuild import rebuild
+from services.reporting.history.rebuild import rebuild
 from services.visits import tables as visits_tables
 from tests.harness import (
     VISIT,

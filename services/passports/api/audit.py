@@ -25,6 +25,10 @@ class PersonalDataRead(BaseModel):
     read_at: datetime
 
 
+def _position(read: PersonalDataRead) -> list[object]:
+    return [read.id]
+
+
 @router.get("/personal-data-reads", response_model=Page[PersonalDataRead])
 async def list_personal_data_reads(
     holder_id: str | None = Query(None, max_length=36),
@@ -44,5 +48,5 @@ async def list_personal_data_reads(
     async with ctx.db.unit_of_work(write=False) as session:
         rows = (await session.execute(query)).all()
     reads = [PersonalDataRead(**{**r._mapping, "read_at": as_utc(r.read_at)}) for r in rows]
-    items, cursor = build_page(reads, page, lambda r: [r.id])
+    items, cursor = build_page(reads, page, _position)
     return Page[PersonalDataRead](items=items, next_cursor=cursor)

@@ -9,16 +9,17 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
+from services.reporting.projections.common import upsert_rows
 from shared.consumer import ReceivedEvent
-from shared.contracts import agreements as ev
+from shared.contracts import agreements as agreement_events
 from shared.db import upsert
 
-_FACTS = (ev.ObligationRegisteredV1, ev.ObligationUpdatedV1)
+_FACTS = (agreement_events.ObligationRegisteredV1, agreement_events.ObligationUpdatedV1)
 _PLANS = (
-    ev.ActionPlanDraftedV1,
-    ev.ActionPlanApprovedV1,
-    ev.ActionPlanImplementationStartedV1,
-    ev.ActionPlanReportedV1,
+    agreement_events.ActionPlanDraftedV1,
+    agreement_events.ActionPlanApprovedV1,
+    agreement_events.ActionPlanImplementationStartedV1,
+    agreement_events.ActionPlanReportedV1,
 )
 
 
@@ -42,16 +43,16 @@ async def _obligations(
     for e, p in changes:
         if isinstance(p, _FACTS):
             facts[p.obligation_id] = _facts(p)
-        elif isinstance(p, ev.ProgressApprovedV1):
+        elif isinstance(p, agreement_events.ProgressApprovedV1):
             progress[p.obligation_id] = {
                 "id": p.obligation_id, "percent": p.percent, "period": p.period,
                 "narrative": p.narrative.model_dump(), "approved_at": e.envelope.time,
             }  # fmt: skip
-        elif not isinstance(p, ev.ObligationStatusChangedV1):
+        elif not isinstance(p, agreement_events.ObligationStatusChangedV1):
             continue
         row = state.setdefault(p.obligation_id, {"id": p.obligation_id})
         row["version"] = e.envelope.aggregateversion
-        if not isinstance(p, ev.ProgressApprovedV1):
+        if not isinstance(p, agreement_events.ProgressApprovedV1):
             row["status"] = p.status
     t = tables.obligations
     if facts:
@@ -104,11 +105,6 @@ def source_labels(sources: Any) -> str:
     return "\n".join(f"{s.kind} {s.reference}".replace("\n", " ") for s in sources)
 
 
-def _all_but(table, new, *keys: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """The upsert's update: every column but the keys, from the incoming row."""
-    return {c.name: getattr(new, c.name) for c in table.columns if c.name not in keys}
-
-
 async def _plans(
     session: AsyncSession, dialect: str, changes: Sequence[tuple[ReceivedEvent, Any]]
 ) -> None:
@@ -124,7 +120,4 @@ async def _plans(
             }
     if latest:
         t = tables.action_plans
-        await session.execute(
-            upsert(dialect, t, ["action_plan_id"], lambda new: _all_but(t, new, "action_plan_id")),
-            list(latest.values()),
-        )
+        await upsert_rows(session, dialect, t, ["action_plan_id"], latest.values())

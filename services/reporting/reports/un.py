@@ -12,17 +12,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.eu_report import (
+from services.reporting.reports.common import (
     DEFINITIONS,
     Figures,
     Lang,
+    concerns_unit,
     figures,
     heading_lines,
     overdue_on,
-    serves,
     text_in,
 )
-from services.reporting.formats import Sheet
+from services.reporting.reports.formats import Sheet
 from shared.db import as_dicts
 
 MECHANISMS = ("un_hrc_resolution", "upr_recommendation", "un_treaty_body")
@@ -69,6 +69,9 @@ class UnReport(BaseModel):
     as_of: datetime | None = None
     includes_events_until: dict[str, datetime]
 
+    def filename(self) -> str:
+        return "un-obligations"
+
     def heading(self) -> tuple[str, list[str]]:
         return self.title, heading_lines(
             "UN obligations", self.report_date, self.unit, self.includes_events_until
@@ -112,7 +115,7 @@ async def un_obligations(
     query = select(t, overdue_on(on)).where(or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted)))
     rows = as_dicts(await session.execute(query))
     if unit:
-        rows = [r for r in rows if serves(r, unit)]
+        rows = [r for r in rows if concerns_unit(r, unit)]
     if support_level:
         rows = [r for r in rows if r["support_level"] == support_level]
     if first or last:

@@ -15,20 +15,31 @@ from typing import Any
 from sqlalchemy import insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting import (
-    activity_projection,
-    commission_projection,
-    obligation_projection,
-    passport_projection,
-    tables,
+from services.reporting import tables
+from services.reporting.projections import (
+    activities,
+    agreements,
+    commissions,
+    obligations,
+    passports,
+    visits,
 )
 from shared.consumer import ReceivedEvent
 from shared.contracts import contract_for
-from shared.contracts.visits import VisitCreatedV1, VisitDetailsChangedV1, VisitStatusChanged
 from shared.db import upsert
 from shared.envelope import utcnow
 
 log = logging.getLogger(__name__)
+
+# Every read model, each given the batch's changes newer than what it holds.
+PROJECTIONS = (
+    visits.project,
+    obligations.project,
+    activities.project,
+    agreements.project,
+    commissions.project,
+    passports.project,
+)
 
 
 def stream_of(event: ReceivedEvent) -> str:
@@ -84,11 +95,8 @@ async def apply_decoded(session: AsyncSession, decoded: Sequence[Decoded]) -> No
     await _count_by_day(session, dialect, events)
     fresh = await _advance_aggregates(session, dialect, events)
     newer = [(d.event, d.payload) for d in decoded if fresh[d.event.envelope.id]]
-    await _project_visits(session, dialect, newer)
-    await obligation_projection.project(session, dialect, newer)
-    await activity_projection.project(session, dialect, newer)
-    await commission_projection.project(session, dialect, newer)
-    await passport_projection.project(session, dialect, newer)
+    for projection in PROJECTIONS:
+        await projection(session, dialect, newer)
 
 
 async def _advance_streams(
@@ -186,69 +194,3 @@ async def _advance_aggregates(
         ],
     )
     return fresh
-
-
-async def _project_visits(
-    session: AsyncSession, dialect: str, changes: Sequence[tuple[ReceivedEvent, Any]]
-) -> None:
-    state: dict[str, dict[str, Any]] = {}
-    for e, p in changes:
-        if isinstance(p, VisitCreatedV1):
-            state[p.visit_id] = {
-                "visit_id": p.visit_id,
-                "direction": p.direction,
-                "kind": p.kind,
-                "country_code": p.country_code,
-                "lead_level": p.lead_level,
-                "status": p.status,
-                "start_date": p.start_date,
-                "end_date": p.end_date,
-                "title_en": p.title.en,
-                "unit": p.responsible_unit,
-                "version": e.envelope.aggregateversion,
-            }
-        elif isinstance(p, VisitDetailsChangedV1):
-            row = state.setdefault(p.visit_id, {"visit_id": p.visit_id})
-            row.update(
-                kind=p.kind,
-                lead_level=p.lead_level,
-                country_code=p.country_code,
-                start_date=p.start_date,
-                end_date=p.end_date,
-                version=e.envelope.aggregateversion,
-            )
-            if "responsible_unit" in p.changed:
-                row["unit"] = p.responsible_unit
-        elif isinstance(p, VisitStatusChanged):
-            row = state.setdefault(p.visit_id, {"visit_id": p.visit_id})
-            row.update(
-                status=p.to_status,
-                start_date=p.start_date,
-                end_date=p.end_date,
-                version=e.envelope.aggregateversion,
-            )
-    # The created event of a visit may have come in an earlier batch: update what exists.
-    t = tables.visits
-    existing = {
-        r.visit_id: r._asdict()
-        for r in await session.execute(select(t).where(t.c.visit_id.in_(list(state))))
-    }
-    rows = []
-    for visit_id, change in state.items():
-        base = existing.get(visit_id)
-        if base is None and "direction" not in change:
-            log.warning("status change of a visit never created", extra={"visit_id": visit_id})
-            continue
-        rows.append({**(base or {}), **change})
-    if rows:
-        await session.execute(
-            upsert(
-                dialect,
-                t,
-                ["visit_id"],
-                lambda new: {
-                    c.name: getattr(new, c.name) for c in t.columns if c.name != "visit_id"
-                },
-            ),
-            rows,
-        )

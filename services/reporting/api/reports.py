@@ -1,10 +1,11 @@
-"""HTTP routes of the reporting service."""
+"""``/v1/reports``: every report, live or as of a past moment, in JSON or as a document."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,19 +14,13 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting import (
-    dossiers,
-    eu_report,
-    formats,
-    history,
-    reports,
-    snapshots,
-    tables,
-    un_report,
-)
-from services.reporting.eu_report import Lang
+from services.reporting import tables
+from services.reporting.history import replay, snapshots
+from services.reporting.reports import activity, commissions, dossiers, eu, formats, un
+from services.reporting.reports.common import Lang
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.clock import today
 from shared.db import Database
 from shared.envelope import as_utc
 from shared.errors import RuleViolation
@@ -36,13 +31,13 @@ router = APIRouter(prefix="/v1/reports", tags=["reports"])
 MAX_PERIOD_DAYS = 3660
 
 
-@router.get("/freshness", response_model=reports.FreshnessReport)
+@router.get("/freshness", response_model=activity.FreshnessReport)
 async def freshness_report(
     _: Principal = require_scope("reports:read"),
     ctx: ServiceContext = Depends(get_context),
-) -> reports.FreshnessReport:
+) -> activity.FreshnessReport:
     async with ctx.db.unit_of_work(write=False) as session:
-        return await reports.freshness(session)
+        return await activity.freshness(session)
 
 
 @asynccontextmanager
@@ -51,7 +46,7 @@ async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator
         yield ctx.db
         return
     folder = snapshots.folder_for(Path(ctx.settings.effective_snapshot_dir))
-    async with history.as_of(ctx.db, moment, folder) as scratch:
+    async with replay.as_of(ctx.db, moment, folder) as scratch:
         yield scratch
 
 
@@ -73,24 +68,22 @@ class ReportRequest:
         self.format = formats.chosen_format(request, fmt)
         self.ctx = ctx
         self.moment = as_utc(as_of) if as_of else None
+        # The report's day: the past moment's, or today.
+        self.day: date = self.moment.date() if self.moment else today()
 
     async def answer(
-        self,
-        model: type[Any],
-        build: Callable[[AsyncSession, date], Awaitable[dict[str, Any]]],
-        filename: Callable[[Any], str],
+        self, model: type[Any], build: Callable[[AsyncSession], Awaitable[dict[str, Any]]]
     ) -> Response:
         """Every report the same way: live or as of the moment, stating what it includes, in
-        the chosen format."""
-        day = self.moment.date() if self.moment else datetime.now(UTC).date()
+        the chosen format, named by the report (its ``filename()``)."""
         async with (
             _source(self.ctx, self.moment) as db,
             db.unit_of_work(write=False, consistent=True) as session,
         ):
-            body = await build(session, day)
+            body = await build(session)
             includes = await _includes(session)
         report = model(**body, as_of=self.moment, includes_events_until=includes)
-        return formats.render(report, self.format, filename(report))
+        return formats.render(report, self.format, report.filename())
 
 
 # Every report answers in JSON or as a document.
@@ -105,7 +98,7 @@ async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-
     return {stream: as_utc(moment) for stream, moment in rows}
 
 
-@router.get("/activity", response_model=reports.ActivityReport, responses=AS_DOCUMENTS)
+@router.get("/activity", response_model=activity.ActivityReport, responses=AS_DOCUMENTS)
 async def activity_report(
     period_from: Day = Query(alias="from", description="first day, inclusive (UTC)"),
     period_to: Day = Query(alias="to", description="last day, inclusive (UTC)"),
@@ -118,14 +111,14 @@ async def activity_report(
         raise RuleViolation("'to' is before 'from'")
     if (period_to - period_from).days > MAX_PERIOD_DAYS:
         raise RuleViolation(f"a period is at most {MAX_PERIOD_DAYS} days")
-    return await r.answer(
-        reports.ActivityReport,
-        lambda s, day: reports.activity(s, period_from, period_to, unit, lang, now=r.moment),
-        lambda report: f"activity-{period_from}-{period_to}",
-    )
+    build = partial(
+        activity.activity, period_from=period_from, period_to=period_to, unit=unit, lang=lang,
+        now=r.moment,
+    )  # fmt: skip
+    return await r.answer(activity.ActivityReport, build)
 
 
-@router.get("/eu-association", response_model=eu_report.EuReport, responses=AS_DOCUMENTS)
+@router.get("/eu-association", response_model=eu.EuReport, responses=AS_DOCUMENTS)
 async def eu_association_report(
     year: int = Query(ge=2014, le=2100),
     unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
@@ -134,14 +127,11 @@ async def eu_association_report(
 ) -> Response:
     """The year's Action Plan: measures by status, % implemented per chapter, per unit and
     overall (the year and cumulative), overdue measures, latest approved narratives."""
-    return await r.answer(
-        eu_report.EuReport,
-        lambda s, day: eu_report.eu_association(s, year, lang, day, unit),
-        lambda report: f"eu-association-{year}",
-    )
+    build = partial(eu.eu_association, year=year, lang=lang, on=r.day, unit=unit)
+    return await r.answer(eu.EuReport, build)
 
 
-@router.get("/un-obligations", response_model=un_report.UnReport, responses=AS_DOCUMENTS)
+@router.get("/un-obligations", response_model=un.UnReport, responses=AS_DOCUMENTS)
 async def un_obligations_report(
     mechanism: Literal["un_hrc_resolution", "upr_recommendation", "un_treaty_body"] | None = None,
     support_level: Literal["supported", "supported_in_part", "noted"] | None = None,
@@ -152,17 +142,17 @@ async def un_obligations_report(
     r: ReportRequest = Depends(),
 ) -> Response:
     """By mechanism and support level: status, latest approved progress, overdue items."""
-    return await r.answer(
-        un_report.UnReport,
-        lambda s, day: un_report.un_obligations(
-            s, lang, day, unit, mechanism, support_level, period_from, period_to
-        ),
-        lambda report: "un-obligations",
-    )
+    build = partial(
+        un.un_obligations, lang=lang, on=r.day, unit=unit, mechanism=mechanism,
+        support_level=support_level, first=period_from, last=period_to,
+    )  # fmt: skip
+    return await r.answer(un.UnReport, build)
 
 
 @router.get(
-    "/commissions/{commission_id}", response_model=dossiers.CommissionReport, responses=AS_DOCUMENTS
+    "/commissions/{commission_id}",
+    response_model=commissions.CommissionReport,
+    responses=AS_DOCUMENTS,
 )
 async def commission_report(
     commission_id: str,
@@ -172,11 +162,11 @@ async def commission_report(
     r: ReportRequest = Depends(),
 ) -> Response:
     """Item 1 of the session's protocol: the previous session's decisions and their status."""
-    return await r.answer(
-        dossiers.CommissionReport,
-        lambda s, day: dossiers.commission(s, commission_id, session_number, lang, day, unit),
-        lambda report: f"commission-session-{report.session_number}",
-    )
+    build = partial(
+        commissions.commission, commission_id=commission_id, number=session_number, lang=lang,
+        on=r.day, unit=unit,
+    )  # fmt: skip
+    return await r.answer(commissions.CommissionReport, build)
 
 
 @router.get("/countries/{code}", response_model=dossiers.CountryDossier, responses=AS_DOCUMENTS)
@@ -189,8 +179,8 @@ async def country_dossier(
     r: ReportRequest = Depends(),
 ) -> Response:
     """Every visit, meeting, event, trip, agreement and obligation involving the country."""
-    return await r.answer(
-        dossiers.CountryDossier,
-        lambda s, day: dossiers.country(s, code, lang, day, period_from, period_to, unit),
-        lambda report: f"country-{code}",
-    )
+    build = partial(
+        dossiers.country, code=code, lang=lang, on=r.day, first=period_from, last=period_to,
+        unit=unit,
+    )  # fmt: skip
+    return await r.answer(dossiers.CountryDossier, build)

@@ -3,39 +3,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.formats import Sheet
+from services.reporting.reports.common import (
+    DEFINITIONS,
+    Figures,
+    Group,
+    Lang,
+    MeasureCounter,
+    concerns_unit,
+    groups,
+    heading_lines,
+    in_language,
+    overdue_on,
+    text_in,
+)
+from services.reporting.reports.formats import Sheet
 from shared.db import as_dicts
 from shared.errors import NotFound
-
-Lang = Literal["ka", "en"]
-DEFINITIONS = {
-    "implemented_percent": "completed ÷ (all − cancelled) × 100, one decimal",
-    "average_progress_percent": (
-        "mean of each measure's latest approved percent (0 when none), cancelled excluded"
-    ),
-    "overdue": "deadline before the report's date and status neither completed nor cancelled",
-}
-DONE, CANCELLED = "completed", "cancelled"
-
-
-class Figures(BaseModel):
-    measures: int
-    by_status: dict[str, int]
-    implemented_percent: float
-    average_progress_percent: float
-
-
-class Group(Figures):
-    name: str
 
 
 def _lines(value: Any) -> Any:
@@ -64,15 +55,6 @@ MEASURE_COLUMNS = (
 )  # fmt: skip
 
 
-def heading_lines(
-    what: str, on: date, unit: str | None, includes: dict[str, datetime]
-) -> list[str]:
-    """Period, scope and how current the report is: the first lines of every document."""
-    scope = f" · unit: {unit}" if unit else ""
-    current = ", ".join(f"{k} {v:%Y-%m-%d %H:%M} UTC" for k, v in includes.items()) or "none"
-    return [f"{what} · report date {on.isoformat()}{scope}", f"Includes events until: {current}"]
-
-
 class EuReport(BaseModel):
     title: str
     year: int
@@ -91,6 +73,9 @@ class EuReport(BaseModel):
     includes_events_until: dict[str, datetime] = Field(
         description="for each stream, the newest event the report includes"
     )
+
+    def filename(self) -> str:
+        return f"eu-association-{self.year}"
 
     def heading(self) -> tuple[str, list[str]]:
         return self.title, heading_lines(
@@ -133,68 +118,7 @@ class EuReport(BaseModel):
         ]  # fmt: skip
 
 
-def text_in(value: dict[str, str] | None, lang: Lang) -> str:
-    if not value:
-        return ""
-    return value.get(lang) or value.get("en" if lang == "ka" else "ka") or ""
-
-
-class Tally:
-    """Measures counted by status, with their latest approved percents: the figures' makings.
-    A row is a measure (``status``, ``latest_percent``) or a count of measures of one status
-    (``status``, ``n``, ``percent_sum``)."""
-
-    def __init__(self) -> None:
-        self.by_status: dict[str, int] = defaultdict(int)
-        self.counted = self.done = self.percent = 0
-
-    def add(self, r: dict[str, Any]) -> None:
-        n = r.get("n", 1)
-        self.by_status[r["status"]] += n
-        if r["status"] == CANCELLED:
-            return
-        self.counted += n
-        self.done += n if r["status"] == DONE else 0
-        self.percent += r["percent_sum"] if "n" in r else (r["latest_percent"] or 0)
-
-    def figures(self) -> Figures:
-        counted = self.counted
-        return Figures(
-            measures=sum(self.by_status.values()),
-            by_status=dict(sorted(self.by_status.items())),
-            implemented_percent=round(self.done / counted * 100, 1) if counted else 0.0,
-            average_progress_percent=round(self.percent / counted, 1) if counted else 0.0,
-        )
-
-
-def figures(rows: Iterable[dict[str, Any]]) -> Figures:
-    tally = Tally()
-    for r in rows:
-        tally.add(r)
-    return tally.figures()
-
-
-def _groups(tallies: dict[str, Tally]) -> list[Group]:
-    return [Group(name=name, **t.figures().model_dump()) for name, t in sorted(tallies.items())]
-
-
-def overdue_on(on: date) -> Any:
-    """An obligation's *overdue* flag, as the definitions state it, for the query to select."""
-    t = tables.obligations
-    late = and_(t.c.deadline < on, t.c.status.not_in([DONE, CANCELLED]))
-    return case((late, True), else_=False).label("overdue")
-
-
 _MEASURES = TypeAdapter(list[Measure])
-
-
-def in_language(column: Any, lang: Lang) -> Any:
-    """The column's text in ``lang`` (else in the other language), read out by the database
-    rather than decoding every JSON value."""
-    other = "en" if lang == "ka" else "ka"
-    return func.coalesce(
-        func.nullif(column[lang].as_string(), ""), func.nullif(column[other].as_string(), "")
-    )
 
 
 def _measure_columns(lang: Lang, on: date, unit: str | None) -> list[Any]:
@@ -210,10 +134,6 @@ def _measure_columns(lang: Lang, on: date, unit: str | None) -> list[Any]:
     return columns + ([t.c.supporting_units] if unit else [])
 
 
-def serves(row: dict[str, Any], unit: str) -> bool:
-    return unit == row["lead_unit"] or unit in row["supporting_units"]
-
-
 async def _earlier_plans(
     session: AsyncSession, plan_ids: list[str], unit: str | None
 ) -> list[dict[str, Any]]:
@@ -223,7 +143,11 @@ async def _earlier_plans(
     of_plans = t.c.action_plan_id.in_(plan_ids)
     if unit:
         lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)
-        return [r for r in as_dicts(await session.execute(lean.where(of_plans))) if serves(r, unit)]
+        return [
+            r
+            for r in as_dicts(await session.execute(lean.where(of_plans)))
+            if concerns_unit(r, unit)
+        ]
     percent = func.sum(func.coalesce(t.c.latest_percent, 0)).label("percent_sum")
     counts = (
         select(t.c.status, func.count().label("n"), percent).where(of_plans).group_by(t.c.status)
@@ -248,12 +172,12 @@ async def eu_association(
     this_year = as_dicts(await session.execute(current))
     before = await _earlier_plans(session, earlier, unit)
     if unit:
-        this_year = [r for r in this_year if serves(r, unit)]
+        this_year = [r for r in this_year if concerns_unit(r, unit)]
     this_year.sort(key=lambda r: (r["area"] or "", r["ref"] or "", r["obligation_id"]))
     measures = _MEASURES.validate_python(this_year)
-    overall, cumulative = Tally(), Tally()
-    chapters: dict[str, Tally] = defaultdict(Tally)
-    units: dict[str, Tally] = defaultdict(Tally)
+    overall, cumulative = MeasureCounter(), MeasureCounter()
+    chapters: dict[str, MeasureCounter] = defaultdict(MeasureCounter)
+    units: dict[str, MeasureCounter] = defaultdict(MeasureCounter)
     for r in this_year:  # one pass for every figure of the year
         for tally in (overall, cumulative, chapters[r["area"] or "—"], units[r["lead_unit"]]):
             tally.add(r)
@@ -268,8 +192,8 @@ async def eu_association(
         "unit": unit,
         "overall": overall.figures(),
         "cumulative": cumulative.figures(),
-        "by_chapter": _groups(chapters),
-        "by_unit": _groups(units),
+        "by_chapter": groups(chapters),
+        "by_unit": groups(units),
         "overdue": [m for m in measures if m.overdue],
         "measures": measures,
     }

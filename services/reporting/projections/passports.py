@@ -10,19 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.obligation_projection import _all_but
+from services.reporting.projections.common import upsert_rows
 from shared.consumer import ReceivedEvent
-from shared.contracts import passports as ev
-from shared.db import upsert
+from shared.contracts import passports as passport_events
 
 # The step each event records, as the column holding the day it happened.
 STEP_DAYS = {
-    ev.PassportIssuedV1: "issued_day",
-    ev.PassportHandedOverV1: "handed_over_day",
-    ev.PassportReturnedV1: "returned_day",
-    ev.PassportCancelledV1: "cancelled_day",
-    ev.PassportExpiringV1: "expiring_day",
-    ev.PassportReturnOverdueV1: "return_overdue_day",
+    passport_events.PassportIssuedV1: "issued_day",
+    passport_events.PassportHandedOverV1: "handed_over_day",
+    passport_events.PassportReturnedV1: "returned_day",
+    passport_events.PassportCancelledV1: "cancelled_day",
+    passport_events.PassportExpiringV1: "expiring_day",
+    passport_events.PassportReturnOverdueV1: "return_overdue_day",
 }
 
 
@@ -32,15 +31,12 @@ async def project(
     holders = {
         p.holder_id: {"holder_id": p.holder_id, "category": p.category, "unit": p.unit}
         for _, p in changes
-        if isinstance(p, ev.HolderRegisteredV1)
+        if isinstance(p, passport_events.HolderRegisteredV1)
     }
     if holders:
         t = tables.holders
-        await session.execute(
-            upsert(dialect, t, ["holder_id"], lambda new: _all_but(t, new, "holder_id")),
-            list(holders.values()),
-        )
-    moved = [(e, p) for e, p in changes if isinstance(p, ev._PassportEvent)]
+        await upsert_rows(session, dialect, t, ["holder_id"], holders.values())
+    moved = [(e, p) for e, p in changes if isinstance(p, passport_events.PassportEvent)]
     if moved:
         await _passports(session, dialect, moved)
 
@@ -77,7 +73,4 @@ async def _passports(
         step = STEP_DAYS.get(type(p))
         if step:
             row[step] = e.envelope.time.astimezone(UTC).date()
-    await session.execute(
-        upsert(dialect, t, ["passport_id"], lambda new: _all_but(t, new, "passport_id")),
-        list(rows.values()),
-    )
+    await upsert_rows(session, dialect, t, ["passport_id"], rows.values())

@@ -17,7 +17,9 @@ from pydantic import BaseModel, create_model
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting import projections, snapshots, tables
+from services.reporting import tables
+from services.reporting.history import snapshots
+from services.reporting.projections import apply
 from shared.consumer import ReceivedEvent
 from shared.contracts import contract_for
 from shared.db import Database
@@ -33,7 +35,7 @@ def _kept_form(event_type: str) -> type[BaseModel] | None:
     return create_model(f"Kept{contract.__name__}", data=(contract, ...)) if contract else None
 
 
-def _decoded(row) -> projections.Decoded:  # type: ignore[no-untyped-def]
+def _decoded(row) -> apply.Decoded:  # type: ignore[no-untyped-def]
     """A kept event, its data decoded against its contract straight from the kept JSON."""
     form = _kept_form(row.type)
     payload = form.model_validate_json(row.data).data if form else None  # type: ignore[attr-defined]
@@ -50,7 +52,7 @@ def _decoded(row) -> projections.Decoded:  # type: ignore[no-untyped-def]
         correlationid=row.correlation_id,
         data={},
     )
-    return projections.Decoded(ReceivedEvent(envelope, row.stream, 0, row.seq), payload, row.data)
+    return apply.Decoded(ReceivedEvent(envelope, row.stream, 0, row.seq), payload, row.data)
 
 
 Source = Database | AsyncSession
@@ -86,7 +88,7 @@ async def replay(
         following = asyncio.create_task(batch_after(rows[-1].seq))
         try:
             async with target.unit_of_work() as session:
-                await projections.apply_decoded(session, [_decoded(r) for r in rows])
+                await apply.apply_decoded(session, [_decoded(r) for r in rows])
         except BaseException:
             following.cancel()
             raise

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import Table, select
 
-from services.reporting import history, tables
+from services.reporting import tables
+from services.reporting.history import replay
 from shared.db import Database
 from shared.envelope import as_utc
 from shared.migrations import upgrade_async
@@ -16,7 +17,7 @@ from shared.migrations import upgrade_async
 # Columns stamped with the moment of applying, which a rebuild cannot reproduce.
 _WHEN_APPLIED = {"applied_at", "last_applied_at", "seq"}
 _CHUNK = 5000
-PROJECTIONS = (
+PROJECTED_TABLES = (
     tables.stream_positions,
     tables.aggregate_versions,
     tables.visits,
@@ -32,15 +33,15 @@ PROJECTIONS = (
     tables.holders,
     tables.passports,
 )
-COMPARED = (tables.events, *PROJECTIONS)
+COMPARED = (tables.events, *PROJECTED_TABLES)
 
 
-async def _digest(db: history.Source, table: Table) -> tuple[int, int]:
+async def _digest(db: replay.Source, table: Table) -> tuple[int, int]:
     """The table's rows as a count and an order-free sum of their hashes, read in chunks:
-    memory stays bounded however long the history."""
+    memory stays bounded however long the replay."""
     columns = [c for c in table.columns if c.name not in _WHEN_APPLIED]
     count, total = 0, 0
-    async with history.reading(db) as session:
+    async with replay.reading(db) as session:
         result = await session.stream(select(*columns))
         async for rows in result.partitions(_CHUNK):
             for row in rows:
@@ -51,7 +52,7 @@ async def _digest(db: history.Source, table: Table) -> tuple[int, int]:
 
 
 async def differences(
-    live: history.Source, rebuilt: history.Source, compared: tuple[Table, ...] = COMPARED
+    live: replay.Source, rebuilt: replay.Source, compared: tuple[Table, ...] = COMPARED
 ) -> list[str]:
     found = []
     for table in compared:
@@ -73,7 +74,7 @@ async def rebuild(live_url: str, target_url: str) -> tuple[int, list[str]]:
             if (await session.execute(select(tables.events.c.seq).limit(1))).first():
                 raise SystemExit("the target database is not empty")
         async with live.unit_of_work(write=False, consistent=True) as view:
-            replayed = await history.replay(view, target)
+            replayed = await replay.replay(view, target)
             return replayed, await differences(view, target)
     finally:
         await live.dispose()

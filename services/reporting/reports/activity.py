@@ -1,4 +1,5 @@
-"""Reports: queries over the projections, nothing computed at event time is lost."""
+"""The activity report (visits, meetings, events, trips, agreements, passports in a period)
+and the projections' freshness: queries over the projections."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, Table, func, or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.eu_report import Lang
-from services.reporting.formats import Sheet
+from services.reporting.reports.common import Lang, for_unit
+from services.reporting.reports.formats import Sheet
 from shared.envelope import as_utc, utcnow
 
 
@@ -125,6 +126,9 @@ class ActivityReport(BaseModel):
     def word(self, text: str) -> str:
         return KA.get(text, text) if self.language == "ka" else text
 
+    def filename(self) -> str:
+        return f"activity-{self.period_from}-{self.period_to}"
+
     def heading(self) -> tuple[str, list[str]]:
         w = self.word
         current = ", ".join(
@@ -213,17 +217,13 @@ def _breakdown(rows: list[Any], kind: str = "kind") -> Breakdown:
     )
 
 
-def of_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
-    return query if unit is None else query.where(table.c.unit == unit)
-
-
 async def _grouped(
     session: AsyncSession, table: Table, columns: list[str], unit: str | None, *where: Any
 ) -> list[Any]:
     """Counts per combination of ``columns``: a few hundred rows, however many records."""
     keys = [table.c[c] for c in columns]
     query = select(*keys, func.count().label("n")).where(*where).group_by(*keys)
-    return list((await session.execute(of_unit(query, table, unit))).all())
+    return list((await session.execute(for_unit(query, table, unit))).all())
 
 
 async def _visits(session: AsyncSession, first: date, last: date, unit: str | None) -> VisitFigures:
@@ -252,7 +252,7 @@ async def _agreements(
     query = select(g).where(
         or_(g.c.signed_on.between(first, last), g.c.in_force_on.between(first, last))
     )
-    rows = (await session.execute(of_unit(query, g, unit))).all()
+    rows = (await session.execute(for_unit(query, g, unit))).all()
     signed = [r for r in rows if r.signed_on and first <= r.signed_on <= last]
     in_force = [r for r in rows if r.in_force_on and first <= r.in_force_on <= last]
     return AgreementFigures(
@@ -270,7 +270,7 @@ async def _passports(
         figure: func.count().filter(t.c[step].between(first, last))
         for figure, step in PASSPORT_FIGURES.items()
     }
-    query = of_unit(select(*[c.label(f) for f, c in counts.items()]), t, unit)
+    query = for_unit(select(*[c.label(f) for f, c in counts.items()]), t, unit)
     return PassportFigures(**(await session.execute(query)).one()._mapping)
 
 

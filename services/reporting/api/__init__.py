@@ -1,0 +1,1 @@
+"""The reporting service's HTTP routes: ``reports`` (every report, in every format)."""

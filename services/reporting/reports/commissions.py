@@ -1,0 +1,122 @@
+"""The commission report: the decisions of a session and their fulfilment (the first item
+of every protocol of the next session)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.reporting import tables
+from services.reporting.reports.common import (
+    DEFINITIONS,
+    Figures,
+    Lang,
+    figures,
+    heading_lines,
+    overdue_on,
+    text_in,
+)
+from services.reporting.reports.formats import Sheet
+from shared.db import as_dicts
+from shared.errors import NotFound
+
+DECISION_COLUMNS = ("decision", "responsible_unit", "deadline", "status", "overdue",
+                    "latest_percent", "latest_narrative")  # fmt: skip
+
+
+class DecisionStatus(BaseModel):
+    decision: str
+    responsible_unit: str
+    deadline: date
+    status: str
+    overdue: bool
+    latest_percent: int | None
+    latest_narrative: str | None
+
+
+class CommissionReport(BaseModel):
+    title: str
+    partner_country: str
+    session_number: int
+    previous_session: int | None
+    report_date: date
+    language: Lang
+    definitions: dict[str, str] = Field(default=DEFINITIONS)
+    implementation: Figures = Field(description="the previous session's decisions")
+    decisions: list[DecisionStatus]
+    as_of: datetime | None = None
+    includes_events_until: dict[str, datetime]
+
+    def filename(self) -> str:
+        return f"commission-session-{self.session_number}"
+
+    def heading(self) -> tuple[str, list[str]]:
+        what = f"Session {self.session_number}: implementation of session {self.previous_session}"
+        return self.title, heading_lines(what, self.report_date, None, self.includes_events_until)
+
+    def definitions_text(self) -> dict[str, str]:
+        return self.definitions
+
+    def sheets(self) -> list[Sheet]:
+        rows = [[getattr(d, c) for c in DECISION_COLUMNS] for d in self.decisions]
+        return [Sheet("Previous session's decisions", DECISION_COLUMNS, rows, True)]
+
+
+async def commission(
+    session: AsyncSession,
+    commission_id: str,
+    number: int | None,
+    lang: Lang,
+    on: date,
+    unit: str | None = None,
+) -> dict[str, Any]:
+    c = (await session.execute(
+        select(tables.commissions).where(tables.commissions.c.commission_id == commission_id)
+    )).first()  # fmt: skip
+    if c is None:
+        raise NotFound(f"no commission {commission_id}")
+    s = tables.commission_sessions
+    query = select(s.c.session_number).where(s.c.commission_id == commission_id)
+    numbers = sorted((await session.execute(query)).scalars())
+    if not numbers:
+        raise NotFound("the commission has held no session yet")
+    number = number or numbers[-1]
+    if number not in numbers:
+        raise NotFound(f"no session {number} of this commission")
+    previous = max((n for n in numbers if n < number), default=None)
+    d, o = tables.commission_decisions, tables.obligations
+    decided = (
+        select(d, o, overdue_on(on)).join(o, o.c.obligation_id == d.c.obligation_id)
+        .where(d.c.commission_id == commission_id, d.c.session_number == previous)
+        .order_by(d.c.deadline, d.c.decision_id)
+    )  # fmt: skip
+    rows = [
+        r
+        for r in as_dicts(await session.execute(decided))
+        if unit is None or r["responsible_unit"] == unit
+    ]
+    return {
+        "title": text_in(c.name, lang),
+        "partner_country": c.partner_country,
+        "session_number": number,
+        "previous_session": previous,
+        "report_date": on,
+        "language": lang,
+        "implementation": figures(rows),
+        "decisions": [
+            DecisionStatus(
+                decision=text_in(r["title"], lang),
+                responsible_unit=r["responsible_unit"],
+                deadline=r["deadline"],
+                status=r["status"],
+                overdue=bool(r["overdue"]),
+                latest_percent=r["latest_percent"],
+                latest_narrative=text_in(r["latest_narrative"], lang) or None,
+            )
+            for r in rows
+        ],
+    }

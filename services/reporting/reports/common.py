@@ -1,0 +1,114 @@
+"""What every report shares: the language, the definitions, the figures and how measures
+are counted into them, the document heading, and the unit and language filters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from sqlalchemy import Select, Table, func
+
+from services.reporting import tables
+from shared.deadlines import OBLIGATION_DONE, overdue_column
+
+Lang = Literal["ka", "en"]
+DEFINITIONS = {
+    "implemented_percent": "completed ÷ (all − cancelled) × 100, one decimal",
+    "average_progress_percent": (
+        "mean of each measure's latest approved percent (0 when none), cancelled excluded"
+    ),
+    "overdue": "deadline before the report's date and status neither completed nor cancelled",
+}
+COMPLETED, CANCELLED = OBLIGATION_DONE
+
+
+class Figures(BaseModel):
+    measures: int
+    by_status: dict[str, int]
+    implemented_percent: float
+    average_progress_percent: float
+
+
+class Group(Figures):
+    name: str
+
+
+def heading_lines(
+    what: str, on: date, unit: str | None, includes: dict[str, datetime]
+) -> list[str]:
+    """Period, scope and how current the report is: the first lines of every document."""
+    scope = f" · unit: {unit}" if unit else ""
+    current = ", ".join(f"{k} {v:%Y-%m-%d %H:%M} UTC" for k, v in includes.items()) or "none"
+    return [f"{what} · report date {on.isoformat()}{scope}", f"Includes events until: {current}"]
+
+
+def text_in(value: dict[str, str] | None, lang: Lang) -> str:
+    if not value:
+        return ""
+    return value.get(lang) or value.get("en" if lang == "ka" else "ka") or ""
+
+
+class MeasureCounter:
+    """Measures counted by status, with their latest approved percents: the figures' makings.
+    A row is a measure (``status``, ``latest_percent``) or a count of measures of one status
+    (``status``, ``n``, ``percent_sum``)."""
+
+    def __init__(self) -> None:
+        self.by_status: dict[str, int] = defaultdict(int)
+        self.counted = self.done = self.percent = 0
+
+    def add(self, r: dict[str, Any]) -> None:
+        n = r.get("n", 1)
+        self.by_status[r["status"]] += n
+        if r["status"] == CANCELLED:
+            return
+        self.counted += n
+        self.done += n if r["status"] == COMPLETED else 0
+        self.percent += r["percent_sum"] if "n" in r else (r["latest_percent"] or 0)
+
+    def figures(self) -> Figures:
+        counted = self.counted
+        return Figures(
+            measures=sum(self.by_status.values()),
+            by_status=dict(sorted(self.by_status.items())),
+            implemented_percent=round(self.done / counted * 100, 1) if counted else 0.0,
+            average_progress_percent=round(self.percent / counted, 1) if counted else 0.0,
+        )
+
+
+def figures(rows: Iterable[dict[str, Any]]) -> Figures:
+    tally = MeasureCounter()
+    for r in rows:
+        tally.add(r)
+    return tally.figures()
+
+
+def groups(tallies: dict[str, MeasureCounter]) -> list[Group]:
+    return [Group(name=name, **t.figures().model_dump()) for name, t in sorted(tallies.items())]
+
+
+def overdue_on(on: date) -> Any:
+    """An obligation's *overdue* flag (``shared.deadlines``) on ``on``, for a query to select."""
+    t = tables.obligations
+    return overdue_column(t.c.deadline, t.c.status, OBLIGATION_DONE, on)
+
+
+def in_language(column: Any, lang: Lang) -> Any:
+    """The column's text in ``lang`` (else in the other language), read out by the database
+    rather than decoding every JSON value."""
+    other = "en" if lang == "ka" else "ka"
+    return func.coalesce(
+        func.nullif(column[lang].as_string(), ""), func.nullif(column[other].as_string(), "")
+    )
+
+
+def concerns_unit(row: dict[str, Any], unit: str) -> bool:
+    return unit == row["lead_unit"] or unit in row["supporting_units"]
+
+
+def for_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
+    """Only the rows of ``unit`` (all of them without one)."""
+    return query if unit is None else query.where(table.c.unit == unit)
