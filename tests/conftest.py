@@ -48,6 +48,26 @@ def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]:
     broker.stop()
 
 
+@pytest.fixture(scope="session")
+async def personal_data_scan(
+    kafka: EmbeddedBroker, captured_logs: CapturedLogs
+) -> AsyncIterator[None]:
+    """At the end of the session, after every test that used the real parts: nothing the
+    services emitted — log lines, metrics, events on the shared broker — carries a personal
+    number, date of birth or passport number that any test used."""
+    from prometheus_client import generate_latest
+
+    from tests.harness import PERSONAL_DATA, every_message, personal_data_in
+
+    yield
+    if not PERSONAL_DATA:  # no test of this run used personal data: nothing to look for
+        return
+    messages = await every_message(kafka.bootstrap)
+    logs = "\n".join(captured_logs.lines)
+    leaks = personal_data_in(messages, logs, generate_latest().decode())
+    assert leaks == {}, f"personal data emitted: {leaks}"
+
+
 @pytest.fixture
 def own_kafka(tmp_path) -> Iterator[EmbeddedBroker]:
     """A broker of the test's own, for tests that pause or restart it."""

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 from sqlalchemy import Table, func, select
 
@@ -32,6 +34,41 @@ PERSONAL_DATA: set[str] = set()
 
 def remember_personal_data(*values: str) -> None:
     PERSONAL_DATA.update(values)
+
+
+async def every_message(bootstrap: str) -> list[bytes]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    names = [t for t in await admin.list_topics() if not t.startswith("__")]
+    await admin.close()
+    if not names:
+        return []
+    consumer = AIOKafkaConsumer(
+        *names, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
+    )
+    await consumer.start()
+    values: list[bytes] = []
+    try:
+        while batch := await consumer.getmany(timeout_ms=2000, max_records=5000):
+            for records in batch.values():
+                values += [bytes(r.value or b"") + bytes(r.key or b"") for r in records]
+                values += [b"".join(v for _, v in r.headers) for r in records]
+    finally:
+        await consumer.stop()
+    return values
+
+
+def personal_data_in(messages: list[bytes], logs: str, metrics: str) -> dict[str, str]:
+    """Each personal value the tests used that appears in what was emitted, and where."""
+    leaks = {
+        value: where
+        for value in sorted(PERSONAL_DATA)
+        for where, emitted in (("logs", logs), ("metrics", metrics))
+        if value in emitted
+    }
+    return leaks | {
+        value: "events" for value in PERSONAL_DATA if any(value.encode() in m for m in messages)
+    }
 
 
 def settings_for(
