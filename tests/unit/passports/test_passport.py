@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from services.passports.domain import passport as pp
-from shared.errors import RuleViolation
+from shared import aggregates
+from shared.errors import Conflict, RuleViolation
 
 TODAY = date(2026, 11, 24)
 
@@ -48,3 +49,79 @@ def test_issuing_checks_validity_limits():
         pp.issue(submitted, "GS1", TODAY, TODAY + timedelta(days=3700), max_validity_years=10)
     issued, _ = pp.issue(submitted, "GS1", TODAY, TODAY + timedelta(days=1800), 10)
     assert (issued.status, issued.number) == ("issued", "GS1")
+
+
+def _submitted() -> pp.Passport:
+    return pp.Passport(holder_id="h", passport_type="diplomatic", status="submitted")
+
+
+@pytest.mark.parametrize(
+    ("number", "issued", "expires", "reason"),
+    [("gd-1", TODAY, TODAY + timedelta(days=10), "ICAO"),
+     ("GD1234567890", TODAY, TODAY + timedelta(days=10), "ICAO"),
+     ("GD1", TODAY, TODAY, "expires after")],
+)  # fmt: skip
+def test_an_issue_needs_an_icao_number_and_a_later_expiry(number, issued, expires, reason):
+    with pytest.raises(RuleViolation, match=reason):
+        pp.issue(_submitted(), number, issued, expires, max_validity_years=10)
+
+
+def test_the_issue_event_never_carries_the_number():
+    issued, (event,) = pp.issue(_submitted(), "GD7", TODAY, TODAY + timedelta(days=900), 10)
+    assert issued.number == "GD7" and "GD7" not in event.model_dump_json()
+
+
+def test_a_passport_is_issued_only_through_its_issue_step():
+    with pytest.raises(RuleViolation, match="issue endpoint"):
+        aggregates.transition(_submitted(), "issued", None, TODAY)
+
+
+def test_hand_over_and_return_record_their_dates():
+    handed, _ = pp.hand_over(_in_hand(TODAY + timedelta(days=900)).model_copy(
+        update={"status": "issued"}), TODAY)  # fmt: skip
+    assert handed.handed_over_on == TODAY
+    due, (event,) = pp.make_return_due(handed, TODAY + timedelta(days=30))
+    assert event.reason == "holder dismissed" and due.return_due_by == TODAY + timedelta(days=30)
+    returned, _ = pp.mark_returned(due, TODAY + timedelta(days=3))
+    assert (returned.status, returned.returned_on) == ("returned", TODAY + timedelta(days=3))
+
+
+@pytest.mark.parametrize(
+    ("status", "due_by", "overdue"),
+    [("return_due", TODAY - timedelta(days=1), True), ("return_due", TODAY, False),
+     ("returned", TODAY - timedelta(days=9), False), ("return_due", None, False)],
+)  # fmt: skip
+def test_a_return_is_overdue_past_its_date_until_the_passport_is_back(status, due_by, overdue):
+    passport = _in_hand(TODAY + timedelta(days=900)).model_copy(
+        update={"status": status, "return_due_by": due_by}
+    )
+    assert passport.return_overdue(TODAY) is overdue
+
+
+def test_a_new_passport_of_the_same_type_cancels_the_one_in_hand():
+    old = _in_hand(TODAY + timedelta(days=30))
+    cancelled, (event,) = pp.supersede(old, "new-id")
+    assert cancelled.status == "cancelled" and "new-id" in (event.reason or "")
+
+
+def test_an_issued_passport_never_handed_over_is_cancelled_when_it_expires():
+    unused = _in_hand(TODAY - timedelta(days=1)).model_copy(update={"status": "issued"})
+    cancelled, _ = pp.sweep(unused, TODAY, window_days=180)
+    assert (cancelled.status, cancelled.status_reason) == ("cancelled", "expired before hand-over")
+
+
+ENTITLED = {"diplomatic": ["minister"], "service": ["head_of_department"]}
+
+
+@pytest.mark.parametrize(
+    ("category", "dismissed", "others", "error"),
+    [("head_of_department", False, [], RuleViolation), ("minister", True, [], Conflict),
+     ("minister", False, [pp.Passport(holder_id="h", passport_type="diplomatic")], Conflict)],
+)  # fmt: skip
+def test_a_request_needs_an_entitled_serving_holder_and_no_open_application(
+    category, dismissed, others, error
+):
+    request = pp.Passport(holder_id="h", passport_type="diplomatic")
+    with pytest.raises(error):
+        pp.check_request(request, category, dismissed, others, ENTITLED)
+    pp.check_request(request, "minister", False, [], ENTITLED)
