@@ -12,13 +12,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared import clock
 from shared.contracts.base import EventData
 
 CONTENT_TYPE = "application/cloudevents+json"
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The moment of a record (``shared.clock``: settable in tests)."""
+    return clock.now()
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -12,13 +12,13 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from shared.clock import now
 from shared.errors import RuleViolation
 
 MEDIA = {
@@ -123,7 +123,7 @@ def _docx(report: Tabular) -> bytes:
     doc.add_heading(title, level=0)
     for line in lines:
         doc.add_paragraph(line)
-    doc.add_paragraph(f"{word('Generated')}: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    doc.add_paragraph(f"{word('Generated')}: {now():%Y-%m-%d %H:%M} UTC")
     for sheet in report.sheets():
         doc.add_heading(sheet.name, level=1)
         if not sheet.rows:

@@ -10,6 +10,7 @@ from icalendar import Calendar, Event, vText
 from services.visits.domain.international_event import InternationalEvent
 from services.visits.domain.meeting import Meeting
 from services.visits.domain.visit import Visit
+from shared.clock import now
 from shared.contracts.base import LocalizedText
 
 PRODID = "-//IRP//International Relations and Protocol//EN"
@@ -27,7 +28,7 @@ def _event(
 ) -> Event:
     event = Event()
     event.add("uid", f"{uid}@irp")
-    event.add("dtstamp", datetime.now().astimezone())
+    event.add("dtstamp", now())
     event.add("summary", summary)
     event.add("dtstart", start)
     event.add("dtend", end)
