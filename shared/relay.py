@@ -90,7 +90,7 @@ class OutboxRelay:
         except Exception:
             log.warning("could not mark the last published rows; they will be sent again")
         await self.publisher.close()
-        await self._release_leadership()
+        await self.release_leadership()
 
     async def run(self) -> None:
         while not self._stopping:
@@ -216,7 +216,7 @@ class OutboxRelay:
         if self._leader_conn is not None:
             if await self._still_leader():
                 return True
-            await self._release_leadership()
+            await self.release_leadership()
         conn = await self.db.engine.connect()
         try:
             got = (
@@ -255,7 +255,7 @@ class OutboxRelay:
             log.warning("lost the relay lock's database session; standing down")
             return False
 
-    async def _release_leadership(self) -> None:
+    async def release_leadership(self) -> None:
         conn, self._leader_conn = self._leader_conn, None
         if conn is not None:
             with contextlib.suppress(Exception):

@@ -57,14 +57,14 @@ class LifecycleResource(Generic[A]):
         repository: type[DocumentRepository[Any]] = DocumentRepository,
         transitions: bool = True,
         output: type[BaseModel] | None = None,
-        shown: Callable[[A], dict[str, Any]] = lambda _: {},
+        derived: Callable[[A], dict[str, Any]] | None = None,  # fields the answer adds
     ) -> None:
         self.path, self.noun, self.model, self.table = path, noun, model, table
         self.read_scope, self.write_scope = f"{scope}:read", f"{scope}:write"
         self.repository = repository
         self.input = input_model(model, exclude=SERVICE_SET + exclude)
         self.output = output or output_model(model)
-        self.shown = shown
+        self.derived = derived
         self.router = APIRouter(prefix=f"/v1/{path}", tags=[path])
         self._create_route()
         self._read_route()
@@ -76,7 +76,11 @@ class LifecycleResource(Generic[A]):
 
     def out(self, aggregate: A) -> BaseModel:
         allowed = sorted(aggregate.lifecycle.allowed_from(aggregate.status))
-        return self.output(**dict(aggregate), allowed_transitions=allowed, **self.shown(aggregate))
+        return self.output(
+            **dict(aggregate),
+            allowed_transitions=allowed,
+            **(self.derived(aggregate) if self.derived else {}),
+        )
 
     def respond(self, aggregate: A, status: int = 200) -> JSONResponse:
         return JSONResponse(

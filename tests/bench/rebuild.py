@@ -21,8 +21,8 @@ from sqlalchemy import insert
 
 from services.reporting import tables
 from services.reporting.history import replay
-from shared.contracts import agreements as ag
-from shared.contracts import visits as vi
+from shared.contracts import agreements as agreement_events
+from shared.contracts import visits as visit_events
 from shared.contracts.base import LocalizedText
 from shared.db import Database
 from shared.embedded_broker import EmbeddedBroker
@@ -49,9 +49,9 @@ def history_rows(total: int) -> Iterator[dict[str, Any]]:
     """Measures, then approved progress and visits interleaved: ``total`` events."""
     versions: dict[int, int] = {}
     for n in range(MEASURES):
-        payload = ag.ObligationRegisteredV1(
+        payload = agreement_events.ObligationRegisteredV1(
             obligation_id=f"m-{n}", status="not_started", lead_unit=f"Unit {n % 30}",
-            sources=[ag.ObligationSource(kind="eu_action_plan", reference=str(n))],
+            sources=[agreement_events.ObligationSource(kind="eu_action_plan", reference=str(n))],
             title=LocalizedText(en=f"Measure {n}", ka=f"ღონისძიება {n}"),
             area=f"Chapter {n % 12}", deadline=date(2026, 12, 31),
         )  # fmt: skip
@@ -62,7 +62,7 @@ def history_rows(total: int) -> Iterator[dict[str, Any]]:
         if seq % 3 == 0 and visits < VISITS:
             k, visits = visits, visits + 1
             day = date(2020, 1, 1) + timedelta(days=k % 2000)
-            payload = vi.VisitCreatedV1(
+            payload = visit_events.VisitCreatedV1(
                 visit_id=f"v-{k}", direction="incoming", kind="official", country_code="DE",
                 title=LocalizedText(en="Visit"), start_date=day, end_date=day, status="draft",
             )  # fmt: skip
@@ -70,7 +70,7 @@ def history_rows(total: int) -> Iterator[dict[str, Any]]:
             continue
         n = (seq * 7919) % MEASURES
         versions[n] += 1
-        payload = ag.ProgressApprovedV1(
+        payload = agreement_events.ProgressApprovedV1(
             obligation_id=f"m-{n}", progress_id=f"p-{seq}", period="2026-Q1",
             percent=seq % 101, reporting_unit="Unit", narrative=LocalizedText(en="done"),
         )  # fmt: skip

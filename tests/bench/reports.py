@@ -19,8 +19,8 @@ from pathlib import Path
 from services.reporting.history import replay, snapshots
 from services.reporting.reports import activity, dossiers, eu, formats, un
 from shared.consumer import ReceivedEvent
-from shared.contracts import agreements as ag
-from shared.contracts import visits as vi
+from shared.contracts import agreements as agreement_events
+from shared.contracts import visits as visit_events
 from shared.contracts.base import LocalizedText
 from shared.db import Database
 from shared.embedded_broker import EmbeddedBroker
@@ -61,7 +61,7 @@ def generate() -> list[ReceivedEvent]:
         title = LocalizedText(en=f"Action Plan {year}")
         events.append(
             _event(
-                ag.ActionPlanDraftedV1(
+                agreement_events.ActionPlanDraftedV1(
                     action_plan_id=plan_id, year=year, title=title, status="draft"
                 ),
                 plan_id,
@@ -74,11 +74,11 @@ def generate() -> list[ReceivedEvent]:
     for n in range(MEASURES):
         oid = f"m-{n}"
         year = 2025 + n % 2
-        payload = ag.ObligationRegisteredV1(
+        payload = agreement_events.ObligationRegisteredV1(
             obligation_id=oid,
-            sources=[ag.ObligationSource(kind="eu_action_plan", reference=f"{n}")]
+            sources=[agreement_events.ObligationSource(kind="eu_action_plan", reference=f"{n}")]
             + (
-                [ag.ObligationSource(kind="upr_recommendation", reference=f"148.{n}")]
+                [agreement_events.ObligationSource(kind="upr_recommendation", reference=f"148.{n}")]
                 if n % 10 == 0
                 else []
             ),
@@ -98,7 +98,7 @@ def generate() -> list[ReceivedEvent]:
         oid = f"m-{rng.randrange(MEASURES)}"
         versions[oid] += 1
         clock += step
-        payload = ag.ProgressApprovedV1(
+        payload = agreement_events.ProgressApprovedV1(
             obligation_id=oid,
             progress_id=f"p-{n}",
             period="2026-Q1",
@@ -110,7 +110,7 @@ def generate() -> list[ReceivedEvent]:
     for n in range(VISITS):
         vid = f"v-{n}"
         day = date(2025, 1, 1) + timedelta(days=n % 700)
-        payload = vi.VisitCreatedV1(
+        payload = visit_events.VisitCreatedV1(
             visit_id=vid,
             direction="incoming" if n % 2 else "outgoing",
             kind="official",

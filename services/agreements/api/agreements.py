@@ -38,14 +38,14 @@ class AgreementOut(Agreement):
     expiring_soon: bool = Field(description="in force, and its expiry or renewal date is near")
 
 
-def _shown(agreement: Agreement) -> dict[str, Any]:
+def _derived(agreement: Agreement) -> dict[str, Any]:
     return {"expiring_soon": agreement.is_expiring_soon(today(), _expiry_window())}
 
 
 agreements = LifecycleResource(
     "agreements", "agreement", Agreement, tables.agreements, scope="agreements",
     exclude=("signed_on", "in_force_on", "ended_on", "step_dates"), transitions=False,
-    output=AgreementOut, shown=_shown,
+    output=AgreementOut, derived=_derived,
 )  # fmt: skip
 router = agreements.router
 

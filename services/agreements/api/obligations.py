@@ -26,7 +26,7 @@ from shared.types import TransitionRequest, input_model
 READ, WRITE = require_scope("agreements:read"), change_request("agreements:write")
 
 
-def _shown(o: Obligation) -> dict[str, Any]:
+def _derived(o: Obligation) -> dict[str, Any]:
     latest = o.latest_approved()
     return {"overdue": o.is_overdue(today()), "latest_approved_percent": latest and latest.percent}
 
@@ -39,7 +39,7 @@ class ObligationOut(ob.Obligation):
 
 obligations = LifecycleResource(
     "obligations", "obligation", Obligation, tables.obligations, scope="agreements",
-    exclude=("progress",), output=ObligationOut, shown=_shown,
+    exclude=("progress",), output=ObligationOut, derived=_derived,
 )  # fmt: skip
 router = obligations.router
 

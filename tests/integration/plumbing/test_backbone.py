@@ -279,11 +279,11 @@ async def test_only_one_relay_replica_publishes_at_a_time_on_postgresql(postgres
     try:
         assert await relays[0]._hold_leadership() is True
         assert await relays[1]._hold_leadership() is False
-        await relays[0]._release_leadership()
+        await relays[0].release_leadership()
         assert await relays[1]._hold_leadership() is True
         assert await relays[0]._hold_leadership() is False
     finally:
         for relay in relays:
-            await relay._release_leadership()
+            await relay.release_leadership()
         await db_a.dispose()
         await db_b.dispose()

@@ -14,9 +14,9 @@ from services.reporting.history import replay, snapshots
 from services.reporting.history.rebuild import PROJECTED_TABLES, differences, rebuild
 from services.reporting.projections.apply import apply_events
 from shared.consumer import ReceivedEvent
-from shared.contracts import agreements as ag
+from shared.contracts import agreements as agreement_events
 from shared.contracts import passports as pa
-from shared.contracts import visits as vi
+from shared.contracts import visits as visit_events
 from shared.contracts.base import LocalizedText
 from shared.db import Database
 from shared.envelope import EventEnvelope
@@ -36,16 +36,16 @@ def event(payload, aggregate_id: str, version: int, minute: int) -> ReceivedEven
 
 
 def measure(n: int, minute: int) -> ReceivedEvent:
-    payload = ag.ObligationRegisteredV1(
+    payload = agreement_events.ObligationRegisteredV1(
         obligation_id=f"m{n}", status="not_started", lead_unit="Legal", area="Chapter A",
-        sources=[ag.ObligationSource(kind="eu_action_plan", reference=str(n))],
+        sources=[agreement_events.ObligationSource(kind="eu_action_plan", reference=str(n))],
         title=LocalizedText(en=f"Measure {n}"), deadline=date(2030, 1, 1),
     )  # fmt: skip
     return event(payload, f"m{n}", 1, minute)
 
 
 def progress(n: int, version: int, percent: int, minute: int) -> ReceivedEvent:
-    payload = ag.ProgressApprovedV1(
+    payload = agreement_events.ProgressApprovedV1(
         obligation_id=f"m{n}", progress_id=f"p{n}-{version}", period="2026-Q1",
         percent=percent, reporting_unit="Legal", narrative=LocalizedText(en=f"{percent}%"),
     )  # fmt: skip
@@ -53,7 +53,7 @@ def progress(n: int, version: int, percent: int, minute: int) -> ReceivedEvent:
 
 
 def visit(n: int, minute: int) -> ReceivedEvent:
-    payload = vi.VisitCreatedV1(
+    payload = visit_events.VisitCreatedV1(
         visit_id=f"v{n}", direction="incoming", kind="official", country_code="DE",
         title=LocalizedText(en="Visit"), status="draft", responsible_unit="Europe",
         start_date=date(2026, 3, 2), end_date=date(2026, 3, 3),
