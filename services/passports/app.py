@@ -6,7 +6,7 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from services.passports import tables, usecases
+from services.passports import consumers, tables, usecases
 from services.passports.api import audit, holders, passports
 from shared import topics
 from shared.app import ServiceContext, ServiceSpec, create_service_app
@@ -37,6 +37,7 @@ SPEC = ServiceSpec(
     topic=topics.PASSPORTS,
     idempotency_table=tables.idempotency_keys,
     personal_data_paths=("/v1/holders", "/v1/passports", "/v1/audit"),
+    make_consumers=consumers.make_consumers,
     make_schedules=make_schedules,
 )
 
