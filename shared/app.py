@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Table
 
@@ -188,7 +189,9 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         finally:
             await stop_workers(ctx)
 
-    app = FastAPI(title=spec.title, version="1", lifespan=lifespan)
+    # /docs and /redoc with their scripts served by the service itself: no CDN, so they work
+    # on a ministry's closed network.
+    app = FastAPIOffline(title=spec.title, version="1", lifespan=lifespan)
     app.state.ctx = ctx
     # The last added runs first: metrics and the correlation id around everything, then the
     # size limits (from the head, before any work), no-store for personal data, then
