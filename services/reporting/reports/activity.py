@@ -11,8 +11,9 @@ from sqlalchemy import Table, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.reports.common import Lang, for_unit
+from services.reporting.reports.common import Lang, for_unit, heading_lines
 from services.reporting.reports.formats import Sheet
+from services.reporting.reports.language import day, word
 from shared.envelope import as_utc, utcnow
 
 
@@ -66,44 +67,6 @@ ACTIVITY_DEFINITIONS = {
     "so left out when a unit is chosen",
 }
 
-# The document's words in Georgian; the JSON keeps its English keys.
-KA = {
-    "Activity report": "საქმიანობის ანგარიში",
-    "Period": "პერიოდი",
-    "Unit": "სტრუქტურული ერთეული",
-    "Includes events until": "მოიცავს მოვლენებს",
-    "none": "არცერთი",
-    "what": "რა",
-    "measure": "მაჩვენებელი",
-    "value": "მნიშვნელობა",
-    "count": "რაოდენობა",
-    "incoming visits": "შემომავალი ვიზიტები",
-    "outgoing visits": "გამავალი ვიზიტები",
-    "visits": "ვიზიტები",
-    "meetings": "შეხვედრები",
-    "international events": "საერთაშორისო ღონისძიებები",
-    "business trips": "მივლინებები",
-    "agreements": "შეთანხმებები",
-    "passports": "პასპორტები",
-    "total": "სულ",
-    "by_status": "სტატუსის მიხედვით",
-    "by_country": "ქვეყნის მიხედვით",
-    "by_kind": "სახეობის მიხედვით",
-    "by_level": "დონის მიხედვით",
-    "signed": "ხელმოწერილი",
-    "entered into force": "ძალაში შესული",
-    "issued": "გაცემული",
-    "handed_over": "გადაცემული",
-    "returned": "დაბრუნებული",
-    "cancelled": "გაუქმებული",
-    "expiring_notices": "ვადის ამოწურვის შეტყობინებები",
-    "return_overdue_notices": "დაბრუნების ვადის გადაცილების შეტყობინებები",
-    "Activity": "საქმიანობა",
-    "Events by type": "მოვლენები ტიპების მიხედვით",
-    "stream": "ნაკადი",
-    "type": "ტიპი",
-}
-
 
 class ActivityReport(BaseModel):
     period_from: date
@@ -123,53 +86,41 @@ class ActivityReport(BaseModel):
     as_of: datetime | None = None
     includes_events_until: dict[str, datetime] = {}
 
-    def word(self, text: str) -> str:
-        return KA.get(text, text) if self.language == "ka" else text
-
     def filename(self) -> str:
         return f"activity-{self.period_from}-{self.period_to}"
 
     def heading(self) -> tuple[str, list[str]]:
-        w = self.word
-        current = ", ".join(
-            f"{k} {v:%Y-%m-%d %H:%M} UTC" for k, v in self.includes_events_until.items()
-        )
-        period = f"{self.period_from.isoformat()} – {self.period_to.isoformat()}"
-        lines = [f"{w('Period')}: {period}"]
-        if self.unit:
-            lines.append(f"{w('Unit')}: {self.unit}")
-        return w("Activity report"), [
-            *lines,
-            f"{w('Includes events until')}: {current or w('none')}",
-        ]
+        lang = self.language
+        period = f"{day(self.period_from, lang)} – {day(self.period_to, lang)}"
+        on = (self.as_of or self.generated_at).date()
+        lines = heading_lines(on, self.unit, self.includes_events_until, lang)
+        return word("report.activity", lang), [f"{word('period', lang)}: {period}", *lines]
 
     def definitions_text(self) -> dict[str, str]:
         return self.definitions
 
     def sheets(self) -> list[Sheet]:
-        w = self.word
-
         def breakdown(name: str, b: Breakdown) -> list[list[Any]]:
-            rows: list[list[Any]] = [[w(name), w("total"), "", b.total]]
+            rows: list[list[Any]] = [[name, "total", None, b.total]]
             for dimension in ("by_status", "by_country", "by_kind"):
-                rows += [[w(name), w(dimension), k, v] for k, v in getattr(b, dimension).items()]
+                rows += [[name, dimension, k, v] for k, v in getattr(b, dimension).items()]
             return rows
 
         figures = [
-            *breakdown("incoming visits", self.visits.incoming),
-            *breakdown("outgoing visits", self.visits.outgoing),
-            *[[w("visits"), w("by_level"), k, v] for k, v in self.visits.by_level.items()],
+            *breakdown("incoming_visits", self.visits.incoming),
+            *breakdown("outgoing_visits", self.visits.outgoing),
+            *[["visits", "by_level", k, v] for k, v in self.visits.by_level.items()],
             *breakdown("meetings", self.meetings),
-            *breakdown("international events", self.international_events),
-            *breakdown("business trips", self.business_trips),
-            [w("agreements"), w("signed"), "", self.agreements.signed],
-            [w("agreements"), w("entered into force"), "", self.agreements.entered_into_force],
-            *[[w("passports"), w(k), "", v] for k, v in self.passports.model_dump().items()],
+            *breakdown("international_events", self.international_events),
+            *breakdown("business_trips", self.business_trips),
+            ["agreements", "signed", None, self.agreements.signed],
+            ["agreements", "entered_into_force", None, self.agreements.entered_into_force],
+            *[["passports", k, None, v] for k, v in self.passports.model_dump().items()],
         ]
         return [
-            Sheet(w("Activity"), [w(c) for c in ("what", "measure", "value", "count")], figures),
-            Sheet(w("Events by type"), [w(c) for c in ("stream", "type", "count")],
-                  [[c.stream, c.type, c.count] for c in self.by_type], True),
+            Sheet("sheet.activity", ("what", "figure", "value", "count"), figures, True),
+            Sheet("sheet.events_by_type", ("stream", "type", "count"),
+                  [[c.stream, c.type, c.count] for c in self.by_type], appendix=True),
         ]  # fmt: skip
 
 

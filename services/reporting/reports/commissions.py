@@ -21,6 +21,7 @@ from services.reporting.reports.common import (
     text_in,
 )
 from services.reporting.reports.formats import Sheet
+from services.reporting.reports.language import word
 from shared.db import as_dicts
 from shared.errors import NotFound
 
@@ -55,15 +56,21 @@ class CommissionReport(BaseModel):
         return f"commission-session-{self.session_number}"
 
     def heading(self) -> tuple[str, list[str]]:
-        what = f"Session {self.session_number}: implementation of session {self.previous_session}"
-        return self.title, heading_lines(what, self.report_date, None, self.includes_events_until)
+        lang = self.language
+        what = word(
+            "report.commission", lang, session=self.session_number,
+            previous=self.previous_session or "—",
+        )  # fmt: skip
+        return what, [self.title, *heading_lines(
+            self.report_date, None, self.includes_events_until, lang
+        )]  # fmt: skip
 
     def definitions_text(self) -> dict[str, str]:
         return self.definitions
 
     def sheets(self) -> list[Sheet]:
         rows = [[getattr(d, c) for c in DECISION_COLUMNS] for d in self.decisions]
-        return [Sheet("Previous session's decisions", DECISION_COLUMNS, rows, True)]
+        return [Sheet("sheet.decisions", DECISION_COLUMNS, rows, True)]
 
 
 async def commission(

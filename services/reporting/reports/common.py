@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import Select, Table, func
 
 from services.reporting import tables
+from services.reporting.reports.language import Lang, code, day, moment, word
 from shared.deadlines import OBLIGATION_DONE, overdue_column
 
-Lang = Literal["ka", "en"]
 DEFINITIONS = {
     "implemented_percent": "completed ÷ (all − cancelled) × 100, one decimal",
     "average_progress_percent": (
@@ -37,12 +37,16 @@ class Group(Figures):
 
 
 def heading_lines(
-    what: str, on: date, unit: str | None, includes: dict[str, datetime]
+    on: date, unit: str | None, includes: dict[str, datetime], lang: Lang
 ) -> list[str]:
-    """Period, scope and how current the report is: the first lines of every document."""
-    scope = f" · unit: {unit}" if unit else ""
-    current = ", ".join(f"{k} {v:%Y-%m-%d %H:%M} UTC" for k, v in includes.items()) or "none"
-    return [f"{what} · report date {on.isoformat()}{scope}", f"Includes events until: {current}"]
+    """Report date, scope and how current the report is: the first lines of every document,
+    in the report's language."""
+    lines = [f"{word('report_date', lang)}: {day(on, lang)}"]
+    if unit:
+        lines.append(f"{word('unit_scope', lang)}: {unit}")
+    current = ", ".join(f"{code(k, lang)} {moment(v)}" for k, v in includes.items())
+    lines.append(f"{word('includes_events_until', lang)}: {current or word('nothing_yet', lang)}")
+    return lines
 
 
 def text_in(value: dict[str, str] | None, lang: Lang) -> str:

@@ -18,6 +18,8 @@ from services.reporting.reports.common import (
     text_in,
 )
 from services.reporting.reports.formats import Sheet
+from services.reporting.reports.language import country as country_name
+from services.reporting.reports.language import word
 from shared.db import as_dicts
 
 ENTRY_COLUMNS = ("what", "kind", "status", "date", "title")
@@ -50,9 +52,10 @@ class CountryDossier(BaseModel):
         return f"country-{self.country_code}"
 
     def heading(self) -> tuple[str, list[str]]:
-        return f"Country dossier: {self.country_code}", heading_lines(
-            "Everything involving the country", self.report_date, None, self.includes_events_until
-        )
+        lang = self.language
+        name = country_name(self.country_code, lang)
+        lines = heading_lines(self.report_date, self.unit, self.includes_events_until, lang)
+        return word("report.dossier", lang, country=name), lines
 
     def definitions_text(self) -> dict[str, str]:
         return {"obligations": "commission decisions and visit commitments concerning the country"}
@@ -65,7 +68,7 @@ class CountryDossier(BaseModel):
             *self.obligations,
         ]
         rows = [[getattr(e, c) for c in ENTRY_COLUMNS] for e in everything]
-        return [Sheet("Dossier", ENTRY_COLUMNS, rows, True)]
+        return [Sheet("sheet.dossier", ENTRY_COLUMNS, rows, True)]
 
 
 def _dated(query: Any, column: Any, first: date | None, last: date | None) -> Any:

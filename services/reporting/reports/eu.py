@@ -25,6 +25,7 @@ from services.reporting.reports.common import (
     text_in,
 )
 from services.reporting.reports.formats import Sheet
+from services.reporting.reports.language import word
 from shared.db import as_dicts
 from shared.errors import NotFound
 
@@ -78,10 +79,9 @@ class EuReport(BaseModel):
         return f"eu-association-{self.year}"
 
     def heading(self) -> tuple[str, list[str]]:
-        return self.title, heading_lines(
-            f"Implementation report {self.year}", self.report_date, self.unit,
-            self.includes_events_until,
-        )  # fmt: skip
+        lang = self.language
+        lines = heading_lines(self.report_date, self.unit, self.includes_events_until, lang)
+        return word("report.eu", lang, year=self.year), [self.title, *lines]
 
     def definitions_text(self) -> dict[str, str]:
         return self.definitions
@@ -89,10 +89,36 @@ class EuReport(BaseModel):
     def sheets(self) -> list[Sheet]:
         groups = ("name", "measures", "implemented_percent", "average_progress_percent")
         summary = [
-            ["year", self.overall.measures, self.overall.implemented_percent,
+            ["row.year", self.overall.measures, self.overall.implemented_percent,
              self.overall.average_progress_percent],
-            ["cumulative", self.cumulative.measures, self.cumulative.implemented_percent,
+            ["row.cumulative", self.cumulative.measures, self.cumulative.implemented_percent,
              self.cumulative.average_progress_percent],
+        ]  # fmt: skip
+        by_status = [[status, n] for status, n in self.overall.by_status.items()]
+        chapters = [
+            Sheet(
+                "sheet.chapter_measures",
+                ("ref", "measure", "unit", "status", "%"),
+                [
+                    [m.ref, m.title, m.lead_unit, m.status, m.latest_percent]
+                    for m in self.measures
+                    if (m.area or "—") == chapter.name
+                ],
+                subject=chapter.name,
+            )
+            for chapter in self.by_chapter
+        ]
+        return [
+            Sheet("sheet.summary", ("scope", *groups[1:]), summary),
+            Sheet("sheet.by_status", ("status", "measures"), by_status),
+            Sheet("sheet.chapters", groups,
+                  [[getattr(g, c) for c in groups] for g in self.by_chapter]),
+            Sheet("sheet.units", groups, [[getattr(g, c) for c in groups] for g in self.by_unit]),
+            *chapters,
+            Sheet("sheet.overdue_measures", ("ref", "measure", "unit", "deadline"),
+                  [[m.ref, m.title, m.lead_unit, m.deadline] for m in self.overdue]),
+            Sheet("sheet.measures", MEASURE_COLUMNS,
+                  [[getattr(m, c) for c in MEASURE_COLUMNS] for m in self.measures], True),
         ]  # fmt: skip
         chapters = [
             Sheet(

@@ -1,8 +1,10 @@
 """A report in the formats the office works in: JSON, CSV, XLSX and DOCX.
 
-Every report offers the same tabular view (``Sheet``s); CSV is its item list, XLSX a
-sheet each, DOCX a document to send on: title, period, generation, a table each,
-definitions. Georgian text is written as it is (never upper-cased).
+Every report offers the same tabular view (``Sheet``s, named and headed by keys of
+``words.json``); the formats put it in the report's language: CSV is its main table,
+XLSX a sheet each with a title block, DOCX a document to send on (A4, a running header,
+page X of Y, tables whose header repeats on every page, wide tables on landscape pages,
+definitions at the end). Georgian text is written as it is (never upper-cased).
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from services.reporting.reports.common import Lang
+from services.reporting.reports.language import DOCUMENT_LOCALE, cell_text, code, word
 from shared.clock import now
 from shared.errors import RuleViolation
 
@@ -28,16 +34,39 @@ MEDIA = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
+# How a column's values are shown, by the column's key; any other column is text.
+COLUMN_KINDS = {
+    "status": "code", "mechanism": "code", "support_level": "code", "kind": "code",
+    "what": "code", "figure": "code", "value": "code", "scope": "code",
+    "deadline": "date", "date": "date",
+    "implemented_percent": "percent", "average_progress_percent": "percent",
+    "latest_percent": "percent", "%": "percent",
+    "measures": "count", "items": "count", "count": "count",
+}  # fmt: skip
+WIDE = 6  # a table with more columns goes on a landscape page
+
 
 @dataclass(frozen=True)
 class Sheet:
-    name: str
-    header: Sequence[str]
+    name: str  # a key of words.json ("sheet.summary")
+    header: Sequence[str]  # column keys ("status"), shown as words.json's "column.<key>"
     rows: Sequence[Sequence[Any]]
-    is_items: bool = False  # the report's item list: what CSV exports
+    is_items: bool = False  # the report's main table: what CSV exports
+    subject: str | None = None  # fills the name's {subject} (a chapter's name)
+    appendix: bool = False  # technical figures: last, after the definitions
+
+    def title(self, lang: Lang) -> str:
+        return (
+            word(self.name, lang, subject=self.subject) if self.subject else word(self.name, lang)
+        )
+
+    def kinds(self) -> list[str]:
+        return [COLUMN_KINDS.get(key, "text") for key in self.header]
 
 
 class Tabular(Protocol):
+    language: Lang
+
     def heading(self) -> tuple[str, list[str]]: ...
     def sheets(self) -> list[Sheet]: ...
     def definitions_text(self) -> dict[str, str]: ...
@@ -57,6 +86,7 @@ def chosen_format(request: Request, fmt: str | None) -> str:
 
 
 def cell(value: Any) -> Any:
+    """A value for a machine-readable table: lists joined, nothing as empty, ISO dates."""
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     if value is None:
@@ -75,70 +105,296 @@ def render(report: BaseModel, fmt: str, filename: str) -> Response:
     )
 
 
+def headers(sheet: Sheet, lang: Lang) -> list[str]:
+    return [word(f"column.{key}", lang) if key else "" for key in sheet.header]
+
+
+def definitions(report: Tabular) -> list[tuple[str, str]]:
+    """Each defined term and its meaning, in the report's language where the office has it."""
+    lang = report.language
+    return [
+        (_term(term, lang), word(f"definition.{term}", lang) if lang == "ka" else meaning)
+        for term, meaning in report.definitions_text().items()
+    ]
+
+
+def _term(key: str, lang: Lang) -> str:
+    shown = word(f"column.{key}", lang)
+    return shown if shown != f"column.{key}" else code(key, lang)
+
+
 def _csv(report: Tabular) -> bytes:
+    """The main table, headed in the report's language, values as the JSON has them (ISO
+    dates, plain numbers) so that a spreadsheet or a program reads them alike."""
     items = next(s for s in report.sheets() if s.is_items)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(items.header)
+    writer.writerow(headers(items, report.language))
     writer.writerows([[cell(v) for v in row] for row in items.rows])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs read UTF-8
 
 
+# --- XLSX ---
+
+
 def _sheet_title(name: str, taken: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet"
+    title = re.sub(r"[\[\]:*?/\\]", " ", name)[:31].strip() or "Sheet"
     while title in taken:
         title = f"{title[:28]}~{len(taken)}"
     taken.add(title)
     return title
 
 
+def _xlsx_value(value: Any, kind: str, lang: Lang) -> Any:
+    """Dates stay dates, numbers numbers (percent as a fraction, shown as %), words words."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return cell_text(value, kind, lang)
+    if kind == "percent" and isinstance(value, int | float | Decimal):
+        return float(value) / 100
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return cell_text(value, kind, lang)
+
+
+_NUMBER_FORMATS = {"percent": "0.0%", "date": "DD.MM.YYYY", "count": "#,##0"}
+
+
 def _xlsx(report: Tabular) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
+    lang = report.language
+    title, lines = report.heading()
     book = Workbook()
     book.remove(book.active)
+    book.properties.title = title
+    book.properties.creator = word("office", lang)
+    book.properties.language = DOCUMENT_LOCALE[lang]
     taken: set[str] = set()
-    for sheet in report.sheets():
-        ws = book.create_sheet(_sheet_title(sheet.name, taken))
-        ws.append(list(sheet.header))
+    bold, shaded = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
+    for sheet in _in_order(report.sheets()):
+        ws = book.create_sheet(_sheet_title(sheet.title(lang), taken))
+        ws.append([title])
+        ws["A1"].font = Font(bold=True, size=13)
+        for line in [sheet.title(lang), *lines]:
+            ws.append([line])
+        ws.append([])
+        ws.append(headers(sheet, lang))
+        header_row = ws.max_row
+        kinds = sheet.kinds()
         for row in sheet.rows:
-            ws.append([cell(v) for v in row])
+            ws.append([_xlsx_value(v, k, lang) for v, k in zip(row, kinds, strict=False)])
+        for column, kind in enumerate(kinds, start=1):
+            head = ws.cell(header_row, column)
+            head.font, head.fill = bold, shaded
+            head.alignment = Alignment(wrap_text=True, vertical="top")
+            for (data,) in ws.iter_rows(
+                min_row=header_row + 1, min_col=column, max_col=column, max_row=ws.max_row
+            ):
+                data.alignment = Alignment(wrap_text=True, vertical="top")
+                if kind in _NUMBER_FORMATS:
+                    data.number_format = _NUMBER_FORMATS[kind]
+        widths = _widths(sheet, lang)
+        for column, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+        ws.row_dimensions[header_row].height = 15 * _wrapped_lines(headers(sheet, lang), widths)
+        last = get_column_letter(max(len(sheet.header), 1))
+        ws.freeze_panes = ws.cell(header_row + 1, 1)
+        ws.auto_filter.ref = f"A{header_row}:{last}{max(ws.max_row, header_row)}"
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if len(sheet.header) > WIDE else "portrait"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-# The document's own words in Georgian, for reports asked for in ``ka``.
-_KA = {"Generated": "შედგენილია", "None.": "არ არის.", "Definitions": "განმარტებები"}
+def _wrapped_lines(texts: list[str], widths: list[float]) -> int:
+    """How many lines the longest header takes in its column's width."""
+    lines = [-(-len(t) // max(int(w) - 1, 1)) for t, w in zip(texts, widths, strict=True)]
+    return max([1, *lines])
+
+
+def _in_order(sheets: list[Sheet]) -> list[Sheet]:
+    return [s for s in sheets if not s.appendix] + [s for s in sheets if s.appendix]
+
+
+def _widths(sheet: Sheet, lang: Lang, cap: int = 30) -> list[float]:
+    """Each column's share: its longest value up to ``cap`` characters (longer text wraps),
+    never narrower than its longest word, so that no word is broken."""
+    kinds = sheet.kinds()
+    widths = []
+    for index, head in enumerate(headers(sheet, lang)):
+        texts = [
+            cell_text(row[index], kinds[index], lang) for row in sheet.rows if index < len(row)
+        ]
+        longest_word = max((len(w) for t in [head, *texts] for w in t.split()), default=4)
+        longest_text = max((len(t) for t in texts), default=0)
+        widths.append(float(max(longest_word + 1, min(longest_text, cap), 4) + 1))
+    return widths
+
+
+# --- DOCX ---
 
 
 def _docx(report: Tabular) -> bytes:
     from docx import Document
+    from docx.enum.section import WD_SECTION
+    from docx.shared import Pt
 
-    def word(text: str) -> str:
-        return _KA[text] if getattr(report, "language", "en") == "ka" else text
-
-    doc = Document()
+    lang = report.language
     title, lines = report.heading()
+    doc = Document()
+    _properties(doc, report, title)
+    style = doc.styles["Normal"]
+    style.font.size = Pt(10)
+    first = doc.sections[0]
+    _page(first, landscape=False)
+    _running_header_and_footer(first, title, lang)
     doc.add_heading(title, level=0)
     for line in lines:
         doc.add_paragraph(line)
-    doc.add_paragraph(f"{word('Generated')}: {now():%Y-%m-%d %H:%M} UTC")
-    for sheet in report.sheets():
-        doc.add_heading(sheet.name, level=1)
-        if not sheet.rows:
-            doc.add_paragraph(word("None."))
-            continue
-        table = doc.add_table(rows=len(sheet.rows) + 1, cols=len(sheet.header))
-        table.style = "Table Grid"
-        for j, name in enumerate(sheet.header):
-            table.cell(0, j).text = str(name)
-        for i, row in enumerate(sheet.rows, start=1):
-            for j, value in enumerate(row):
-                table.cell(i, j).text = str(cell(value))
-    doc.add_heading(word("Definitions"), level=1)
-    for term, meaning in report.definitions_text().items():
-        doc.add_paragraph(f"{term}: {meaning}")
+    doc.add_paragraph(f"{word('generated', lang)}: {now():%Y-%m-%d %H:%M} UTC")
+    landscape = False
+    sheets = _in_order(report.sheets())
+    main = [s for s in sheets if not s.appendix]
+    for sheet in main:
+        wide = len(sheet.header) > WIDE
+        if wide != landscape:
+            _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=wide)
+            landscape = wide
+        _table(doc, sheet, lang, width=_usable_width(doc.sections[-1]))
+    if landscape:
+        _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)
+    doc.add_heading(word("definitions", lang), level=1)
+    for term, meaning in definitions(report):
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(f"{term}: ").bold = True
+        paragraph.add_run(meaning)
+    for sheet in sheets[len(main) :]:
+        _table(doc, sheet, lang, width=_usable_width(doc.sections[-1]))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _properties(doc: Any, report: Tabular, title: str) -> None:
+    props = doc.core_properties
+    props.title = title
+    props.subject = title
+    props.author = props.last_modified_by = word("office", report.language)
+    props.language = DOCUMENT_LOCALE[report.language]
+    props.created = props.modified = now().replace(tzinfo=None)
+    props.comments = ""
+    props.keywords = ""
+
+
+def _page(section: Any, *, landscape: bool) -> None:
+    """A4, 2 cm margins, portrait or landscape."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    short, long = Cm(21.0), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+
+
+def _usable_width(section: Any) -> int:
+    return int(section.page_width - section.left_margin - section.right_margin)
+
+
+def _running_header_and_footer(section: Any, title: str, lang: Lang) -> None:
+    """Ministry and office over every page with the report's title; page X of Y under it."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    header = section.header.paragraphs[0]
+    header.text = f"{word('ministry', lang)} · {word('office', lang)}\n{title}"
+    for run in header.runs:
+        run.font.size = Pt(8)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    before, _, rest = word("page_x_of_y", lang).partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    footer.add_run(before)
+    _field(footer, "PAGE")
+    footer.add_run(middle)
+    _field(footer, "NUMPAGES")
+    footer.add_run(after)
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that the reader fills in when it lays out the pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _table(doc: Any, sheet: Sheet, lang: Lang, width: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc.add_heading(sheet.title(lang), level=1)
+    if not sheet.rows:
+        doc.add_paragraph(word("none", lang))
+        return
+    kinds = sheet.kinds()
+    size = Pt(8) if len(sheet.header) > WIDE else Pt(9.5)  # wide tables: smaller, unbroken words
+    table = doc.add_table(rows=1, cols=len(sheet.header))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, text in zip(table.rows[0].cells, headers(sheet, lang), strict=True):
+        column.text = ""
+        run = column.paragraphs[0].add_run(text)
+        run.bold, run.font.size = True, size
+    repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for row in sheet.rows:
+        cells = table.add_row().cells
+        for target, value, kind in zip(cells, row, kinds, strict=False):
+            target.paragraphs[0].add_run(cell_text(value, kind, lang)).font.size = size
+            if kind == "percent" and not sheet.is_items and isinstance(value, int | float):
+                _traffic_light(target, value)
+    weights = _widths(sheet, lang)
+    total = sum(weights)
+    for index, weight in enumerate(weights):
+        share = int(width * weight / total)
+        table.columns[index].width = share
+        for table_cell in table.columns[index].cells:
+            table_cell.width = share
+
+
+def _traffic_light(target: Any, percent: float) -> None:
+    """A percentage cell shaded green (75 % and more), amber (40 %) or red: the chapter's
+    state at a glance, legible in black and white too since the figure stays written."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    colour = "C6EFCE" if percent >= 75 else "FFEB9C" if percent >= 40 else "FFC7CE"
+    shade = OxmlElement("w:shd")
+    shade.set(qn("w:val"), "clear")
+    shade.set(qn("w:color"), "auto")
+    shade.set(qn("w:fill"), colour)
+    target._tc.get_or_add_tcPr().append(shade)

@@ -23,6 +23,7 @@ from services.reporting.reports.common import (
     text_in,
 )
 from services.reporting.reports.formats import Sheet
+from services.reporting.reports.language import word
 from shared.db import as_dicts
 
 MECHANISMS = ("un_hrc_resolution", "upr_recommendation", "un_treaty_body")
@@ -73,9 +74,9 @@ class UnReport(BaseModel):
         return "un-obligations"
 
     def heading(self) -> tuple[str, list[str]]:
-        return self.title, heading_lines(
-            "UN obligations", self.report_date, self.unit, self.includes_events_until
-        )
+        lang = self.language
+        lines = heading_lines(self.report_date, self.unit, self.includes_events_until, lang)
+        return word("report.un", lang), lines
 
     def definitions_text(self) -> dict[str, str]:
         return self.definitions
@@ -83,13 +84,13 @@ class UnReport(BaseModel):
     def sheets(self) -> list[Sheet]:
         header = ("mechanism", "items", "implemented_percent", "average_progress_percent")
         return [
-            Sheet("By mechanism", header, [
+            Sheet("sheet.by_mechanism", header, [
                 [m.mechanism, m.measures, m.implemented_percent, m.average_progress_percent]
                 for m in self.by_mechanism
             ]),
-            Sheet("Overdue", ("mechanism", "reference", "title", "deadline"),
+            Sheet("sheet.overdue", ("mechanism", "reference", "title", "deadline"),
                   [[i.mechanism, i.reference, i.title, i.deadline] for i in self.overdue]),
-            Sheet("Items", ITEM_COLUMNS,
+            Sheet("sheet.items", ITEM_COLUMNS,
                   [[getattr(i, c) for c in ITEM_COLUMNS] for i in self.items], True),
         ]  # fmt: skip
 

@@ -85,14 +85,15 @@ def test_a_unit_is_concerned_as_lead_or_supporting_unit(row, unit, concerned):
     assert concerns_unit(row, unit) is concerned
 
 
-def test_the_heading_states_the_date_scope_and_how_current_it_is():
-    lines = heading_lines("Implementation report 2026", date(2026, 6, 30), "Legal",
-                          {"agreements": datetime(2026, 6, 30, 9, 5, tzinfo=UTC)})  # fmt: skip
-    assert lines == [
-        "Implementation report 2026 · report date 2026-06-30 · unit: Legal",
-        "Includes events until: agreements 2026-06-30 09:05 UTC",
+def test_the_heading_states_the_date_scope_and_how_current_it_is_in_the_language():
+    includes = {"agreements": datetime(2026, 6, 30, 9, 5, tzinfo=UTC)}
+    assert heading_lines(date(2026, 6, 30), "Legal", includes, "en") == [
+        "Report date: 30 Jun 2026",
+        "Unit: Legal",
+        "Data as of: agreements 2026-06-30 09:05 UTC",
     ]
-    assert heading_lines("X", date(2026, 1, 1), None, {})[1] == "Includes events until: none"
+    georgian = heading_lines(date(2026, 6, 30), None, {}, "ka")
+    assert georgian == ["ანგარიშის თარიღი: 30 ივნ. 2026", "მონაცემები მდგომარეობით: არცერთი"]
 
 
 def test_the_overdue_definition_matches_the_rule():

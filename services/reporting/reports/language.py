@@ -1,0 +1,95 @@
+"""Every word of a report document in the chosen language.
+
+The office's own terms (headings, column headers, statuses, yes and no, definitions) are
+in ``words.json`` beside this module, which the office may edit. Country names, dates
+and numbers come from CLDR through Babel, never from hand-typed lists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+Lang = Literal["ka", "en"]
+
+# The locale a document declares: Georgian as written in Georgia, English as the EU writes it.
+DOCUMENT_LOCALE = {"ka": "ka-GE", "en": "en-GB"}
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+@cache
+def _words() -> dict[str, dict[str, str]]:
+    text = resources.files(__package__).joinpath("words.json").read_text(encoding="utf-8")
+    return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+
+
+def word(key: str, lang: Lang, **values: object) -> str:
+    """The office's term for ``key``; a key without one is shown as it is."""
+    entry = _words().get(key)
+    text = (entry.get(lang) or entry.get("en") or key) if entry else key
+    return text.format(**values) if values else text
+
+
+def known(key: str) -> bool:
+    return key in _words()
+
+
+def country(code: str, lang: Lang) -> str:
+    """The country's name in ``lang`` (CLDR); an unknown code as it is."""
+    return Locale(lang).territories.get(code.upper(), code)
+
+
+def yes_no(value: bool, lang: Lang) -> str:
+    return word("yes" if value else "no", lang)
+
+
+def day(value: date, lang: Lang) -> str:
+    """A date as the language writes it: 31 Jan 2026 / 31 იან. 2026."""
+    return format_date(value, format="medium", locale=Locale("en", "GB") if lang == "en" else lang)
+
+
+def number(value: float | int | Decimal, lang: Lang, places: int = 1) -> str:
+    pattern = "#,##0" + ("." + "0" * places if places and not isinstance(value, int) else "")
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def code(value: str, lang: Lang) -> str:
+    """A code shown in words: a status, a kind, a mechanism, a country."""
+    if known(value):
+        return word(value, lang)
+    for prefix in ("status.", "code."):
+        if known(prefix + value):
+            return word(prefix + value, lang)
+    return country(value, lang) if _COUNTRY.match(value) else value
+
+
+def moment(value: datetime) -> str:
+    return f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def cell_text(value: Any, kind: str, lang: Lang) -> str:
+    """A value as a document shows it, by the kind of its column."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value, lang)
+    if isinstance(value, datetime):
+        return moment(value)
+    if isinstance(value, date):
+        return day(value, lang)
+    if isinstance(value, int | float | Decimal):
+        return number(value, lang)
+    if isinstance(value, list | tuple):
+        return "; ".join(cell_text(v, kind, lang) for v in value)
+    if kind == "code":
+        return code(str(value), lang)
+    return str(value)

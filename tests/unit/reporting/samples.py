@@ -1,0 +1,78 @@
+"""Reports as the office would get them, built directly, for the document tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from services.reporting.reports.activity import (
+    ActivityReport,
+    AgreementFigures,
+    Breakdown,
+    PassportFigures,
+    TypeCount,
+    VisitFigures,
+)
+from services.reporting.reports.common import MeasureCounter, figures, groups
+from services.reporting.reports.eu import EuReport, Measure
+from services.reporting.reports.language import Lang
+
+AS_OF = {"agreements": datetime(2026, 6, 30, 9, 5, tzinfo=UTC)}
+CHAPTERS = {"Justice, freedom and security": "მართლმსაჯულება", "Trade": "ვაჭრობა"}
+STATUSES = ("completed", "in_progress", "not_started", "cancelled", "partially_completed")
+
+
+def measures(lang: Lang, n: int = 12) -> list[Measure]:
+    chapters = list(CHAPTERS.items())
+    return [
+        Measure(
+            ref=f"{i + 1}.1", title=f"Measure {i + 1}" if lang == "en" else f"ღონისძიება {i + 1}",
+            area=chapters[i % 2][0 if lang == "en" else 1], lead_unit="Legal Department",
+            sources=["eu_action_plan AP 2026"], deadline=date(2026, 3 + i % 9, 28),
+            status=STATUSES[i % len(STATUSES)], overdue=i % 4 == 2,
+            latest_percent=(i * 17) % 101, latest_period="2026-Q2",
+            latest_narrative="Drafted and under review" if lang == "en" else "მომზადებულია",
+        )
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def eu_report(lang: Lang = "en") -> EuReport:
+    items = measures(lang)
+    rows = [{"status": m.status, "latest_percent": m.latest_percent} for m in items]
+    chapters: dict[str, MeasureCounter] = {}
+    for m, row in zip(items, rows, strict=True):
+        chapters.setdefault(m.area or "—", MeasureCounter()).add(row)
+    return EuReport(
+        title="Action Plan 2026" if lang == "en" else "სამოქმედო გეგმა 2026",
+        year=2026, plan_status="in_implementation", language=lang,
+        report_date=date(2026, 6, 30), unit=None, overall=figures(rows),
+        cumulative=figures(rows), by_chapter=groups(chapters), by_unit=groups(chapters),
+        overdue=[m for m in items if m.overdue], measures=items,
+        includes_events_until=AS_OF,
+    )  # fmt: skip
+
+
+def _breakdown(total: int, **by: Any) -> Breakdown:
+    return Breakdown(total=total, by_status=by.get("status", {}), by_country=by.get("country", {}),
+                     by_kind=by.get("kind", {}))  # fmt: skip
+
+
+def activity_report(lang: Lang = "en") -> ActivityReport:
+    return ActivityReport(
+        period_from=date(2026, 1, 1), period_to=date(2026, 6, 30), language=lang,
+        visits=VisitFigures(
+            incoming=_breakdown(2, status={"completed": 2}, country={"DE": 1, "FR": 1},
+                                kind={"official": 2}),
+            outgoing=_breakdown(1, status={"reported": 1}, country={"LT": 1},
+                                kind={"working": 1}),
+            by_level={"minister": 3},
+        ),
+        meetings=_breakdown(1, status={"held": 1}, country={"US": 1}, kind={"ambassador": 1}),
+        international_events=_breakdown(0), business_trips=_breakdown(0),
+        agreements=AgreementFigures(signed=1, entered_into_force=0, by_type_signed={}),
+        passports=PassportFigures(issued=1, handed_over=1, returned=0, cancelled=0,
+                                  expiring_notices=0, return_overdue_notices=0),
+        total=9, by_type=[TypeCount(stream="visits", type="irp.visits.VisitCreated.v1", count=3)],
+        generated_at=datetime(2026, 7, 1, 8, tzinfo=UTC), includes_events_until=AS_OF,
+    )  # fmt: skip

@@ -1,0 +1,139 @@
+"""Documents the office can send on, opened and checked, not just opened: A4, landscape
+pages for wide tables, a running header and page X of Y, header rows that repeat, fitted
+columns, typed cells, every word in the chosen language, and the JSON's figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+
+from services.reporting.reports import formats
+from tests.unit.reporting.samples import activity_report, eu_report
+
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+def _docx(report) -> Document:  # type: ignore[no-untyped-def]
+    return Document(io.BytesIO(formats._docx(report)))
+
+
+def _xlsx(report):  # type: ignore[no-untyped-def]
+    return load_workbook(io.BytesIO(formats._xlsx(report)))
+
+
+def _mm(section) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    return round(section.page_width.mm), round(section.page_height.mm)
+
+
+@pytest.mark.parametrize("build", [eu_report, activity_report])
+def test_every_page_is_a4_and_wide_tables_get_landscape_pages(build):
+    document = _docx(build())
+    sizes = {_mm(s) for s in document.sections}
+    assert sizes <= {(210, 297), (297, 210)}
+    assert _mm(document.sections[0]) == (210, 297)
+    if build is eu_report:  # the 11-column measure list, then back to portrait
+        assert (297, 210) in sizes and _mm(document.sections[-1]) == (210, 297)
+
+
+@pytest.mark.parametrize("lang", ["en", "ka"])
+def test_a_running_header_and_page_x_of_y_on_every_page(lang):
+    document = _docx(eu_report(lang))
+    section = document.sections[0]
+    header = section.header.paragraphs[0].text
+    assert ("Ministry" if lang == "en" else "სამინისტრო") in header
+    footer = section.footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert all(s.footer.is_linked_to_previous for s in document.sections[1:])
+
+
+def test_table_headers_repeat_on_each_page_and_columns_have_widths():
+    document = _docx(eu_report())
+    for table in document.tables:
+        first_row = table.rows[0]._tr
+        assert first_row.trPr is not None and first_row.trPr.find(qn("w:tblHeader")) is not None
+        widths = [cell.width for cell in table.rows[0].cells]
+        assert (all(widths) and len(set(widths)) > 1) or len(widths) == 1
+    measures = document.tables[-1]
+    by_header = {c.text: c.width for c in measures.rows[0].cells}
+    assert by_header["No."] < by_header["Title"] or by_header["No."] < by_header["Sources"]
+
+
+def test_statuses_and_booleans_are_words_and_figures_are_the_jsons():
+    report = eu_report()
+    document = _docx(report)
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert {"in progress", "not started", "partially completed", "yes", "no"} <= cells
+    assert not {"in_progress", "not_started", "True", "False"} & cells
+    assert f"{report.overall.implemented_percent:.1f}" in cells
+
+
+def test_document_properties_name_the_report_the_office_and_the_language():
+    props = _docx(eu_report("ka")).core_properties
+    assert props.title.startswith("ევროკავშირი") and props.language == "ka-GE"
+    assert props.author == "საერთაშორისო ურთიერთობებისა და ოქმის სამსახური"
+    assert props.created is not None and props.created.year >= 2026
+
+
+@pytest.mark.parametrize("build", [eu_report, activity_report])
+def test_a_georgian_document_has_no_english_heading_or_column_header(build):
+    document = _docx(build("ka"))
+    headings = [
+        p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
+    ]
+    column_headers = [c.text for t in document.tables for c in t.rows[0].cells]
+    assert headings and column_headers
+    english = [t for t in headings + column_headers if LATIN_WORD.search(t)]
+    assert english == []
+    book = _xlsx(build("ka"))
+    assert not [name for name in book.sheetnames if LATIN_WORD.search(name)]
+
+
+def test_the_activity_document_names_countries_and_keeps_event_types_to_an_appendix():
+    document = _docx(activity_report("ka"))
+    cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
+    assert {"გერმანია", "საფრანგეთი", "ლიეტუვა", "შემომავალი ვიზიტები"} <= cells
+    texts = [p.text for p in document.paragraphs]
+    assert texts.index("განმარტებები") < texts.index("მოვლენები ტიპების მიხედვით")
+
+
+def test_a_spreadsheet_has_a_title_block_a_frozen_filtered_header_and_typed_cells():
+    report = eu_report()
+    book = _xlsx(report)
+    sheet = book["Measures"]
+    assert sheet["A1"].value.startswith("Implementation report") and sheet["A1"].font.b
+    header = next(r for r in sheet.iter_rows() if r[0].value == "No.")
+    row = header[0].row
+    assert sheet.freeze_panes == f"A{row + 1}" and sheet.auto_filter.ref.startswith(f"A{row}:")
+    assert all(c.font.b for c in header)
+    deadline = sheet.cell(row + 1, 6)
+    assert isinstance(deadline.value, datetime | date) and deadline.is_date
+    progress = sheet.cell(row + 1, 9)
+    assert progress.number_format == "0.0%"
+    assert progress.value == report.measures[0].latest_percent / 100
+    assert all(sheet.column_dimensions[c].width for c in "ABCDEFGHIJK")
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+
+
+def test_the_spreadsheet_figures_are_the_jsons():
+    report = eu_report()
+    summary = _xlsx(report)["Summary"]
+    year = next(r for r in summary.iter_rows(values_only=True) if r[0] == "The year")
+    assert year[1] == report.overall.measures
+    assert year[2] == pytest.approx(report.overall.implemented_percent / 100)
+    assert year[3] == pytest.approx(report.overall.average_progress_percent / 100)
+
+
+def test_the_csv_is_the_main_table_headed_in_the_language_with_a_bom():
+    body = formats._csv(activity_report("ka"))
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == ["რა", "მაჩვენებელი", "მნიშვნელობა", "რაოდენობა"]
+    assert ["incoming_visits", "total", "", "2"] in rows
