@@ -21,7 +21,8 @@ from services.reporting.reports.common import (
     text_in,
 )
 from services.reporting.reports.formats import Sheet
-from services.reporting.reports.language import word
+from services.reporting.reports.language import country as country_name
+from services.reporting.reports.language import day, word
 from shared.db import as_dicts
 from shared.errors import NotFound
 
@@ -43,6 +44,8 @@ class CommissionReport(BaseModel):
     title: str
     partner_country: str
     session_number: int
+    held_on: date | None = Field(None, description="when the session was held")
+    place: str | None = Field(None, description="where the session was held")
     previous_session: int | None
     report_date: date
     language: Lang
@@ -61,7 +64,10 @@ class CommissionReport(BaseModel):
             "report.commission", lang, session=self.session_number,
             previous=self.previous_session or "—",
         )  # fmt: skip
-        return what, [self.title, *heading_lines(
+        held = [f"{word('session_held', lang)}: {day(self.held_on, lang)}"] if self.held_on else []
+        place = [f"{word('session_place', lang)}: {self.place}"] if self.place else []
+        partner = f"{word('partner_country', lang)}: {country_name(self.partner_country, lang)}"
+        return what, [self.title, partner, *held, *place, *heading_lines(
             self.report_date, None, self.includes_events_until, lang
         )]  # fmt: skip
 
@@ -87,8 +93,11 @@ async def commission(
     if c is None:
         raise NotFound(f"no commission {commission_id}")
     s = tables.commission_sessions
-    query = select(s.c.session_number).where(s.c.commission_id == commission_id)
-    numbers = sorted((await session.execute(query)).scalars())
+    query = select(s.c.session_number, s.c.held_on, s.c.place).where(
+        s.c.commission_id == commission_id
+    )
+    sessions = {r.session_number: r for r in await session.execute(query)}
+    numbers = sorted(sessions)
     if not numbers:
         raise NotFound("the commission has held no session yet")
     number = number or numbers[-1]
@@ -110,6 +119,8 @@ async def commission(
         "title": text_in(c.name, lang),
         "partner_country": c.partner_country,
         "session_number": number,
+        "held_on": sessions[number].held_on,
+        "place": sessions[number].place,
         "previous_session": previous,
         "report_date": on,
         "language": lang,

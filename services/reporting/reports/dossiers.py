@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +19,7 @@ from services.reporting.reports.common import (
 )
 from services.reporting.reports.formats import Sheet
 from services.reporting.reports.language import country as country_name
-from services.reporting.reports.language import word
+from services.reporting.reports.language import day, word
 from shared.db import as_dicts
 
 ENTRY_COLUMNS = ("what", "kind", "status", "date", "title")
@@ -38,6 +38,8 @@ _ENTRIES = TypeAdapter(list[DossierEntry])
 
 class CountryDossier(BaseModel):
     country_code: str
+    period_from: date | None = Field(None, description="dated on or after (when asked)")
+    period_to: date | None = Field(None, description="dated on or before (when asked)")
     report_date: date
     language: Lang
     unit: str | None = None
@@ -55,6 +57,10 @@ class CountryDossier(BaseModel):
         lang = self.language
         name = country_name(self.country_code, lang)
         lines = heading_lines(self.report_date, self.unit, self.includes_events_until, lang)
+        if self.period_from or self.period_to:
+            first = day(self.period_from, lang) if self.period_from else "…"
+            last = day(self.period_to, lang) if self.period_to else "…"
+            lines.insert(0, f"{word('period', lang)}: {first} – {last}")
         return word("report.dossier", lang, country=name), lines
 
     def definitions_text(self) -> dict[str, str]:
@@ -140,6 +146,7 @@ async def country(
     ]
     return {
         "country_code": code, "report_date": on, "language": lang, "unit": unit,
+        "period_from": first, "period_to": last,
         "visits": visits, "meetings_events_trips": activities, "agreements": agreements,
         "obligations": obligations,
     }  # fmt: skip

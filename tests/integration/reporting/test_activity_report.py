@@ -197,6 +197,7 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
         docx = await reporting.client.get(url, params={"format": "docx"}, headers=auth())
 
     assert (report["session_number"], report["previous_session"]) == (2, 1)
+    assert (report["held_on"], report["place"]) == ("2026-05-10", "Tbilisi")
     assert [(d["decision"], d["status"]) for d in report["decisions"]] == [
         ("Open a checkpoint", "completed"),
         ("Harmonise tariffs", "not_started"),
@@ -210,4 +211,5 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     assert [o["title"] for o in later["obligations"]] == ["Harmonise tariffs"]  # due 2030
     assert later["visits"] == []
+    assert (later["period_from"], later["period_to"]) == ("2030-01-01", None)
     assert legal["decisions"] == []  # both decisions are the Customs unit's

@@ -13,6 +13,7 @@ from services.reporting.reports.activity import (
     TypeCount,
     VisitFigures,
 )
+from services.reporting.reports.commissions import CommissionReport, DecisionStatus
 from services.reporting.reports.common import MeasureCounter, figures, groups
 from services.reporting.reports.eu import EuReport, Measure
 from services.reporting.reports.language import Lang
@@ -75,4 +76,17 @@ def activity_report(lang: Lang = "en") -> ActivityReport:
                                   expiring_notices=0, return_overdue_notices=0),
         total=9, by_type=[TypeCount(stream="visits", type="irp.visits.VisitCreated.v1", count=3)],
         generated_at=datetime(2026, 7, 1, 8, tzinfo=UTC), includes_events_until=AS_OF,
+    )  # fmt: skip
+
+
+def commission_report(lang: Lang = "en") -> CommissionReport:
+    decision = DecisionStatus(
+        decision="Open a checkpoint", responsible_unit="Customs", deadline=date(2026, 9, 1),
+        status="in_progress", overdue=False, latest_percent=40, latest_narrative=None,
+    )  # fmt: skip
+    return CommissionReport(
+        title="Georgia–Lithuania intergovernmental commission", partner_country="LT",
+        session_number=2, held_on=date(2026, 5, 10), place="Tbilisi", previous_session=1,
+        report_date=date(2026, 6, 30), language=lang, implementation=figures([]),
+        decisions=[decision], includes_events_until=AS_OF,
     )  # fmt: skip

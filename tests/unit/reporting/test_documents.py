@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from services.reporting.reports import formats
-from tests.unit.reporting.samples import activity_report, eu_report
+from tests.unit.reporting.samples import activity_report, commission_report, eu_report
 
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
@@ -137,3 +137,10 @@ def test_the_csv_is_the_main_table_headed_in_the_language_with_a_bom():
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["რა", "მაჩვენებელი", "მნიშვნელობა", "რაოდენობა"]
     assert ["incoming_visits", "total", "", "2"] in rows
+
+
+def test_the_commission_document_states_the_session_its_date_place_and_partner():
+    texts = [p.text for p in _docx(commission_report("ka")).paragraphs]
+    assert texts[0] == "სესია 2: სესია 1-ის გადაწყვეტილებების შესრულება"
+    assert "ჩატარდა: 10 მაი. 2026" in texts and "ადგილი: Tbilisi" in texts
+    assert "პარტნიორი ქვეყანა: ლიეტუვა" in texts
