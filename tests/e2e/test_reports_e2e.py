@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from services.agreements import tables as agreements_tables
 from services.passports import tables as passports_tables
@@ -383,7 +384,7 @@ def check_the_moment_between_the_approvals(earlier: dict) -> None:
 async def downloads(client: httpx.AsyncClient, commission_id: str) -> dict[str, bytes]:
     found = {}
     for name, (url, params) in reports(commission_id).items():
-        for fmt in ("xlsx", "docx"):
+        for fmt in ("xlsx", "docx", "pdf"):
             answer = await client.get(url, params={**params, "format": fmt}, headers=auth())
             assert answer.status_code == 200, answer.text
             found[f"{name}.{fmt}"] = answer.content
@@ -426,5 +427,7 @@ def check_documents(documents: dict[str, bytes], live: dict) -> None:
     text, cells = docx_cells(documents["activity_ka.docx"])
     assert "საქმიანობის ანგარიში" in text
     assert {"შემომავალი ვიზიტები", "ქვეყნის მიხედვით", "გერმანია"} <= set(cells)
+    eu_pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(documents["eu.pdf"])).pages)
+    assert "Anti-corruption measure" in eu_pdf and f"{eu['implemented_percent']:.1f}" in eu_pdf
     _, cells = docx_cells(documents["dossier.docx"])
     assert {"Open a checkpoint", "Harmonise tariffs", "outgoing visit"} <= set(cells)

@@ -61,7 +61,7 @@ class ReportRequest:
             None,
             description="rebuild the report as it stood then (ISO 8601, e.g. 2026-06-30T12:00:00Z)",
         ),
-        fmt: str | None = Query(None, alias="format", description="json, csv, xlsx or docx"),
+        fmt: str | None = Query(None, alias="format", description="json, csv, xlsx, docx or pdf"),
         _: Principal = require_scope("reports:read"),
         ctx: ServiceContext = Depends(get_context),
     ) -> None:

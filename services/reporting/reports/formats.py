@@ -1,10 +1,12 @@
-"""A report in the formats the office works in: JSON, CSV, XLSX and DOCX.
+"""A report in the formats the office works in: JSON, CSV, XLSX, DOCX and PDF.
 
 Every report offers the same tabular view (``Sheet``s, named and headed by keys of
 ``words.json``); the formats put it in the report's language: CSV is its main table,
 XLSX a sheet each with a title block, DOCX a document to send on (A4, a running header,
 page X of Y, tables whose header repeats on every page, wide tables on landscape pages,
-definitions at the end). Georgian text is written as it is (never upper-cased).
+definitions at the end), PDF the same document (fpdf2, with the Noto fonts shipped under
+``fonts/``, so Georgian renders on any machine). Georgian text is written as it is (never
+upper-cased).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol
 
 from fastapi import Request
@@ -23,7 +26,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from services.reporting.reports.common import Lang
-from services.reporting.reports.language import DOCUMENT_LOCALE, cell_text, code, word
+from services.reporting.reports.language import DOCUMENT_LOCALE, cell_text, code, known, word
 from shared.clock import now
 from shared.errors import RuleViolation
 
@@ -32,6 +35,7 @@ MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 
 # How a column's values are shown, by the column's key; any other column is text.
@@ -97,7 +101,7 @@ def cell(value: Any) -> Any:
 def render(report: BaseModel, fmt: str, filename: str) -> Response:
     if fmt == "json":  # serialised by pydantic in one pass, not dumped to dicts first
         return Response(report.model_dump_json(), media_type=MEDIA["json"])
-    body = {"csv": _csv, "xlsx": _xlsx, "docx": _docx}[fmt](report)  # type: ignore[arg-type]
+    body = {"csv": _csv, "xlsx": _xlsx, "docx": _docx, "pdf": _pdf}[fmt](report)  # type: ignore[arg-type]
     return Response(
         body,
         media_type=MEDIA[fmt],
@@ -113,7 +117,7 @@ def definitions(report: Tabular) -> list[tuple[str, str]]:
     """Each defined term and its meaning, in the report's language where the office has it."""
     lang = report.language
     return [
-        (_term(term, lang), word(f"definition.{term}", lang) if lang == "ka" else meaning)
+        (_term(term, lang), word(key, lang) if known(key := f"definition.{term}") else meaning)
         for term, meaning in report.definitions_text().items()
     ]
 
@@ -377,13 +381,38 @@ def _table(doc: Any, sheet: Sheet, lang: Lang, width: int) -> None:
             target.paragraphs[0].add_run(cell_text(value, kind, lang)).font.size = size
             if kind == "percent" and not sheet.is_items and isinstance(value, int | float):
                 _traffic_light(target, value)
-    weights = _widths(sheet, lang)
-    total = sum(weights)
-    for index, weight in enumerate(weights):
-        share = int(width * weight / total)
+    for index, share in enumerate(_docx_widths(sheet, lang, width, size.pt)):
         table.columns[index].width = share
         for table_cell in table.columns[index].cells:
             table_cell.width = share
+
+
+def _docx_widths(sheet: Sheet, lang: Lang, width: int, size_pt: float) -> list[int]:
+    """Every column first gets its longest word (no word is broken), the width left goes to
+    the columns whose text would wrap. Lengths are estimated from the font size: a Latin
+    letter about half the size wide, a Georgian one a little wider."""
+    emu_per_pt = 12700
+
+    def length(text: str, bold: bool = False) -> float:
+        letters = sum(1.5 if "\u10a0" <= ch <= "\u10ff" else 1.0 for ch in text)
+        return (letters * (0.56 if bold else 0.52) + 1.5) * size_pt * emu_per_pt
+
+    kinds, cap = sheet.kinds(), width / 3
+    least, wanted = [], []
+    for index, head in enumerate(headers(sheet, lang)):
+        texts = [cell_text(r[index], kinds[index], lang) for r in sheet.rows if index < len(r)]
+        words = [length(w, bold=True) for w in head.split()]
+        words += [length(w) for t in texts for w in t.split()]
+        low = max(words, default=length("    "))
+        least.append(low)
+        wanted.append(max(low, min(max((length(t) for t in texts), default=0.0), cap)))
+    spare, growth = width - sum(least), sum(wanted) - sum(least)
+    if spare <= 0:  # more columns than the page holds: shrink all alike
+        return [int(low * width / sum(least)) for low in least]
+    share = min(spare / growth, 1.0) if growth > 0 else 0.0
+    grown = [low + (want - low) * share for low, want in zip(least, wanted, strict=True)]
+    leftover = (width - sum(grown)) / len(grown)
+    return [int(g + leftover) for g in grown]
 
 
 def _traffic_light(target: Any, percent: float) -> None:
@@ -398,3 +427,134 @@ def _traffic_light(target: Any, percent: float) -> None:
     shade.set(qn("w:color"), "auto")
     shade.set(qn("w:fill"), colour)
     target._tc.get_or_add_tcPr().append(shade)
+
+
+# --- PDF ---
+
+_FONTS = Path(__file__).parent / "fonts"
+
+
+def _pdf(report: Tabular) -> bytes:
+    """The DOCX's document as PDF: the same order, words, page setup and running texts."""
+    from fpdf import FPDF
+
+    lang = report.language
+    title, lines = report.heading()
+    running = f"{word('ministry', lang)} · {word('office', lang)}\n{title}"
+    page_text = word("page_x_of_y", lang)
+
+    class Document(FPDF):
+        def header(self) -> None:
+            self.set_font("body", size=7)
+            self.multi_cell(0, 3.2, running, new_x="LMARGIN", new_y="NEXT")
+            self.ln(3)
+
+        def footer(self) -> None:
+            self.set_y(-14)
+            self.set_font("body", size=8)
+            self.cell(0, 5, page_text.format(page=self.page_no(), pages="{nb}"), align="C")
+
+    pdf = Document(format="A4")
+    pdf.set_margins(20, 15, 20)
+    pdf.set_auto_page_break(True, margin=18)
+    for family, stem in (("body", "NotoSans"), ("georgian", "NotoSansGeorgian")):
+        pdf.add_font(family, "", str(_FONTS / f"{stem}-Regular.ttf"))
+        pdf.add_font(family, "B", str(_FONTS / f"{stem}-Bold.ttf"))
+    pdf.set_fallback_fonts(["georgian"], exact_match=False)
+    pdf.set_title(title)
+    pdf.set_subject(title)
+    pdf.set_author(word("office", lang))
+    pdf.set_creator(word("office", lang))
+    pdf.set_lang(DOCUMENT_LOCALE[lang])
+    pdf.set_creation_date(now())
+    pdf.add_page()
+    pdf.set_font("body", "B", 16)
+    pdf.multi_cell(0, 8, title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("body", size=9.5)
+    for line in [*lines, f"{word('generated', lang)}: {now():%Y-%m-%d %H:%M} UTC"]:
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    landscape = False
+    sheets = _in_order(report.sheets())
+    for sheet in sheets:
+        if sheet.appendix:
+            continue
+        wide = len(sheet.header) > WIDE
+        if wide != landscape:
+            pdf.add_page(orientation="L" if wide else "P")
+            landscape = wide
+        _pdf_table(pdf, sheet, lang)
+    if landscape:
+        pdf.add_page(orientation="P")
+    _pdf_heading(pdf, word("definitions", lang))
+    for term, meaning in definitions(report):
+        pdf.set_font("body", "B", 9.5)
+        pdf.write(5, f"{term}: ")
+        pdf.set_font("body", size=9.5)
+        pdf.write(5, meaning)
+        pdf.ln(7)
+    for sheet in sheets:
+        if sheet.appendix:
+            _pdf_table(pdf, sheet, lang)
+    return bytes(pdf.output())
+
+
+def _pdf_widths(pdf: Any, sheet: Sheet, lang: Lang) -> list[float]:
+    """Measured with the table's font: every column first gets its widest word (no word is
+    broken), the space left goes to the columns whose text would wrap, long text counted
+    up to a third of the page."""
+    kinds, cap = sheet.kinds(), pdf.epw / 3
+    least, wanted = [], []
+    for index, head in enumerate(headers(sheet, lang)):
+        texts = [cell_text(r[index], kinds[index], lang) for r in sheet.rows if index < len(r)]
+        words = [(w, "B") for w in head.split()] + [(w, "") for t in texts for w in t.split()]
+        widest_word = max((_text_width(pdf, w, style) for w, style in words), default=5.0) + 3
+        widest_text = max((_text_width(pdf, t, "") for t in texts), default=0.0) + 3
+        least.append(widest_word)
+        wanted.append(max(widest_word, min(widest_text, cap)))
+    pdf.set_font("body", "")
+    spare, growth = pdf.epw - sum(least), sum(wanted) - sum(least)
+    if spare <= 0 or growth <= 0:
+        return wanted
+    share = min(spare / growth, 1.0)
+    return [low + (want - low) * share for low, want in zip(least, wanted, strict=True)]
+
+
+def _text_width(pdf: Any, text: str, style: str) -> float:
+    """Measured in the font that draws it: Georgian letters come from the Georgian font."""
+    georgian = any("\u10a0" <= ch <= "\u10ff" for ch in text)
+    pdf.set_font("georgian" if georgian else "body", style)
+    return float(pdf.get_string_width(text))
+
+
+def _pdf_heading(pdf: Any, text: str) -> None:
+    pdf.ln(4)
+    pdf.set_font("body", "B", 12)
+    pdf.set_text_color(46, 84, 150)
+    pdf.multi_cell(0, 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(1)
+
+
+def _pdf_table(pdf: Any, sheet: Sheet, lang: Lang) -> None:
+    from fpdf.fonts import FontFace
+
+    _pdf_heading(pdf, sheet.title(lang))
+    size = 7.5 if len(sheet.header) > WIDE else 9
+    pdf.set_font("body", size=size)
+    if not sheet.rows:
+        pdf.multi_cell(0, 5, word("none", lang), new_x="LMARGIN", new_y="NEXT")
+        return
+    kinds = sheet.kinds()
+    heading_style = FontFace(emphasis="BOLD", fill_color=(221, 228, 238))
+    with pdf.table(
+        col_widths=_pdf_widths(pdf, sheet, lang), repeat_headings=1, text_align="LEFT",
+        headings_style=heading_style, line_height=size * 0.5, width=pdf.epw,
+    ) as table:  # fmt: skip
+        heading = table.row()
+        for text in headers(sheet, lang):
+            heading.cell(text)
+        for values in sheet.rows:
+            row = table.row()
+            for value, kind in zip(values, kinds, strict=False):
+                row.cell(cell_text(value, kind, lang))

@@ -13,6 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from services.reporting.reports import formats
 from tests.unit.reporting.samples import activity_report, commission_report, eu_report
@@ -144,3 +145,30 @@ def test_the_commission_document_states_the_session_its_date_place_and_partner()
     assert texts[0] == "სესია 2: სესია 1-ის გადაწყვეტილებების შესრულება"
     assert "ჩატარდა: 10 მაი. 2026" in texts and "ადგილი: Tbilisi" in texts
     assert "პარტნიორი ქვეყანა: ლიეტუვა" in texts
+
+
+def _pdf(report):  # type: ignore[no-untyped-def]
+    return PdfReader(io.BytesIO(formats._pdf(report)))
+
+
+@pytest.mark.parametrize("build", [eu_report, activity_report, commission_report])
+def test_the_pdf_is_the_same_document_on_a4_with_page_x_of_y(build):
+    document = _pdf(build("ka"))
+    pages = len(document.pages)
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+             for p in document.pages}  # fmt: skip
+    assert sizes <= {(595, 842), (842, 595)} and (595, 842) in sizes
+    text = [p.extract_text() for p in document.pages]
+    assert all(f"გვერდი {n} / {pages}" in page for n, page in enumerate(text, start=1))
+    assert "საერთაშორისო ურთიერთობებისა და ოქმის სამსახური" in text[0]
+    meta = document.metadata
+    assert meta.author == "საერთაშორისო ურთიერთობებისა და ოქმის სამსახური"
+    assert meta.title and not LATIN_WORD.search(meta.title)
+
+
+def test_the_pdf_writes_georgian_words_and_the_jsons_figures():
+    report = eu_report("ka")
+    text = "\n".join(p.extract_text() for p in _pdf(report).pages)
+    assert "ევროკავშირი" in text and "მიმდინარე" in text and "ვადაგადაცილებული" in text
+    assert f"{report.overall.implemented_percent:.1f}".replace(".", ",") in text
+    assert "in_progress" not in text and "Measures" not in text

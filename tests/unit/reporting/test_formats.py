@@ -26,8 +26,8 @@ def test_format_wins_over_accept_and_json_is_the_default(fmt, accept, chosen):
 
 
 def test_an_unknown_format_is_refused_naming_the_known_ones():
-    with pytest.raises(RuleViolation, match="json, csv, xlsx, docx"):
-        chosen_format(_request(), "pdf")
+    with pytest.raises(RuleViolation, match="json, csv, xlsx, docx, pdf"):
+        chosen_format(_request(), "odt")
 
 
 @pytest.mark.parametrize(
