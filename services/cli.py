@@ -6,6 +6,8 @@ irp republish SERVICE --since 2026-11-24T10:00Z      re-send SERVICE's outbox ev
 irp outbox-status SERVICE                            pending rows and the oldest's age
 irp worker SERVICE                                   run SERVICE's relay and consumers without HTTP
 irp serve SERVICE --port 8001                        the HTTP server of SERVICE, with its limits
+irp office-account add NAME --name "N. Beridze"       an office page account (password: prompt
+                                                     or IRP_OFFICE_PASSWORD); remove NAME; list
 irp dev                                              the embedded stack (what `make run` starts)
 """
 
@@ -158,6 +160,41 @@ def _cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_office_account(args: argparse.Namespace) -> None:
+    """The reporting office's accounts for the office page, in reporting's database."""
+    import getpass
+    import os
+
+    from services.reporting.office import accounts
+    from shared.errors import DomainError
+    from shared.migrations import upgrade
+
+    settings = load_settings("reporting")
+    url = settings.effective_database_url
+    upgrade(services.package("reporting"), url)
+    db = Database(url)
+
+    async def run() -> None:
+        try:
+            if args.action == "add":
+                password = os.environ.get("IRP_OFFICE_PASSWORD") or getpass.getpass("password: ")
+                await accounts.add_account(db, args.username, args.name or "", password)
+                print(f"account {args.username} added")
+            elif args.action == "remove":
+                await accounts.remove_account(db, args.username)
+                print(f"account {args.username} removed, its sessions ended")
+            else:
+                for account in await accounts.accounts(db):
+                    print(f"{account.username}\t{account.display_name}")
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(run())
+    except DomainError as refused:
+        raise SystemExit(f"refused: {refused.detail}") from None
+
+
 def _cmd_dev(args: argparse.Namespace) -> None:
     from services.devstack import run_dev_stack
 
@@ -202,6 +239,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("office-account", help="the reporting office's page accounts")
+    p.add_argument("action", choices=("add", "remove", "list"))
+    p.add_argument("username", nargs="?", default="")
+    p.add_argument("--name", help="the name shown on the page")
+    p.set_defaults(func=_cmd_office_account)
 
     p = sub.add_parser("dev", help="run the embedded stack")
     p.add_argument("--port", type=int, default=8001, help="first service port")

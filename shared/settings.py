@@ -56,6 +56,10 @@ class ServiceSettings(BaseSettings):
     snapshot_every_events: int = 10_000
     snapshot_keep: int = 50
     snapshot_check_interval: float = 60.0
+    office_session_hours: float = Field(8.0, description="reporting: an office sign-in lasts")
+    office_secure_cookie: bool = Field(
+        False, description="reporting: the office cookie only over HTTPS (set it in production)"
+    )
 
     @property
     def effective_database_url(self) -> str:

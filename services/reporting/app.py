@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from services.reporting import consumers
 from services.reporting.api import reports
 from services.reporting.history import snapshots
+from services.reporting.office import pages
 from shared.app import ServiceContext, ServiceSpec, create_service_app
 from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings, load_settings
@@ -32,7 +33,7 @@ SPEC = ServiceSpec(
     name="reporting",
     title="IRP reporting service",
     package=__package__,
-    routers=[reports.router],
+    routers=[reports.router, pages.router],
     make_consumers=consumers.make_consumers,
     make_schedules=make_schedules,
 )

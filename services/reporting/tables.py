@@ -223,3 +223,25 @@ passports = Table(
     Column("return_overdue_day", Date),
     Column("version", Integer, nullable=False),
 )
+
+# The reporting office's accounts for the office page: never projected, never in a snapshot.
+office_accounts = Table(
+    "office_accounts",
+    metadata,
+    Column("username", String(100), primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Signed-in sessions: the cookie's token is kept only as its SHA-256.
+office_sessions = Table(
+    "office_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(100), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_office_sessions_expires", "expires_at"),
+)

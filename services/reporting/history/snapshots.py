@@ -30,8 +30,8 @@ from shared.envelope import as_utc
 
 log = logging.getLogger(__name__)
 
-# The history itself and the consumer's dedupe are not projections.
-_SKIPPED = {"events", "inbox"}
+# The history itself, the consumer's dedupe and the office's accounts are not projections.
+_SKIPPED = {"events", "inbox", "office_accounts", "office_sessions"}
 _CHUNK = 5000
 _NAME = re.compile(r"^snapshot-(\d{12})-(\d+)\.db$")
 

@@ -1,0 +1,250 @@
+"""``/office/``: the reporting office's page. Sign in, choose a report and its parameters,
+download it in every format and language; sign out. Not part of the API (no bearer
+token): a session cookie (HttpOnly, SameSite=Strict) and CSRF tokens on every form."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from services.reporting.api import reports
+from services.reporting.office import accounts
+from services.reporting.reports.formats import MEDIA
+from services.reporting.reports.language import Lang, word
+from shared.app import ServiceContext, get_context
+from shared.auth import Principal
+from shared.types import CountryCode
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+SESSION_COOKIE, FORM_COOKIE = "irp_office", "irp_office_form"
+FORMATS = [f for f in MEDIA if f != "json"]
+THROTTLE = accounts.SignInThrottle()
+
+router = APIRouter(prefix="/office", include_in_schema=False)
+templates = Jinja2Templates(directory=HERE / "templates")
+
+REPORTS = [
+    {"key": "eu", "fields": [{"name": "year", "label": "year", "type": "number",
+                              "required": True},
+                             {"name": "unit", "label": "unit", "type": "text"}]},
+    {"key": "un", "fields": [{"name": "unit", "label": "unit", "type": "text"}]},
+    {"key": "activity", "fields": [{"name": "from", "label": "from", "type": "date",
+                                    "required": True},
+                                   {"name": "to", "label": "to", "type": "date", "required": True},
+                                   {"name": "unit", "label": "unit", "type": "text"}]},
+    {"key": "dossier", "fields": [{"name": "code", "label": "country", "type": "text",
+                                   "required": True, "pattern": "[A-Za-z]{2}"},
+                                  {"name": "from", "label": "from", "type": "date"},
+                                  {"name": "to", "label": "to", "type": "date"}]},
+    {"key": "commission", "fields": [{"name": "commission_id", "label": "commission",
+                                      "type": "text", "required": True},
+                                     {"name": "session", "label": "session", "type": "number"}]},
+]  # fmt: skip
+
+
+def _language(request: Request, lang: str | None) -> Lang:
+    chosen = lang or request.cookies.get("irp_office_lang") or "ka"
+    return "en" if chosen == "en" else "ka"
+
+
+def _page(request: Request, name: str, lang: Lang, status: int = 200, **values: Any) -> Response:
+    def w(key: str) -> str:
+        return word(key, lang)
+
+    page = templates.TemplateResponse(
+        request, name, {"lang": lang, "w": w, **values}, status_code=status
+    )
+    page.headers["Cache-Control"] = "no-store"
+    page.set_cookie("irp_office_lang", lang, path="/office", samesite="strict", httponly=True)
+    return page
+
+
+async def _session(request: Request, ctx: ServiceContext) -> accounts.Session | None:
+    return await accounts.session_of(ctx.db, request.cookies.get(SESSION_COOKIE))
+
+
+def _to_sign_in(lang: Lang) -> RedirectResponse:
+    return RedirectResponse(f"/office/sign-in?lang={lang}", status_code=303)
+
+
+@router.get("/static/office.css")
+async def style() -> FileResponse:
+    return FileResponse(HERE / "static" / "office.css", media_type="text/css")
+
+
+@router.get("")
+async def office_root() -> RedirectResponse:
+    return RedirectResponse("/office/", status_code=307)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(
+    request: Request, lang: str | None = None, ctx: ServiceContext = Depends(get_context)
+) -> Response:
+    chosen = _language(request, lang)
+    session = await _session(request, ctx)
+    if session is None:
+        return _to_sign_in(chosen)
+    return _page(request, "home.html", chosen, session=session, reports=REPORTS, formats=FORMATS)
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+async def sign_in_form(request: Request, lang: str | None = None) -> Response:
+    return _sign_in_page(request, _language(request, lang))
+
+
+def _sign_in_page(request: Request, lang: Lang, message: str = "", status: int = 200) -> Response:
+    token = secrets.token_urlsafe(24)  # double-submit: the cookie and the form must agree
+    page = _page(request, "sign_in.html", lang, status, csrf_token=token, message=message)
+    page.set_cookie(FORM_COOKIE, token, path="/office", samesite="strict", httponly=True)
+    return page
+
+
+@router.post("/sign-in")
+async def sign_in(
+    request: Request,
+    username: str = Form(max_length=100),
+    password: str = Form(max_length=200),
+    csrf_token: str = Form(max_length=100),
+    lang: str | None = None,
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:
+    chosen = _language(request, lang)
+    expected = request.cookies.get(FORM_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected, csrf_token):
+        return _sign_in_page(request, chosen, word("ui.expired", chosen), 400)
+    address = request.client.host if request.client else "unknown"
+    if not THROTTLE.allowed(username, address):
+        log.warning("office sign-in throttled", extra={"username": username, "address": address})
+        return _sign_in_page(request, chosen, word("ui.throttled", chosen), 429)
+    account = await accounts.verify(ctx.db, username, password)
+    if account is None:
+        THROTTLE.failed(username, address)
+        log.warning("office sign-in refused", extra={"username": username, "address": address})
+        return _sign_in_page(request, chosen, word("ui.wrong", chosen), 401)
+    THROTTLE.succeeded(username)
+    token, _ = await accounts.start_session(ctx.db, account, ctx.settings.office_session_hours)
+    log.info("office sign-in", extra={"username": username})
+    answer = RedirectResponse(f"/office/?lang={chosen}", status_code=303)
+    answer.set_cookie(
+        SESSION_COOKIE, token, path="/office", httponly=True, samesite="strict",
+        secure=ctx.settings.office_secure_cookie,
+        max_age=int(ctx.settings.office_session_hours * 3600),
+    )  # fmt: skip
+    answer.delete_cookie(FORM_COOKIE, path="/office")
+    return answer
+
+
+@router.post("/sign-out")
+async def sign_out(
+    request: Request,
+    csrf_token: str = Form(max_length=100),
+    lang: str | None = None,
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:
+    chosen = _language(request, lang)
+    session = await _session(request, ctx)
+    token = request.cookies.get(SESSION_COOKIE)
+    if session is None or not token:
+        return _to_sign_in(chosen)
+    if not secrets.compare_digest(session.csrf_token, csrf_token):  # not from our own page
+        return RedirectResponse(f"/office/?lang={chosen}", status_code=303)
+    await accounts.end_session(ctx.db, token)
+    log.info("office sign-out", extra={"username": session.username})
+    answer = _to_sign_in(chosen)
+    answer.delete_cookie(SESSION_COOKIE, path="/office")
+    return answer
+
+
+def _moment(as_of: str | None) -> datetime | None:
+    if not as_of:
+        return None
+    moment = datetime.fromisoformat(as_of)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def _download(
+    request: Request, ctx: ServiceContext, fmt: str, as_of: str | None
+) -> tuple[accounts.Session | None, reports.ReportRequest]:
+    session = await _session(request, ctx)
+    principal = Principal(subject=session.username if session else "", scopes=frozenset())
+    return session, reports.ReportRequest(request, _moment(as_of), fmt, principal, ctx)
+
+
+Format = Literal["csv", "xlsx", "docx", "pdf"]
+
+
+@router.get("/download/eu")
+async def download_eu(
+    request: Request, year: int = Query(ge=2014, le=2100), unit: str | None = Query(None),
+    format: Format = "pdf", lang: Lang = "ka", as_of: str | None = None,
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:  # fmt: skip
+    session, r = await _download(request, ctx, format, as_of)
+    if session is None:
+        return _to_sign_in(lang)
+    return await reports.eu_association_report(year=year, unit=unit or None, lang=lang, r=r)
+
+
+@router.get("/download/un")
+async def download_un(
+    request: Request, unit: str | None = Query(None), format: Format = "pdf", lang: Lang = "ka",
+    as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
+) -> Response:  # fmt: skip
+    session, r = await _download(request, ctx, format, as_of)
+    if session is None:
+        return _to_sign_in(lang)
+    return await reports.un_obligations_report(
+        mechanism=None, support_level=None, period_from=None, period_to=None,
+        unit=unit or None, lang=lang, r=r,
+    )  # fmt: skip
+
+
+@router.get("/download/activity")
+async def download_activity(
+    request: Request, first: date = Query(alias="from"), last: date = Query(alias="to"),
+    unit: str | None = Query(None), format: Format = "pdf", lang: Lang = "ka",
+    as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
+) -> Response:  # fmt: skip
+    session, r = await _download(request, ctx, format, as_of)
+    if session is None:
+        return _to_sign_in(lang)
+    return await reports.activity_report(
+        period_from=first, period_to=last, unit=unit or None, lang=lang, r=r
+    )
+
+
+@router.get("/download/dossier")
+async def download_dossier(
+    request: Request, code: CountryCode, first: date | None = Query(None, alias="from"),
+    last: date | None = Query(None, alias="to"), format: Format = "pdf", lang: Lang = "ka",
+    as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
+) -> Response:  # fmt: skip
+    session, r = await _download(request, ctx, format, as_of)
+    if session is None:
+        return _to_sign_in(lang)
+    return await reports.country_dossier(
+        code=code.upper(), period_from=first, period_to=last, unit=None, lang=lang, r=r
+    )
+
+
+@router.get("/download/commission")
+async def download_commission(
+    request: Request, commission_id: str = Query(max_length=36),
+    session_number: int | None = Query(None, alias="session", ge=1), format: Format = "pdf",
+    lang: Lang = "ka", as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
+) -> Response:  # fmt: skip
+    session, r = await _download(request, ctx, format, as_of)
+    if session is None:
+        return _to_sign_in(lang)
+    return await reports.commission_report(
+        commission_id=commission_id, session_number=session_number, unit=None, lang=lang, r=r
+    )
