@@ -9,15 +9,17 @@ import secrets
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from services.reporting.api import reports
-from services.reporting.office import accounts
-from services.reporting.reports.formats import MEDIA
-from services.reporting.reports.language import Lang, word
+from services.reporting.office import accounts, charts
+from services.reporting.reports import activity, commissions, dossiers, eu, un
+from services.reporting.reports.formats import MEDIA, headers
+from services.reporting.reports.language import Lang, cell_text, word
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal
 from shared.types import CountryCode
@@ -171,80 +173,115 @@ def _moment(as_of: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def _download(
+async def _request(
     request: Request, ctx: ServiceContext, fmt: str, as_of: str | None
 ) -> tuple[accounts.Session | None, reports.ReportRequest]:
+    """The signed-in session, and the report request the API would make of these values."""
     session = await _session(request, ctx)
     principal = Principal(subject=session.username if session else "", scopes=frozenset())
-    return session, reports.ReportRequest(request, _moment(as_of), fmt, principal, ctx)
+    asked = "json" if fmt == "html" else fmt
+    return session, reports.ReportRequest(request, _moment(as_of), asked, principal, ctx)
 
 
-Format = Literal["csv", "xlsx", "docx", "pdf"]
+Format = Literal["html", "csv", "xlsx", "docx", "pdf"]
 
 
-@router.get("/download/eu")
-async def download_eu(
+@router.get("/reports/eu")
+async def eu_report(
     request: Request, year: int = Query(ge=2014, le=2100), unit: str | None = Query(None),
-    format: Format = "pdf", lang: Lang = "ka", as_of: str | None = None,
+    format: Format = "html", lang: Lang = "ka", as_of: str | None = None,
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
-    session, r = await _download(request, ctx, format, as_of)
+    session, r = await _request(request, ctx, format, as_of)
     if session is None:
         return _to_sign_in(lang)
-    return await reports.eu_association_report(year=year, unit=unit or None, lang=lang, r=r)
+    answer = await reports.eu_association_report(year=year, unit=unit or None, lang=lang, r=r)
+    return _shown(request, session, format, lang, "eu", answer)
 
 
-@router.get("/download/un")
-async def download_un(
-    request: Request, unit: str | None = Query(None), format: Format = "pdf", lang: Lang = "ka",
+@router.get("/reports/un")
+async def un_report(
+    request: Request, unit: str | None = Query(None), format: Format = "html", lang: Lang = "ka",
     as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
-    session, r = await _download(request, ctx, format, as_of)
+    session, r = await _request(request, ctx, format, as_of)
     if session is None:
         return _to_sign_in(lang)
-    return await reports.un_obligations_report(
+    answer = await reports.un_obligations_report(
         mechanism=None, support_level=None, period_from=None, period_to=None,
         unit=unit or None, lang=lang, r=r,
     )  # fmt: skip
+    return _shown(request, session, format, lang, "un", answer)
 
 
-@router.get("/download/activity")
-async def download_activity(
+@router.get("/reports/activity")
+async def activity_report(
     request: Request, first: date = Query(alias="from"), last: date = Query(alias="to"),
-    unit: str | None = Query(None), format: Format = "pdf", lang: Lang = "ka",
+    unit: str | None = Query(None), format: Format = "html", lang: Lang = "ka",
     as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
-    session, r = await _download(request, ctx, format, as_of)
+    session, r = await _request(request, ctx, format, as_of)
     if session is None:
         return _to_sign_in(lang)
-    return await reports.activity_report(
+    answer = await reports.activity_report(
         period_from=first, period_to=last, unit=unit or None, lang=lang, r=r
     )
+    return _shown(request, session, format, lang, "activity", answer)
 
 
-@router.get("/download/dossier")
-async def download_dossier(
+@router.get("/reports/dossier")
+async def dossier_report(
     request: Request, code: CountryCode, first: date | None = Query(None, alias="from"),
-    last: date | None = Query(None, alias="to"), format: Format = "pdf", lang: Lang = "ka",
+    last: date | None = Query(None, alias="to"), format: Format = "html", lang: Lang = "ka",
     as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
-    session, r = await _download(request, ctx, format, as_of)
+    session, r = await _request(request, ctx, format, as_of)
     if session is None:
         return _to_sign_in(lang)
-    return await reports.country_dossier(
+    answer = await reports.country_dossier(
         code=code.upper(), period_from=first, period_to=last, unit=None, lang=lang, r=r
     )
+    return _shown(request, session, format, lang, "dossier", answer)
 
 
-@router.get("/download/commission")
-async def download_commission(
+@router.get("/reports/commission")
+async def commission_report(
     request: Request, commission_id: str = Query(max_length=36),
-    session_number: int | None = Query(None, alias="session", ge=1), format: Format = "pdf",
+    session_number: int | None = Query(None, alias="session", ge=1), format: Format = "html",
     lang: Lang = "ka", as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
-    session, r = await _download(request, ctx, format, as_of)
+    session, r = await _request(request, ctx, format, as_of)
     if session is None:
         return _to_sign_in(lang)
-    return await reports.commission_report(
+    answer = await reports.commission_report(
         commission_id=commission_id, session_number=session_number, unit=None, lang=lang, r=r
     )
+    return _shown(request, session, format, lang, "commission", answer)
+
+
+MODELS: dict[str, type[Any]] = {
+    "eu": eu.EuReport, "un": un.UnReport, "activity": activity.ActivityReport,
+    "dossier": dossiers.CountryDossier, "commission": commissions.CommissionReport,
+}  # fmt: skip
+
+
+def _shown(
+    request: Request, session: accounts.Session, fmt: str, lang: Lang, key: str, answer: Response
+) -> Response:
+    """A document as it is; the page: the report's tables and charts, with its downloads."""
+    if fmt != "html":
+        return answer
+    report = MODELS[key].model_validate_json(answer.body)
+    title, lines = report.heading()
+    sheets = [
+        {"title": s.title(lang), "headers": headers(s, lang),
+         "rows": [[cell_text(v, k, lang) for v, k in zip(row, s.kinds(), strict=False)]
+                  for row in s.rows]}
+        for s in report.sheets()
+    ]  # fmt: skip
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
+    return _page(
+        request, "report.html", lang, session=session, title=title, lines=lines,
+        sheets=sheets, charts=charts.of(key, report, lang), formats=FORMATS,
+        download=f"{request.url.path}?{urlencode(query)}",
+    )  # fmt: skip

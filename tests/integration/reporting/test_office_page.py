@@ -61,8 +61,14 @@ async def test_the_page_asks_for_a_sign_in_and_an_account_gets_in_and_out(
         georgian = await client.get("/office/?lang=ka")
         assert 'lang="ka"' in georgian.text and "ანგარიშები" in georgian.text
 
+        page = await client.get(
+            "/office/reports/activity",
+            params={"from": "2026-01-01", "to": "2026-12-31", "lang": "en"},
+        )
+        assert page.status_code == 200 and "<svg" in page.text and "Activity report" in page.text
+        assert "format=pdf" in page.text and "<table>" in page.text
         document = await client.get(
-            "/office/download/activity",
+            "/office/reports/activity",
             params={"from": "2026-01-01", "to": "2026-12-31", "format": "pdf", "lang": "ka"},
         )
         assert document.status_code == 200, document.text
@@ -75,7 +81,7 @@ async def test_the_page_asks_for_a_sign_in_and_an_account_gets_in_and_out(
         out = await client.post("/office/sign-out", data={"csrf_token": _token(home.text)})
         assert out.status_code == 303 and forged.status_code == 303
         assert (await client.get("/office/")).status_code == 303
-        after = await client.get("/office/download/un", params={"format": "csv"})
+        after = await client.get("/office/reports/un", params={"format": "csv"})
         assert after.status_code == 303  # the session is gone
 
 
