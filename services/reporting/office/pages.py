@@ -61,8 +61,12 @@ def _page(request: Request, name: str, lang: Lang, status: int = 200, **values: 
     def w(key: str) -> str:
         return word(key, lang)
 
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    switch = {
+        code: f"{request.url.path}?{urlencode([*kept, ('lang', code)])}" for code in ("ka", "en")
+    }
     page = templates.TemplateResponse(
-        request, name, {"lang": lang, "w": w, **values}, status_code=status
+        request, name, {"lang": lang, "w": w, "switch": switch, **values}, status_code=status
     )
     page.headers["Cache-Control"] = "no-store"
     page.set_cookie("irp_office_lang", lang, path="/office", samesite="strict", httponly=True)
