@@ -15,9 +15,7 @@ from services.passports import tables
 from services.passports.domain import holder as holders
 from services.passports.domain import passport as pp
 from services.passports.repository import HolderRepository, passport_repository
-from shared import aggregates
-from shared.documents import create_document, save_document
-from shared.errors import check_expected_version
+from shared.documents import change_document, create_document, save_document
 from shared.settings import ServiceSettings
 from shared.writes import UnitOfWork, Writer
 
@@ -85,30 +83,18 @@ async def issue_passport(
     """Issue it; the passport of the same type the holder had in hand is cancelled."""
     async with writer.unit_of_work() as uow:
         repo = passport_repository(uow.session)
-        passport = await repo.get(passport_id)
-        check_expected_version(passport.version, expected_version)
-        issued = await save_document(
-            uow, repo,
-            pp.issue(passport, number, issued_on, expires_on, settings.passport_max_validity_years),
-            passport.version,
+        issued = await change_document(
+            uow, repo, passport_id, pp.issue, number, issued_on, expires_on,
+            settings.passport_max_validity_years, expected_version=expected_version,
         )  # fmt: skip
         t = tables.passports
         for old in await repo.find(
-            t.c.holder_id == passport.holder_id, t.c.passport_type == passport.passport_type
+            t.c.holder_id == issued.holder_id, t.c.passport_type == issued.passport_type
         ):
             if old.id != issued.id and old.status in pp.IN_HAND:
                 await save_document(uow, repo, pp.supersede(old, issued.id), old.version)
         await audit_passports(uow, reader, [issued])
         return issued
-
-
-def move(passport: pp.Passport, to: str, reason: str | None, on: date, today: date) -> Any:
-    """A transition; hand-over and return carry their date."""
-    if to == "handed_over":
-        return pp.hand_over(passport, on)
-    if to == "returned":
-        return pp.mark_returned(passport, on)
-    return aggregates.transition(passport, to, reason, today)
 
 
 async def move_passport(
@@ -123,11 +109,10 @@ async def move_passport(
     reader: Reader | None,
 ) -> pp.Passport:
     async with writer.unit_of_work() as uow:
-        repo = passport_repository(uow.session)
-        passport = await repo.get(passport_id)
-        check_expected_version(passport.version, expected_version)
-        changed = move(passport, to, reason, on, today)
-        moved = await save_document(uow, repo, changed, passport.version)
+        moved = await change_document(
+            uow, passport_repository(uow.session), passport_id, pp.move, to, reason, on, today,
+            expected_version=expected_version,
+        )  # fmt: skip
         await audit_passports(uow, reader, [moved])
         return moved
 

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from services.passports.domain.mrz import valid_document_number
-from shared.aggregates import Changed, LifecycleAggregate
+from shared.aggregates import Changed, LifecycleAggregate, transition
 from shared.contracts import passports as contracts
 from shared.contracts.base import EventData
 from shared.deadlines import is_overdue
@@ -130,6 +130,17 @@ def hand_over(passport: Passport, on: date) -> Changed[Passport]:
     passport.lifecycle.check(passport.status, "handed_over")
     moved = passport.evolve(status="handed_over", handed_over_on=on)
     return moved, [moved.event(from_status=passport.status)]
+
+
+def move(
+    passport: Passport, to: str, reason: str | None, on: date, today: date
+) -> Changed[Passport]:
+    """A transition asked for by the office; hand-over and return carry their date."""
+    if to == "handed_over":
+        return hand_over(passport, on)
+    if to == "returned":
+        return mark_returned(passport, on)
+    return transition(passport, to, reason, today)
 
 
 def make_return_due(passport: Passport, by: date) -> Changed[Passport]:

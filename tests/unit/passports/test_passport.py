@@ -125,3 +125,13 @@ def test_a_request_needs_an_entitled_serving_holder_and_no_open_application(
     with pytest.raises(error):
         pp.check_request(request, category, dismissed, others, ENTITLED)
     pp.check_request(request, "minister", False, [], ENTITLED)
+
+
+def test_the_offices_transitions_carry_their_dates_where_they_have_one():
+    issued = _in_hand(TODAY + timedelta(days=900)).model_copy(update={"status": "issued"})
+    handed, _ = pp.move(issued, "handed_over", None, TODAY - timedelta(days=2), TODAY)
+    assert (handed.status, handed.handed_over_on) == ("handed_over", TODAY - timedelta(days=2))
+    lost, (event,) = pp.move(handed, "lost", "left in a taxi", TODAY, TODAY)
+    assert (lost.status, event.reason) == ("lost", "left in a taxi")
+    with pytest.raises(RuleViolation, match="reason"):
+        pp.move(handed, "stolen", None, TODAY, TODAY)
