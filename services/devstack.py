@@ -221,6 +221,9 @@ def run_dev_stack(base_port: int = 8001) -> None:
         say(f"\nKafka (embedded): {broker.bootstrap}")
         for s in services:
             say(f"{s.name:<11} {s.url}   docs: {s.url}/docs   logs: {s.log_path}")
+        office = next(s for s in services if s.name == "reporting").url
+        say(f"\nThe reporting office's page: {office}/office/ (an account: "
+            f"IRP_VAR_DIR={var} irp office-account add NAME)")  # fmt: skip
         say(f"\nAccess token (all scopes, 8 h):\n{token}\n")
         say("Ctrl-C stops everything.")
         _keep_running(services, broker)
