@@ -167,6 +167,13 @@ def _xlsx_value(value: Any, kind: str, lang: Lang) -> Any:
 
 
 _NUMBER_FORMATS = {"percent": "0.0%", "date": "DD.MM.YYYY", "count": "#,##0"}
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(value: Any) -> Any:
+    """Text without the control characters XML documents cannot hold (a unit typed with
+    them is written without them, not refused with a 500)."""
+    return _NOT_IN_XML.sub("", value) if isinstance(value, str) else value
 
 
 def _xlsx(report: Tabular) -> bytes:
@@ -185,17 +192,17 @@ def _xlsx(report: Tabular) -> bytes:
     taken: set[str] = set()
     bold, shaded = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
     for sheet in _in_order(report.sheets()):
-        ws = book.create_sheet(_sheet_title(sheet.title(lang), taken))
-        ws.append([title])
+        ws = book.create_sheet(_sheet_title(_clean(sheet.title(lang)), taken))
+        ws.append([_clean(title)])
         ws["A1"].font = Font(bold=True, size=13)
         for line in [sheet.title(lang), *lines]:
-            ws.append([line])
+            ws.append([_clean(line)])
         ws.append([])
         ws.append(headers(sheet, lang))
         header_row = ws.max_row
         kinds = sheet.kinds()
         for row in sheet.rows:
-            ws.append([_xlsx_value(v, k, lang) for v, k in zip(row, kinds, strict=False)])
+            ws.append([_clean(_xlsx_value(v, k, lang)) for v, k in zip(row, kinds, strict=False)])
         for column, kind in enumerate(kinds, start=1):
             head = ws.cell(header_row, column)
             head.font, head.fill = bold, shaded
@@ -257,7 +264,7 @@ def _docx(report: Tabular) -> bytes:
     from docx.shared import Pt
 
     lang = report.language
-    title, lines = report.heading()
+    title, lines = _clean(report.heading()[0]), [_clean(line) for line in report.heading()[1]]
     doc = Document()
     _properties(doc, report, title)
     style = doc.styles["Normal"]
@@ -284,7 +291,7 @@ def _docx(report: Tabular) -> bytes:
     for term, meaning in definitions(report):
         paragraph = doc.add_paragraph()
         paragraph.add_run(f"{term}: ").bold = True
-        paragraph.add_run(meaning)
+        paragraph.add_run(_clean(meaning))
     for sheet in sheets[len(main) :]:
         _table(doc, sheet, lang, width=_usable_width(doc.sections[-1]))
     out = io.BytesIO()
@@ -359,7 +366,7 @@ def _table(doc: Any, sheet: Sheet, lang: Lang, width: int) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    doc.add_heading(sheet.title(lang), level=1)
+    doc.add_heading(_clean(sheet.title(lang)), level=1)
     if not sheet.rows:
         doc.add_paragraph(word("none", lang))
         return
@@ -370,7 +377,7 @@ def _table(doc: Any, sheet: Sheet, lang: Lang, width: int) -> None:
     table.autofit = False
     for column, text in zip(table.rows[0].cells, headers(sheet, lang), strict=True):
         column.text = ""
-        run = column.paragraphs[0].add_run(text)
+        run = column.paragraphs[0].add_run(_clean(text))
         run.bold, run.font.size = True, size
     repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
     repeat.set(qn("w:val"), "true")
@@ -378,7 +385,7 @@ def _table(doc: Any, sheet: Sheet, lang: Lang, width: int) -> None:
     for row in sheet.rows:
         cells = table.add_row().cells
         for target, value, kind in zip(cells, row, kinds, strict=False):
-            target.paragraphs[0].add_run(cell_text(value, kind, lang)).font.size = size
+            target.paragraphs[0].add_run(_clean(cell_text(value, kind, lang))).font.size = size
             if kind == "percent" and not sheet.is_items and isinstance(value, int | float):
                 _traffic_light(target, value)
     for index, share in enumerate(_docx_widths(sheet, lang, width, size.pt)):

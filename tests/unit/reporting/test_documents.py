@@ -172,3 +172,12 @@ def test_the_pdf_writes_georgian_words_and_the_jsons_figures():
     assert "ევროკავშირი" in text and "მიმდინარე" in text and "ვადაგადაცილებული" in text
     assert f"{report.overall.implemented_percent:.1f}".replace(".", ",") in text
     assert "in_progress" not in text and "Measures" not in text
+
+
+@pytest.mark.parametrize("unit", ["a\x0bb", "\ufffe", "\x00\x1f"])
+def test_control_characters_in_the_asked_unit_are_left_out_not_a_500(unit):
+    report = eu_report().model_copy(update={"unit": unit})
+    document = _docx(report)
+    assert any(p.text.startswith("Unit: ") for p in document.paragraphs)
+    assert _xlsx(report)["Summary"]["A4"].value.startswith("Report date")
+    assert _pdf(report).pages
