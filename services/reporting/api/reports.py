@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
 from services.reporting.history import replay, snapshots
-from services.reporting.reports import activity, commissions, dossiers, eu, formats, un
+from services.reporting.reports import activity, commissions, dossiers, eu, formats, trend, un
 from services.reporting.reports.common import Lang
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.clock import today
+from shared.clock import now, today
 from shared.db import Database
 from shared.envelope import as_utc
 from shared.errors import RuleViolation
@@ -167,6 +167,24 @@ async def commission_report(
         on=r.day, unit=unit,
     )  # fmt: skip
     return await r.answer(commissions.CommissionReport, build)
+
+
+@router.get("/trend", response_model=trend.TrendReport, responses=AS_DOCUMENTS)
+async def trend_report(
+    year: int = Query(ge=2014, le=2100),
+    unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
+    lang: Lang = "en",
+    r: ReportRequest = Depends(),
+) -> Response:
+    """The EU action plan's and the UN obligations' implementation at the end of each month
+    of the year so far (``as_of``: up to that moment), each rebuilt from the kept history."""
+    folder = snapshots.folder_for(Path(r.ctx.settings.effective_snapshot_dir))
+    until = r.moment or now()
+    body = await trend.trend(r.ctx.db, folder, year, lang, unit, until)
+    async with r.ctx.db.unit_of_work(write=False) as session:
+        includes = await _includes(session)
+    report = trend.TrendReport(**body, as_of=r.moment, includes_events_until=includes)
+    return formats.render(report, r.format, report.filename())
 
 
 @router.get("/countries/{code}", response_model=dossiers.CountryDossier, responses=AS_DOCUMENTS)

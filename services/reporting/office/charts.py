@@ -69,6 +69,13 @@ def of(key: str, report: Any, lang: Lang) -> list[Chart]:
                  [(code(level, lang), float(n)) for m in report.by_mechanism
                   for level, n in m.by_support_level.items()], lang, unit="", top=_top(report)),
         ]  # fmt: skip
+    if key == "trend":
+        eu_points = [(p.month, p.eu.implemented_percent) for p in report.points if p.eu]
+        return [
+            bars(f"{word('column.eu_implemented_percent', lang)}", eu_points, lang),
+            bars(f"{word('column.un_implemented_percent', lang)}",
+                 [(p.month, p.un.implemented_percent) for p in report.points], lang),
+        ]  # fmt: skip
     if key == "activity":
         visits: dict[str, int] = {}
         for side in (report.visits.incoming, report.visits.outgoing):

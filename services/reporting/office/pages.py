@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from services.reporting.api import reports
 from services.reporting.office import accounts, charts
-from services.reporting.reports import activity, commissions, dossiers, eu, un
+from services.reporting.reports import activity, commissions, dossiers, eu, trend, un
 from services.reporting.reports.formats import MEDIA, headers
 from services.reporting.reports.language import Lang, cell_text, word
 from shared.app import ServiceContext, get_context
@@ -38,6 +38,9 @@ REPORTS = [
                               "required": True},
                              {"name": "unit", "label": "unit", "type": "text"}]},
     {"key": "un", "fields": [{"name": "unit", "label": "unit", "type": "text"}]},
+    {"key": "trend", "fields": [{"name": "year", "label": "year", "type": "number",
+                                 "required": True},
+                                {"name": "unit", "label": "unit", "type": "text"}]},
     {"key": "activity", "fields": [{"name": "from", "label": "from", "type": "date",
                                     "required": True},
                                    {"name": "to", "label": "to", "type": "date", "required": True},
@@ -218,6 +221,19 @@ async def un_report(
     return _shown(request, session, format, lang, "un", answer)
 
 
+@router.get("/reports/trend")
+async def trend_report(
+    request: Request, year: int = Query(ge=2014, le=2100), unit: str | None = Query(None),
+    format: Format = "html", lang: Lang = "ka", as_of: str | None = None,
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:  # fmt: skip
+    session, r = await _request(request, ctx, format, as_of)
+    if session is None:
+        return _to_sign_in(lang)
+    answer = await reports.trend_report(year=year, unit=unit or None, lang=lang, r=r)
+    return _shown(request, session, format, lang, "trend", answer)
+
+
 @router.get("/reports/activity")
 async def activity_report(
     request: Request, first: date = Query(alias="from"), last: date = Query(alias="to"),
@@ -265,6 +281,7 @@ async def commission_report(
 
 MODELS: dict[str, type[Any]] = {
     "eu": eu.EuReport, "un": un.UnReport, "activity": activity.ActivityReport,
+    "trend": trend.TrendReport,
     "dossier": dossiers.CountryDossier, "commission": commissions.CommissionReport,
 }  # fmt: skip
 

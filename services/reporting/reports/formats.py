@@ -45,6 +45,8 @@ COLUMN_KINDS = {
     "deadline": "date", "date": "date",
     "implemented_percent": "percent", "average_progress_percent": "percent",
     "latest_percent": "percent", "%": "percent",
+    "eu_implemented_percent": "percent", "eu_average_progress_percent": "percent",
+    "un_implemented_percent": "percent", "un_average_progress_percent": "percent",
     "measures": "count", "items": "count", "count": "count",
 }  # fmt: skip
 WIDE = 6  # a table with more columns goes on a landscape page

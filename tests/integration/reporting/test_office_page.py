@@ -67,6 +67,9 @@ async def test_the_page_asks_for_a_sign_in_and_an_account_gets_in_and_out(
         )
         assert page.status_code == 200 and "<svg" in page.text and "Activity report" in page.text
         assert "format=pdf" in page.text and "<table>" in page.text
+        months = await client.get("/office/reports/trend", params={"year": 2026, "lang": "ka"})
+        assert months.status_code == 200 and months.text.count("<svg") == 2
+        assert "შესრულება თვეების მიხედვით, 2026" in months.text
         document = await client.get(
             "/office/reports/activity",
             params={"from": "2026-01-01", "to": "2026-12-31", "format": "pdf", "lang": "ka"},

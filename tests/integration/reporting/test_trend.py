@@ -1,0 +1,109 @@
+"""The year month by month: each point is the EU action plan and the UN obligations as they
+stood at that month's end, rebuilt from the kept history, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from services.reporting.projections.apply import apply_events
+from services.reporting.reports import trend
+from shared.consumer import ReceivedEvent
+from shared.contracts import agreements as agreement_events
+from shared.contracts.base import EventData, LocalizedText
+from shared.db import Database
+from shared.envelope import EventEnvelope
+from shared.migrations import upgrade_async
+from tests.harness import auth, running, settings_for
+
+TITLE = LocalizedText(en="Action Plan 2026")
+
+
+def _event(payload: EventData, aggregate_id: str, version: int, when: datetime) -> ReceivedEvent:
+    envelope = EventEnvelope.wrap(
+        payload, service="agreements", aggregate_id=aggregate_id, aggregate_version=version,
+        correlation_id=None, time=when,
+    )  # fmt: skip
+    return ReceivedEvent(envelope, "agreements", 0, 0)
+
+
+def _registered(oid: str, kind: str, when: datetime, **extra: object) -> ReceivedEvent:
+    payload = agreement_events.ObligationRegisteredV1(
+        obligation_id=oid, status="not_started", lead_unit="Legal", title=LocalizedText(en=oid),
+        sources=[agreement_events.ObligationSource(kind=kind, reference=oid)], **extra,
+    )  # fmt: skip
+    return _event(payload, oid, 1, when)
+
+
+def _completed(oid: str, when: datetime) -> ReceivedEvent:
+    payload = agreement_events.ObligationStatusChangedV1(
+        obligation_id=oid, status="completed", from_status="not_started"
+    )
+    return _event(payload, oid, 2, when)
+
+
+def _year() -> list[ReceivedEvent]:
+    plan = agreement_events.ActionPlanDraftedV1(
+        action_plan_id="ap", year=2026, title=TITLE, status="draft"
+    )
+    return [
+        _event(plan, "ap", 1, datetime(2026, 1, 10, tzinfo=UTC)),
+        _registered("m1", "eu_action_plan", datetime(2026, 1, 15, tzinfo=UTC), action_plan_id="ap"),
+        _registered("m2", "eu_action_plan", datetime(2026, 1, 15, tzinfo=UTC), action_plan_id="ap"),
+        _registered("u1", "upr_recommendation", datetime(2026, 2, 1, tzinfo=UTC),
+                    support_level="supported"),
+        _completed("m1", datetime(2026, 3, 5, tzinfo=UTC)),
+        _completed("u1", datetime(2026, 4, 10, tzinfo=UTC)),
+        _completed("m2", datetime(2026, 5, 31, 23, 59, 58, tzinfo=UTC)),
+    ]  # fmt: skip
+
+
+async def _applied(db: Database) -> None:
+    async with db.unit_of_work() as session:
+        await apply_events(session, _year())
+
+
+def test_a_month_is_read_at_its_last_second_and_the_running_month_now():
+    until = datetime(2026, 3, 14, 12, tzinfo=UTC)
+    assert trend.month_ends(2026, until) == [
+        ("2026-01", datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)),
+        ("2026-02", datetime(2026, 2, 28, 23, 59, 59, tzinfo=UTC)),
+        ("2026-03", until),
+    ]
+    assert trend.month_ends(2026, datetime(2027, 1, 1, tzinfo=UTC))[-1][0] == "2026-12"
+    assert trend.month_ends(2027, datetime(2026, 12, 1, tzinfo=UTC)) == []
+
+
+async def test_each_month_shows_the_year_as_it_stood_at_the_months_end(databases):
+    db = Database(await databases.new("reporting"))
+    await upgrade_async("services.reporting", db.url)
+    try:
+        await _applied(db)
+        body = await trend.trend(db, None, 2026, "en", None, datetime(2026, 6, 15, tzinfo=UTC))
+    finally:
+        await db.dispose()
+    points = body["points"]
+    assert [p.month for p in points] == [f"2026-0{m}" for m in range(1, 7)]
+    assert [p.eu.implemented_percent for p in points] == [0.0, 0.0, 50.0, 50.0, 100.0, 100.0]
+    assert [p.un.implemented_percent for p in points] == [0.0, 0.0, 0.0, 100.0, 100.0, 100.0]
+    assert [p.eu.measures for p in points] == [2] * 6
+    assert body["report_date"] == date(2026, 6, 15)
+
+
+async def test_the_trend_answers_over_http_in_json_and_as_a_document(tmp_path, kafka, prefix):
+    settings = settings_for("reporting", f"sqlite:///{tmp_path}/r.db", kafka.bootstrap, prefix)
+    async with running("reporting", settings) as reporting:
+        await _applied(reporting.db)
+        url = "/v1/reports/trend"
+        answer = await reporting.client.get(url, params={"year": 2026}, headers=auth())
+        before_the_plan = await reporting.client.get(
+            url, params={"year": 2026, "as_of": "2026-01-05T00:00:00Z"}, headers=auth()
+        )
+        document = await reporting.client.get(
+            url, params={"year": 2026, "format": "xlsx", "lang": "ka"}, headers=auth()
+        )
+    assert answer.status_code == 200, answer.text
+    months = {p["month"]: p for p in answer.json()["points"]}
+    assert months["2026-03"]["eu"]["implemented_percent"] == 50.0
+    assert months["2026-05"]["eu"]["implemented_percent"] == 100.0
+    assert before_the_plan.json()["points"][0]["eu"] is None
+    assert document.status_code == 200 and document.content[:2] == b"PK"
