@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from services.reporting.history import replay, snapshots
+from services.reporting.office import pages
 from services.reporting.reports import activity, dossiers, eu, formats, un
 from shared.consumer import ReceivedEvent
 from shared.contracts import agreements as agreement_events
@@ -216,6 +217,25 @@ async def main() -> None:
         print(
             f"  {name:<18} {fast * 1000:8.1f} ms   recompute {slow * 1000:9.0f} ms   "
             f"{slow / fast:6.0f}x  (targets: < 100 ms, >= 100x)"
+        )
+    keys = {"eu-association": "eu", "un-obligations": "un", "activity (a year)": "activity",
+            "country dossier": "dossier"}  # fmt: skip
+
+    async def office_page(name: str, report) -> None:  # type: ignore[no-untyped-def]
+        """As the office page answers: the report read and made its model, drawn as HTML."""
+        model, build = report
+        async with db.unit_of_work(write=False, consistent=True) as session:
+            body = await build(session)
+        shown = model(**body, includes_events_until={})
+        pages.render_view(pages.report_view(keys[name], shown, "en"), "en")
+
+    print("\noffice page vs the JSON report, from projections (median)")
+    for name, report in cases.items():
+        page = await timed(lambda n=name, r=report: office_page(n, r))
+        json_report = await timed(lambda r=report: from_projections(r))
+        print(
+            f"  {name:<18} page {page * 1000:8.1f} ms   JSON {json_report * 1000:8.1f} ms   "
+            f"(target: page < 300 ms)"
         )
     middle = START + timedelta(seconds=total // 2 + 4321)  # between two snapshots
     eu_case = cases["eu-association"]

@@ -1,7 +1,7 @@
 """The office page in a real Chromium, over real HTTP, with every outside address blocked:
 a page without a session goes to the sign-in, a wrong password is refused, the right one
-gets in; each report shows its figures and a chart; the language switches; every format
-downloads; sign-out ends it."""
+gets in; each report shows its figures and charts and downloads; the language switches;
+every format downloads; sign-out ends it."""
 
 from __future__ import annotations
 
@@ -13,16 +13,25 @@ from pathlib import Path
 import pytest
 
 from services.reporting.office import accounts
+from services.reporting.projections.apply import apply_events
 from shared.db import Database
 from shared.embedded_broker import free_port
 from tests.conftest import TEST_SECRET
 from tests.harness import served
+from tests.reporting_history import a_year_of_obligations
 
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 CHROMIUM = (
     os.environ.get("IRP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
 PASSWORD = "correct horse battery staple"
+# report card, its fields, the page's heading, a figure on the page, how many charts
+REPORTS = [
+    ("EU Association Agreement Action Plan", {"year": "2026"},
+     "Action Plan 2026", "100.0", 2),
+    ("UN obligations", {}, "UN obligations", "UPR recommendation", 2),
+    ("Implementation month by month", {"year": "2026"}, "month by month, 2026", "2026-05", 2),
+]  # fmt: skip
 
 
 def _need_a_browser() -> None:
@@ -61,6 +70,8 @@ async def test_the_office_signs_in_sees_reports_downloads_them_and_signs_out(off
     address, var = office
     database = Database(f"sqlite:///{var}/reporting.db")
     await accounts.add_account(database, "nino", "Nino Beridze", PASSWORD)
+    async with database.unit_of_work() as session:  # a year of the office's obligations
+        await apply_events(session, a_year_of_obligations())
     await database.dispose()
     outside: list[str] = []
     async with async_playwright() as p:
@@ -105,6 +116,24 @@ async def test_the_office_signs_in_sees_reports_downloads_them_and_signs_out(off
 
         await page.click("header a[lang=ka]")
         assert await page.inner_text("h1") == "საქმიანობის ანგარიში"
+
+        for report, fields, heading, figure, charts in REPORTS:
+            await page.goto(f"{address}/office/?lang=en")
+            card = page.locator("section", has_text=report)
+            for name, value in fields.items():
+                await card.locator(f"input[name={name}]").fill(value)
+            await card.locator("button[value=html]").click()
+            await page.wait_for_selector("h1")
+            assert heading in await page.inner_text("h1"), report
+            assert figure in await page.inner_text("main"), report
+            assert await page.locator("svg.chart").count() == charts, report
+            async with page.expect_download() as info:
+                await page.click("a.button[href$='format=pdf']")
+            saved = tmp_path / "report.pdf"
+            await (await info.value).save_as(saved)
+            assert saved.read_bytes().startswith(b"%PDF"), report
+
+        await page.click("header a[lang=ka]")
         await page.click("header button[type=submit]")  # sign out
         await page.wait_for_url("**/office/sign-in?lang=ka")
         await page.goto(f"{address}/office/")

@@ -286,6 +286,33 @@ MODELS: dict[str, type[Any]] = {
 }  # fmt: skip
 
 
+PAGE_ROWS = 300  # a table on the page shows at most this many rows; the documents hold all
+
+
+def report_view(key: str, report: Any, lang: Lang) -> dict[str, Any]:
+    """What the page shows of a report: its heading, charts and tables (long ones cut)."""
+    title, lines = report.heading()
+    sheets = []
+    for sheet in report.sheets():
+        if not sheet.on_page:
+            continue
+        kinds = sheet.kinds()
+        rows = [
+            [cell_text(v, k, lang) for v, k in zip(row, kinds, strict=False)]
+            for row in sheet.rows[:PAGE_ROWS]
+        ]
+        sheets.append({"title": sheet.title(lang), "headers": headers(sheet, lang),
+                       "rows": rows, "total": len(sheet.rows)})  # fmt: skip
+    return {"title": title, "lines": lines, "sheets": sheets,
+            "charts": charts.of(key, report, lang)}  # fmt: skip
+
+
+def render_view(view: dict[str, Any], lang: Lang, **page: Any) -> str:
+    """The report page's HTML (the benchmark times this beside the JSON report)."""
+    values = {"lang": lang, "w": lambda key: word(key, lang), "switch": {}, "session": None}
+    return templates.get_template("report.html").render({**values, **view, **page})
+
+
 def _shown(
     request: Request, session: accounts.Session, fmt: str, lang: Lang, key: str, answer: Response
 ) -> Response:
@@ -293,16 +320,9 @@ def _shown(
     if fmt != "html":
         return answer
     report = MODELS[key].model_validate_json(answer.body)
-    title, lines = report.heading()
-    sheets = [
-        {"title": s.title(lang), "headers": headers(s, lang),
-         "rows": [[cell_text(v, k, lang) for v, k in zip(row, s.kinds(), strict=False)]
-                  for row in s.rows]}
-        for s in report.sheets()
-    ]  # fmt: skip
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
     return _page(
-        request, "report.html", lang, session=session, title=title, lines=lines,
-        sheets=sheets, charts=charts.of(key, report, lang), formats=FORMATS,
-        download=f"{request.url.path}?{urlencode(query)}",
+        request, "report.html", lang, session=session, formats=FORMATS,
+        download=f"{request.url.path}?{urlencode(query)}", limit=PAGE_ROWS,
+        **report_view(key, report, lang),
     )  # fmt: skip

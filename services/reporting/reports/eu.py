@@ -105,6 +105,7 @@ class EuReport(BaseModel):
                     if (m.area or "—") == chapter.name
                 ],
                 subject=chapter.name,
+                on_page=False,  # the page lists every measure once, with its chapter
             )
             for chapter in self.by_chapter
         ]

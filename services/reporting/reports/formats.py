@@ -60,6 +60,7 @@ class Sheet:
     is_items: bool = False  # the report's main table: what CSV exports
     subject: str | None = None  # fills the name's {subject} (a chapter's name)
     appendix: bool = False  # technical figures: last, after the definitions
+    on_page: bool = True  # shown on the office page too (breakdowns are the documents')
 
     def title(self, lang: Lang) -> str:
         return (

@@ -11,13 +11,12 @@ import json
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 Lang = Literal["ka", "en"]
 
@@ -52,14 +51,25 @@ def yes_no(value: bool, lang: Lang) -> str:
     return word("yes" if value else "no", lang)
 
 
+@lru_cache(maxsize=8192)
 def day(value: date, lang: Lang) -> str:
-    """A date as the language writes it: 31 Jan 2026 / 31 იან. 2026."""
+    """A date as the language writes it: 31 Jan 2026 / 31 იან. 2026 (remembered: a report
+    repeats the same few hundred days thousands of times)."""
     return format_date(value, format="medium", locale=Locale("en", "GB") if lang == "en" else lang)
 
 
+@cache
+def _separators(lang: Lang) -> dict[int, str]:
+    """The language's decimal and grouping signs (CLDR), as a translation table."""
+    symbols = Locale.parse(lang).number_symbols["latn"]
+    return str.maketrans({".": symbols["decimal"], ",": symbols["group"]})
+
+
 def number(value: float | int | Decimal, lang: Lang, places: int = 1) -> str:
-    pattern = "#,##0" + ("." + "0" * places if places and not isinstance(value, int) else "")
-    return format_decimal(value, format=pattern, locale=lang)
+    """Grouped thousands and ``places`` decimals (none for whole numbers), with the
+    language's signs: 1,234.5 / 1 234,5."""
+    text = f"{value:,d}" if isinstance(value, int) else f"{value:,.{places}f}"
+    return text.translate(_separators(lang))
 
 
 def code(value: str, lang: Lang) -> str:
