@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -397,6 +397,24 @@ def _table(doc: Any, sheet: Sheet, lang: Lang, width: int) -> None:
             table_cell.width = share
 
 
+def _column_needs(
+    sheet: Sheet, lang: Lang, measure: Callable[..., float], cap: float, empty: float
+) -> tuple[list[float], list[float]]:
+    """Per column, what DOCX and PDF lay out alike: the least width (its widest word, bold
+    in the header, so that no word is broken) and the width it wants (its widest text,
+    counted up to ``cap``). ``measure(text, bold=False)`` gives a text's width."""
+    kinds = sheet.kinds()
+    least, wanted = [], []
+    for index, head in enumerate(headers(sheet, lang)):
+        texts = [cell_text(r[index], kinds[index], lang) for r in sheet.rows if index < len(r)]
+        words = [measure(w, True) for w in head.split()]
+        words += [measure(w) for t in texts for w in t.split()]
+        low = max(words, default=empty)
+        least.append(low)
+        wanted.append(max(low, min(max((measure(t) for t in texts), default=0.0), cap)))
+    return least, wanted
+
+
 def _docx_widths(sheet: Sheet, lang: Lang, width: int, size_pt: float) -> list[int]:
     """Every column first gets its longest word (no word is broken), the width left goes to
     the columns whose text would wrap. Lengths are estimated from the font size: a Latin
@@ -407,15 +425,7 @@ def _docx_widths(sheet: Sheet, lang: Lang, width: int, size_pt: float) -> list[i
         letters = sum(1.5 if "\u10a0" <= ch <= "\u10ff" else 1.0 for ch in text)
         return (letters * (0.56 if bold else 0.52) + 1.5) * size_pt * emu_per_pt
 
-    kinds, cap = sheet.kinds(), width / 3
-    least, wanted = [], []
-    for index, head in enumerate(headers(sheet, lang)):
-        texts = [cell_text(r[index], kinds[index], lang) for r in sheet.rows if index < len(r)]
-        words = [length(w, bold=True) for w in head.split()]
-        words += [length(w) for t in texts for w in t.split()]
-        low = max(words, default=length("    "))
-        least.append(low)
-        wanted.append(max(low, min(max((length(t) for t in texts), default=0.0), cap)))
+    least, wanted = _column_needs(sheet, lang, length, cap=width / 3, empty=length("    "))
     spare, growth = width - sum(least), sum(wanted) - sum(least)
     if spare <= 0:  # more columns than the page holds: shrink all alike
         return [int(low * width / sum(least)) for low in least]
@@ -513,15 +523,11 @@ def _pdf_widths(pdf: Any, sheet: Sheet, lang: Lang) -> list[float]:
     """Measured with the table's font: every column first gets its widest word (no word is
     broken), the space left goes to the columns whose text would wrap, long text counted
     up to a third of the page."""
-    kinds, cap = sheet.kinds(), pdf.epw / 3
-    least, wanted = [], []
-    for index, head in enumerate(headers(sheet, lang)):
-        texts = [cell_text(r[index], kinds[index], lang) for r in sheet.rows if index < len(r)]
-        words = [(w, "B") for w in head.split()] + [(w, "") for t in texts for w in t.split()]
-        widest_word = max((_text_width(pdf, w, style) for w, style in words), default=5.0) + 3
-        widest_text = max((_text_width(pdf, t, "") for t in texts), default=0.0) + 3
-        least.append(widest_word)
-        wanted.append(max(widest_word, min(widest_text, cap)))
+
+    def width(text: str, bold: bool = False) -> float:
+        return _text_width(pdf, text, "B" if bold else "") + 3
+
+    least, wanted = _column_needs(sheet, lang, width, cap=pdf.epw / 3, empty=8.0)
     pdf.set_font("body", "")
     spare, growth = pdf.epw - sum(least), sum(wanted) - sum(least)
     if spare <= 0 or growth <= 0:
