@@ -11,10 +11,13 @@ log = logging.getLogger(__name__)
 
 
 class PeriodicTask:
-    def __init__(self, name: str, interval: float, run: Callable[[], Awaitable[int]]) -> None:
+    def __init__(
+        self, name: str, interval: float, run: Callable[[], Awaitable[int]], first_after: float = 0
+    ) -> None:
         self.name = name
         self.interval = interval
         self.run = run
+        self.first_after = first_after  # seconds after the start before the first run
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -23,6 +26,7 @@ class PeriodicTask:
         self._task = asyncio.create_task(self._loop(), name=self.name)
 
     async def _loop(self) -> None:
+        await asyncio.sleep(self.first_after)
         while not self._stopping:
             try:
                 changed = await self.run()

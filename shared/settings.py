@@ -56,6 +56,12 @@ class ServiceSettings(BaseSettings):
     snapshot_every_events: int = 10_000
     snapshot_keep: int = 50
     snapshot_check_interval: float = 60.0
+    trend_refresh_interval: float = Field(
+        900.0, description="reporting: seconds between computing the trend's missing months"
+    )
+    trend_refresh_delay: float = Field(
+        60.0, description="reporting: seconds after the start (the streams caught up) before it"
+    )
     office_session_hours: float = Field(8.0, description="reporting: an office sign-in lasts")
     office_secure_cookie: bool = Field(
         False, description="reporting: the office cookie only over HTTPS (set it in production)"

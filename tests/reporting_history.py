@@ -50,3 +50,11 @@ def a_year_of_obligations() -> list[ReceivedEvent]:
         _completed("u1", datetime(2026, 4, 10, tzinfo=UTC)),
         _completed("m2", datetime(2026, 5, 31, 23, 59, 58, tzinfo=UTC)),
     ]  # fmt: skip
+
+
+def a_measure_registered_late() -> ReceivedEvent:
+    """A third measure of the plan, registered on 20 February: for a history that learns of
+    it only after the trend's points were kept."""
+    return _registered(
+        "m3", "eu_action_plan", datetime(2026, 2, 20, tzinfo=UTC), action_plan_id="ap"
+    )

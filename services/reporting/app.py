@@ -10,7 +10,9 @@ from services.reporting import consumers
 from services.reporting.api import reports
 from services.reporting.history import snapshots
 from services.reporting.office import pages
+from services.reporting.reports import trend
 from shared.app import ServiceContext, ServiceSpec, create_service_app
+from shared.clock import now
 from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings, load_settings
 
@@ -25,7 +27,13 @@ def make_schedules(ctx: ServiceContext) -> list[PeriodicTask]:
             lambda: snapshots.take_when_due(
                 ctx.db, folder, s.snapshot_every_events, s.snapshot_keep
             ),
-        )
+        ),
+        PeriodicTask(
+            "trend-points",
+            s.trend_refresh_interval,
+            lambda: trend.refresh(ctx.db, folder, now()),
+            first_after=s.trend_refresh_delay,
+        ),
     ]
 
 

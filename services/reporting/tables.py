@@ -245,3 +245,20 @@ office_sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Index("ix_office_sessions_expires", "expires_at"),
 )
+
+# The trend's month-end points, kept once computed (each costs a rebuild from the history).
+# A point stands for the history as it was counted then: ``events_counted`` kept events had
+# occurred by its moment. The history only grows, so a different count now means an event
+# that occurred by then arrived late, and the point is computed again. Not a projection.
+trend_points = Table(
+    "trend_points",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("unit", String(200), primary_key=True),  # "" for the whole office
+    Column("month", String(7), primary_key=True),
+    Column("moment", DateTime(timezone=True), nullable=False),
+    Column("events_counted", Integer, nullable=False),
+    Column("eu", JSON),
+    Column("un", JSON, nullable=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)

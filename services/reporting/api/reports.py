@@ -177,10 +177,13 @@ async def trend_report(
     r: ReportRequest = Depends(),
 ) -> Response:
     """The EU action plan's and the UN obligations' implementation at the end of each month
-    of the year so far (``as_of``: up to that moment), each rebuilt from the kept history."""
+    of the year so far (``as_of``: up to that moment), each rebuilt from the kept history
+    once and kept until an event that occurred by the month's end arrives late."""
     folder = snapshots.folder_for(Path(r.ctx.settings.effective_snapshot_dir))
     until = r.moment or now()
-    body = await trend.trend(r.ctx.db, folder, year, lang, unit, until)
+    body = await trend.trend(
+        r.ctx.db, folder, year, lang, unit, until, until_is_now=r.moment is None
+    )
     async with r.ctx.db.unit_of_work(write=False) as session:
         includes = await _includes(session)
     report = trend.TrendReport(**body, as_of=r.moment, includes_events_until=includes)

@@ -30,8 +30,9 @@ from shared.envelope import as_utc
 
 log = logging.getLogger(__name__)
 
-# The history itself, the consumer's dedupe and the office's accounts are not projections.
-_SKIPPED = {"events", "inbox", "office_accounts", "office_sessions"}
+# The history itself, the consumer's dedupe, the office's accounts and the kept trend
+# points are not projections.
+_SKIPPED = {"events", "inbox", "office_accounts", "office_sessions", "trend_points"}
 _CHUNK = 5000
 _NAME = re.compile(r"^snapshot-(\d{12})-(\d+)\.db$")
 

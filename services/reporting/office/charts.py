@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from services.reporting.reports.language import Lang, code, number, word
+from services.reporting.reports.language import Lang, code, month, number, word
 
 WIDTH, LABEL, ROW = 640, 220, 26
 
@@ -46,6 +46,43 @@ def bars(
     return Chart(title, Markup(svg))
 
 
+def stacked(title: str, rows: list[tuple[str, list[int]]], series: list[str], lang: Lang) -> Chart:
+    """One horizontal bar per row (a month), made of a segment per series (visits,
+    meetings...), with a legend; each bar's total is written beside it and every segment's
+    figure is in the description."""
+    top = max((sum(values) for _, values in rows), default=0) or 1
+    scale = (WIDTH - LABEL - 60) / top
+    legend = "".join(
+        f'<rect x="{LABEL + i * 105}" y="4" width="12" height="12" class="s{i}"/>'
+        f'<text x="{LABEL + i * 105 + 16}" y="15" class="legend">{escape(name[:14])}</text>'
+        for i, name in enumerate(series)
+    )
+    bars_ = []
+    for index, (label, values) in enumerate(rows):
+        y, x = 26 + index * ROW, float(LABEL)
+        segments = []
+        for i, value in enumerate(values):
+            if value:
+                segments.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{value * scale:.1f}" '
+                                f'height="{ROW - 10}" class="s{i}"/>')  # fmt: skip
+                x += value * scale
+        bars_.append(
+            f'<text x="{LABEL - 8}" y="{y + 16}" text-anchor="end">{escape(label[:40])}</text>'
+            f'{"".join(segments)}<text x="{x + 6:.1f}" y="{y + 16}">'
+            f"{number(sum(values), lang)}</text>"
+        )
+    described = "; ".join(
+        f"{label}: " + ", ".join(f"{name} {v}" for name, v in zip(series, values, strict=True))
+        for label, values in rows
+    )
+    svg = (
+        f'<svg role="img" aria-label="{escape(title)}: {escape(described)}" '
+        f'viewBox="0 0 {WIDTH} {ROW * len(rows) + 36}" width="100%" class="chart">'
+        f"<title>{escape(title)}</title>{legend}{''.join(bars_)}</svg>"
+    )
+    return Chart(title, Markup(svg))
+
+
 def _band(percent: float) -> str:
     return "good" if percent >= 75 else "fair" if percent >= 40 else "poor"
 
@@ -70,22 +107,41 @@ def of(key: str, report: Any, lang: Lang) -> list[Chart]:
                   for level, n in m.by_support_level.items()], lang, unit="", top=_top(report)),
         ]  # fmt: skip
     if key == "trend":
-        eu_points = [(p.month, p.eu.implemented_percent) for p in report.points if p.eu]
+        eu_points = [(month(p.month, lang), p.eu.implemented_percent) for p in report.points
+                     if p.eu]  # fmt: skip
         return [
             bars(f"{word('column.eu_implemented_percent', lang)}", eu_points, lang),
             bars(f"{word('column.un_implemented_percent', lang)}",
-                 [(p.month, p.un.implemented_percent) for p in report.points], lang),
+                 [(month(p.month, lang), p.un.implemented_percent) for p in report.points],
+                 lang),
         ]  # fmt: skip
     if key == "activity":
-        visits: dict[str, int] = {}
-        for side in (report.visits.incoming, report.visits.outgoing):
-            for country, n in side.by_country.items():
-                visits[code(country, lang)] = visits.get(code(country, lang), 0) + n
-        items = sorted(visits.items(), key=lambda kv: -kv[1])[:15]
-        most = max((n for _, n in items), default=1)
-        title = f"{code('visits', lang)} · {code('by_country', lang)}"
-        return [bars(title, [(k, float(n)) for k, n in items], lang, unit="", top=most)]
+        return [_activity_by_month(report, lang), _visits_by_country(report, lang)]
     return []
+
+
+_BY_MONTH_SERIES = ("incoming_visits", "outgoing_visits", "meetings", "international_events",
+                    "business_trips")  # fmt: skip
+
+
+def _activity_by_month(report: Any, lang: Lang) -> Chart:
+    rows = [
+        (month(m.month, lang), [getattr(m, key) for key in _BY_MONTH_SERIES])
+        for m in report.by_month
+    ]
+    series = [word(f"column.{key}", lang) for key in _BY_MONTH_SERIES]
+    return stacked(word("chart.activity_by_month", lang), rows, series, lang)
+
+
+def _visits_by_country(report: Any, lang: Lang) -> Chart:
+    visits: dict[str, int] = {}
+    for side in (report.visits.incoming, report.visits.outgoing):
+        for country, n in side.by_country.items():
+            visits[code(country, lang)] = visits.get(code(country, lang), 0) + n
+    items = sorted(visits.items(), key=lambda kv: -kv[1])[:15]
+    most = max((n for _, n in items), default=1)
+    title = word("chart.visits_by_country", lang)
+    return bars(title, [(k, float(n)) for k, n in items], lang, unit="", top=most)
 
 
 def _top(report: Any) -> float:

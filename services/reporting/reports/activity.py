@@ -51,6 +51,19 @@ class PassportFigures(BaseModel):
     return_overdue_notices: int
 
 
+class MonthFigures(BaseModel):
+    month: str = Field(description="YYYY-MM")
+    incoming_visits: int = Field(description="incoming visits that started in the month")
+    outgoing_visits: int = Field(description="outgoing visits that started in the month")
+    meetings: int = Field(description="meetings held (started) in the month")
+    international_events: int = Field(description="international events that started in it")
+    business_trips: int = Field(description="business trips that started in the month")
+    agreements_signed: int = Field(description="agreements signed in the month")
+    passports_issued: int = Field(description="passports issued in the month")
+
+
+BY_MONTH = tuple(MonthFigures.model_fields)
+
 ACTIVITY_DEFINITIONS = {
     "belongs_to_period": (
         "a visit, meeting, event or trip belongs to a period when its start date falls in it, "
@@ -81,6 +94,9 @@ class ActivityReport(BaseModel):
     agreements: AgreementFigures
     passports: PassportFigures
     total: int | None = Field(description="every event in the period; null with a unit")
+    by_month: list[MonthFigures] = Field(
+        default=[], description="each month of the period (or its part in the period)"
+    )
     by_type: list[TypeCount]
     generated_at: datetime
     as_of: datetime | None = None
@@ -117,8 +133,10 @@ class ActivityReport(BaseModel):
             ["agreements", "entered_into_force", None, self.agreements.entered_into_force],
             *[["passports", k, None, v] for k, v in self.passports.model_dump().items()],
         ]
+        months = [[getattr(m, key) for key in BY_MONTH] for m in self.by_month]
         return [
             Sheet("sheet.activity", ("what", "figure", "value", "count"), figures, True),
+            Sheet("sheet.by_month", BY_MONTH, months),
             Sheet("sheet.events_by_type", ("stream", "type", "count"),
                   [[c.stream, c.type, c.count] for c in self.by_type], appendix=True),
         ]  # fmt: skip
@@ -258,9 +276,54 @@ async def activity(
         agreements=await _agreements(session, first, last, unit),
         passports=await _passports(session, first, last, unit),
         total=None if unit else sum(c.count for c in by_type),
+        by_month=await _by_month(session, first, last, unit),
         by_type=by_type,
         generated_at=now or utcnow(),
     )
+
+
+async def _by_month(
+    session: AsyncSession, first: date, last: date, unit: str | None
+) -> list[MonthFigures]:
+    """Each month's figures: counted per day by the database (a few hundred rows a year),
+    summed into months here, so that one query serves SQLite and PostgreSQL alike."""
+    v, a, g, p = tables.visits, tables.activities, tables.agreements, tables.passports
+    sources = [  # table, the day that places a record in a month, what kind of record it is
+        (v, v.c.start_date, v.c.direction),
+        (a, a.c.start_date, a.c.activity_type),
+        (g, g.c.signed_on, None),
+        (p, p.c.issued_day, None),
+    ]
+    counted: dict[str, dict[str, int]] = {m: {} for m in months_between(first, last)}
+    for table, on, kind in sources:
+        keys = [on] if kind is None else [on, kind]
+        query = select(func.count(), *keys).where(on.between(first, last)).group_by(*keys)
+        for n, day_, *what in (await session.execute(for_unit(query, table, unit))).all():
+            figure = _MONTH_FIGURE.get(what[0] if what else table.name)
+            if figure is not None:
+                month = counted[f"{day_:%Y-%m}"]
+                month[figure] = month.get(figure, 0) + n
+    return [
+        MonthFigures(month=month, **{k: figures.get(k, 0) for k in BY_MONTH[1:]})
+        for month, figures in counted.items()
+    ]
+
+
+# Which figure of a month a record counts in, by its kind (or its table's name).
+_MONTH_FIGURE = {
+    "incoming": "incoming_visits", "outgoing": "outgoing_visits", "meeting": "meetings",
+    "international_event": "international_events", "business_trip": "business_trips",
+    "agreements": "agreements_signed", "passports": "passports_issued",
+}  # fmt: skip
+
+
+def months_between(first: date, last: date) -> list[str]:
+    """Every month (``YYYY-MM``) from ``first``'s to ``last``'s, both included."""
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 async def _by_type(session: AsyncSession, first: date, last: date) -> list[TypeCount]:

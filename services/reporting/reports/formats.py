@@ -42,12 +42,15 @@ MEDIA = {
 COLUMN_KINDS = {
     "status": "code", "mechanism": "code", "support_level": "code", "kind": "code",
     "what": "code", "figure": "code", "value": "code", "scope": "code",
-    "deadline": "date", "date": "date",
+    "deadline": "date", "date": "date", "month": "month",
     "implemented_percent": "percent", "average_progress_percent": "percent",
     "latest_percent": "percent", "%": "percent",
     "eu_implemented_percent": "percent", "eu_average_progress_percent": "percent",
     "un_implemented_percent": "percent", "un_average_progress_percent": "percent",
     "measures": "count", "items": "count", "count": "count",
+    "incoming_visits": "count", "outgoing_visits": "count", "meetings": "count",
+    "international_events": "count", "business_trips": "count", "agreements_signed": "count",
+    "passports_issued": "count",
 }  # fmt: skip
 WIDE = 6  # a table with more columns goes on a landscape page
 

@@ -55,7 +55,7 @@ def yes_no(value: bool, lang: Lang) -> str:
 def day(value: date, lang: Lang) -> str:
     """A date as the language writes it: 31 Jan 2026 / 31 იან. 2026 (remembered: a report
     repeats the same few hundred days thousands of times)."""
-    return format_date(value, format="medium", locale=Locale("en", "GB") if lang == "en" else lang)
+    return format_date(value, format="medium", locale=_locale(lang))
 
 
 @cache
@@ -82,6 +82,21 @@ def code(value: str, lang: Lang) -> str:
     return country(value, lang) if _COUNTRY.match(value) else value
 
 
+@lru_cache(maxsize=1024)
+def month(value: str, lang: Lang) -> str:
+    """A month (``YYYY-MM``) as the language names it: March 2026 / მარტი 2026 (CLDR's
+    stand-alone month name); anything else as it is."""
+    try:
+        first = date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return value
+    return format_date(first, format="LLLL y", locale=_locale(lang))
+
+
+def _locale(lang: Lang) -> Locale:
+    return Locale("en", "GB") if lang == "en" else Locale(lang)
+
+
 def moment(value: datetime) -> str:
     return f"{value:%Y-%m-%d %H:%M} UTC"
 
@@ -102,4 +117,6 @@ def cell_text(value: Any, kind: str, lang: Lang) -> str:
         return "; ".join(cell_text(v, kind, lang) for v in value)
     if kind == "code":
         return code(str(value), lang)
+    if kind == "month":
+        return month(str(value), lang)
     return str(value)

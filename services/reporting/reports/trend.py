@@ -5,17 +5,24 @@ how the year went; they show where it ended."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.reporting import tables
 from services.reporting.history import replay
+from services.reporting.projections.common import upsert_rows
 from services.reporting.reports import eu, un
 from services.reporting.reports.common import DEFINITIONS, Figures, Lang, heading_lines
 from services.reporting.reports.formats import Sheet
 from services.reporting.reports.language import word
+from shared.clock import now
 from shared.db import Database
+from shared.envelope import as_utc
 from shared.errors import NotFound
 
 COLUMNS = ("month", "eu_implemented_percent", "eu_average_progress_percent",
@@ -78,21 +85,106 @@ def month_ends(year: int, until: datetime) -> list[tuple[str, datetime]]:
 
 
 async def trend(
-    source: Database, snapshot_dir: Path | None, year: int, lang: Lang, unit: str | None,
-    until: datetime,
+    live: Database, snapshot_dir: Path | None, year: int, lang: Lang, unit: str | None,
+    until: datetime, *, until_is_now: bool = False,
 ) -> dict[str, object]:  # fmt: skip
-    points = []
-    for month, moment in month_ends(year, until):
-        async with (
-            replay.as_of(source, moment, snapshot_dir) as scratch,
-            scratch.unit_of_work(write=False) as session,
-        ):
-            day = moment.date()
-            try:
-                plan = (await eu.eu_association(session, year, lang, day, unit))["overall"]
-            except NotFound:
-                plan = None
-            obligations = await un.un_obligations(session, lang, day, unit, None, None)
-        points.append(TrendPoint(month=month, as_of=moment, eu=plan, un=obligations["overall"]))
+    """The report's body: the points of ``year`` up to ``until``."""
+    points, _ = await month_points(live, snapshot_dir, year, unit, until, until_is_now)
     return {"year": year, "language": lang, "unit": unit, "report_date": until.date(),
             "points": points}  # fmt: skip
+
+
+async def month_points(
+    live: Database, snapshot_dir: Path | None, year: int, unit: str | None, until: datetime,
+    until_is_now: bool,
+) -> tuple[list[TrendPoint], int]:  # fmt: skip
+    """Each month's point, and how many completed months had to be computed. A completed
+    month's point is kept once computed (``tables.trend_points``) and computed again only
+    when an event that occurred by its end has arrived since; the running month is read
+    from the live projections when ``until`` is now, else rebuilt as of ``until``."""
+    ends = month_ends(year, until)
+    async with live.unit_of_work(write=False, consistent=True) as session:
+        counted = await _events_counted(session, [moment for _, moment in ends])
+        kept = await _kept(session, year, unit)
+    points, computed = [], 0
+    for (month, moment), count in zip(ends, counted, strict=True):
+        point = kept.get((month, moment, count))
+        if point is None:
+            running = live if until_is_now and moment == until else None
+            point = await _point(running, live, snapshot_dir, year, unit, month, moment)
+            if moment == _last_second(month):
+                await _keep(live, year, unit, point, count)
+                computed += 1
+        points.append(point)
+    return points, computed
+
+
+async def refresh(live: Database, snapshot_dir: Path | None, until: datetime) -> int:
+    """Compute the whole office's points of the year so far that are missing or out of
+    date, so that the office's look at the trend does not wait for the rebuilds (a
+    periodic task). The number computed."""
+    _, computed = await month_points(live, snapshot_dir, until.year, None, until, True)
+    return computed
+
+
+def _last_second(month: str) -> datetime:
+    year, number = map(int, month.split("-"))
+    following = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
+    return following - timedelta(seconds=1)
+
+
+async def _point(
+    running: Database | None, live: Database, snapshot_dir: Path | None, year: int,
+    unit: str | None, month: str, moment: datetime,
+) -> TrendPoint:  # fmt: skip
+    """The month's figures as they stood at ``moment``: read from ``running`` (the live
+    projections, for the month still running), else rebuilt from the kept history."""
+    async with contextlib.AsyncExitStack() as stack:
+        source = running or await stack.enter_async_context(
+            replay.as_of(live, moment, snapshot_dir)
+        )
+        session = await stack.enter_async_context(source.unit_of_work(write=False))
+        day = moment.date()
+        try:
+            plan = (await eu.eu_association(session, year, "en", day, unit))["overall"]
+        except NotFound:
+            plan = None
+        obligations = await un.un_obligations(session, "en", day, unit, None, None)
+    return TrendPoint(month=month, as_of=moment, eu=plan, un=obligations["overall"])
+
+
+async def _events_counted(session: AsyncSession, moments: list[datetime]) -> list[int]:
+    """How many kept events had occurred by each moment: one pass over the history."""
+    if not moments:
+        return []
+    e = tables.events
+    counts = [func.count().filter(e.c.occurred_at <= m) for m in moments]
+    row = (await session.execute(select(*counts).where(e.c.occurred_at <= max(moments)))).one()
+    return [int(n or 0) for n in row]
+
+
+async def _kept(
+    session: AsyncSession, year: int, unit: str | None
+) -> dict[tuple[str, datetime, int], TrendPoint]:
+    """The kept points of the year, by what they stand for: month, moment, events counted."""
+    t = tables.trend_points
+    rows = await session.execute(select(t).where(t.c.year == year, t.c.unit == (unit or "")))
+    return {
+        (r.month, as_utc(r.moment), r.events_counted): TrendPoint(
+            month=r.month, as_of=as_utc(r.moment), eu=r.eu, un=r.un
+        )
+        for r in rows
+    }
+
+
+async def _keep(
+    live: Database, year: int, unit: str | None, point: TrendPoint, counted: int
+) -> None:
+    row = {
+        "year": year, "unit": unit or "", "month": point.month, "moment": point.as_of,
+        "events_counted": counted, "eu": point.eu.model_dump() if point.eu else None,
+        "un": point.un.model_dump(), "computed_at": now(),
+    }  # fmt: skip
+    async with live.unit_of_work() as session:
+        await upsert_rows(session, live.dialect, tables.trend_points,
+                          ["year", "unit", "month"], [row])  # fmt: skip

@@ -125,6 +125,11 @@ async def test_the_activity_report_counts_visits_meetings_trips_agreements_and_p
     assert report["agreements"] == {"signed": 1, "entered_into_force": 0,
                                     "by_type_signed": {"memorandum": 1}}  # fmt: skip
     assert report["passports"]["issued"] == 1
+    assert report["by_month"] == [
+        {"month": f"{TODAY:%Y-%m}", "incoming_visits": 2, "outgoing_visits": 1, "meetings": 1,
+         "international_events": 0, "business_trips": 1, "agreements_signed": 1,
+         "passports_issued": 1}
+    ]  # fmt: skip
     assert "belongs_to_period" in report["definitions"]
     assert (replayed, found) == (sent, [])
     rows = [

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from services.reporting import tables
 from services.reporting.projections.apply import apply_events
 from services.reporting.reports import trend
 from shared.db import Database
 from shared.migrations import upgrade_async
 from tests.harness import auth, running, settings_for
-from tests.reporting_history import a_year_of_obligations
+from tests.reporting_history import a_measure_registered_late, a_year_of_obligations
 
 
 async def _applied(db: Database) -> None:
@@ -43,6 +44,46 @@ async def test_each_month_shows_the_year_as_it_stood_at_the_months_end(databases
     assert [p.un.implemented_percent for p in points] == [0.0, 0.0, 0.0, 100.0, 100.0, 100.0]
     assert [p.eu.measures for p in points] == [2] * 6
     assert body["report_date"] == date(2026, 6, 15)
+
+
+async def test_a_completed_months_point_is_kept_until_an_event_of_that_month_arrives_late(
+    databases,
+):
+    db = Database(await databases.new("reporting"))
+    await upgrade_async("services.reporting", db.url)
+    until = datetime(2026, 6, 15, tzinfo=UTC)
+    try:
+        await _applied(db)
+        first, computed_first = await trend.month_points(db, None, 2026, None, until, False)
+        again, computed_again = await trend.month_points(db, None, 2026, None, until, False)
+        async with db.unit_of_work() as session:
+            await apply_events(session, [a_measure_registered_late()])
+        late, computed_late = await trend.month_points(db, None, 2026, None, until, False)
+    finally:
+        await db.dispose()
+    assert (computed_first, computed_again) == (5, 0)  # January to May; June is running
+    assert again == first
+    assert computed_late == 4  # February to May: January had no event arrive late
+    assert [p.eu.measures for p in late] == [2, 3, 3, 3, 3, 3]
+    assert [p.eu.implemented_percent for p in late] == [0.0, 0.0, 33.3, 33.3, 66.7, 66.7]
+
+
+async def test_the_running_month_is_read_from_the_live_projections(databases):
+    db = Database(await databases.new("reporting"))
+    await upgrade_async("services.reporting", db.url)
+    try:
+        await _applied(db)
+        async with db.unit_of_work() as session:  # a live projection the history lacks
+            await session.execute(
+                tables.obligations.delete().where(tables.obligations.c.obligation_id == "m2")
+            )
+        points, _ = await trend.month_points(
+            db, None, 2026, None, datetime(2026, 6, 15, tzinfo=UTC), True
+        )
+    finally:
+        await db.dispose()
+    assert points[4].eu.measures == 2  # May: rebuilt from the history
+    assert points[5].eu.measures == 1  # June: the live projections, as they stand
 
 
 async def test_the_trend_answers_over_http_in_json_and_as_a_document(tmp_path, kafka, prefix):

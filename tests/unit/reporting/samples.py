@@ -9,6 +9,7 @@ from services.reporting.reports.activity import (
     ActivityReport,
     AgreementFigures,
     Breakdown,
+    MonthFigures,
     PassportFigures,
     TypeCount,
     VisitFigures,
@@ -74,7 +75,8 @@ def activity_report(lang: Lang = "en") -> ActivityReport:
         agreements=AgreementFigures(signed=1, entered_into_force=0, by_type_signed={}),
         passports=PassportFigures(issued=1, handed_over=1, returned=0, cancelled=0,
                                   expiring_notices=0, return_overdue_notices=0),
-        total=9, by_type=[TypeCount(stream="visits", type="irp.visits.VisitCreated.v1", count=3)],
+        total=9, by_month=[_month(m) for m in range(1, 7)],
+        by_type=[TypeCount(stream="visits", type="irp.visits.VisitCreated.v1", count=3)],
         generated_at=datetime(2026, 7, 1, 8, tzinfo=UTC), includes_events_until=AS_OF,
     )  # fmt: skip
 
@@ -89,4 +91,12 @@ def commission_report(lang: Lang = "en") -> CommissionReport:
         session_number=2, held_on=date(2026, 5, 10), place="Tbilisi", previous_session=1,
         report_date=date(2026, 6, 30), language=lang, implementation=figures([]),
         decisions=[decision], includes_events_until=AS_OF,
+    )  # fmt: skip
+
+
+def _month(number: int) -> MonthFigures:
+    return MonthFigures(
+        month=f"2026-{number:02d}", incoming_visits=number % 3, outgoing_visits=number % 2,
+        meetings=1 if number == 2 else 0, international_events=0, business_trips=0,
+        agreements_signed=1 if number == 4 else 0, passports_issued=1 if number == 5 else 0,
     )  # fmt: skip

@@ -16,9 +16,27 @@ def test_an_eu_chart_has_a_bar_and_a_figure_per_chapter_in_the_language():
 
 
 def test_the_activity_chart_counts_visits_by_country_with_cldr_names():
-    (chart,) = charts.of("activity", activity_report("en"), "en")
+    (_, chart) = charts.of("activity", activity_report("en"), "en")
     svg = str(chart.svg)
     assert "Germany" in svg and "Lithuania" in svg and svg.count("<rect") == 3
+
+
+def test_activity_by_month_stacks_each_months_kinds_with_a_legend_in_the_language():
+    (chart, _) = charts.of("activity", activity_report("ka"), "ka")
+    svg = str(chart.svg)
+    assert chart.title == "საქმიანობა თვეების მიხედვით"
+    assert "იანვარი 2026" in svg and "ივნისი 2026" in svg  # CLDR's month names
+    assert "შეხვედრები" in svg  # the legend names each kind
+    # February: two incoming visits and one meeting
+    assert "თებერვალი 2026: შემომავალი ვიზიტები 2, გამავალი ვიზიტები 0, შეხვედრები 1" in svg
+    legend, segments = 5, 2 + 2 + 1 + 1 + 2 + 0  # the non-zero figures of January to June
+    assert svg.count("<rect") == legend + segments
+
+
+def test_a_month_without_activity_has_no_bar_but_keeps_its_row():
+    chart = charts.stacked("t", [("Jan", [0, 0]), ("Feb", [3, 1])], ["a", "b"], "en")
+    svg = str(chart.svg)
+    assert svg.count("<rect") == 2 + 2 and ">Jan<" in svg and ">4<" in svg
 
 
 def test_labels_are_escaped():

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.reporting.reports import activity
 from services.reporting.reports.common import (
     DEFINITIONS,
     MeasureCounter,
@@ -98,3 +99,10 @@ def test_the_heading_states_the_date_scope_and_how_current_it_is_in_the_language
 
 def test_the_overdue_definition_matches_the_rule():
     assert "neither completed nor cancelled" in DEFINITIONS["overdue"]
+
+
+def test_a_period_has_every_month_it_touches_across_the_years_end():
+    assert activity.months_between(date(2025, 11, 30), date(2026, 2, 1)) == [
+        "2025-11", "2025-12", "2026-01", "2026-02"
+    ]  # fmt: skip
+    assert activity.months_between(date(2026, 3, 5), date(2026, 3, 6)) == ["2026-03"]
