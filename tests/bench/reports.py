@@ -18,7 +18,7 @@ from pathlib import Path
 
 from services.reporting.history import replay, snapshots
 from services.reporting.office import pages
-from services.reporting.reports import activity, dossiers, eu, formats, un
+from services.reporting.reports import activity, commissions, dossiers, eu, formats, trend, un
 from shared.consumer import ReceivedEvent
 from shared.contracts import agreements as agreement_events
 from shared.contracts import visits as visit_events
@@ -32,6 +32,7 @@ from tests.bench.backbone import plain_kafka_rate
 MEASURES = int(os.environ.get("BENCH_MEASURES", "10000"))
 PROGRESS = int(os.environ.get("BENCH_PROGRESS", "100000"))
 VISITS = int(os.environ.get("BENCH_VISITS", "50000"))
+DECISIONS = int(os.environ.get("BENCH_DECISIONS", "200"))
 BATCH = 2000
 SNAPSHOT_EVERY = 10_000  # the service's default (IRP_SNAPSHOT_EVERY_EVENTS)
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -108,6 +109,8 @@ def generate() -> list[ReceivedEvent]:
             narrative=LocalizedText(en="done"),
         )
         events.append(_event(payload, oid, versions[oid], "agreements", clock))
+    events += _commission(clock)
+    clock += step * 1000
     for n in range(VISITS):
         vid = f"v-{n}"
         day = date(2025, 1, 1) + timedelta(days=n % 700)
@@ -123,6 +126,38 @@ def generate() -> list[ReceivedEvent]:
         )
         clock += step
         events.append(_event(payload, vid, 1, "visits", clock))
+    return events
+
+
+def _commission(at: datetime) -> list[ReceivedEvent]:
+    """An intergovernmental commission with DECISIONS decisions at each of its five sessions,
+    each decision an obligation of the measures above (their status and progress)."""
+    cid, step = "commission-de", timedelta(milliseconds=1)
+    name = LocalizedText(en="Georgian-German Commission", ka="ქართულ-გერმანული კომისია")
+    events = [
+        _event(agreement_events.CommissionEstablishedV1(
+            commission_id=cid, partner_country="DE", name=name, status="active"
+        ), cid, 1, "agreements", at)
+    ]  # fmt: skip
+    version = 1
+    for number in range(1, 6):
+        version += 1
+        at += step
+        held = agreement_events.CommissionSessionHeldV1(
+            commission_id=cid, partner_country="DE", session_number=number,
+            held_on=date(2021 + number, 5, 20), place="Tbilisi" if number % 2 else "Berlin",
+        )  # fmt: skip
+        events.append(_event(held, cid, version, "agreements", at))
+        for d in range(DECISIONS):
+            version += 1
+            at += step
+            decision = agreement_events.CommissionDecisionTakenV1(
+                commission_id=cid, partner_country="DE", session_number=number,
+                decision_id=f"d-{number}-{d}",
+                obligation_id=f"m-{(number * DECISIONS + d) % MEASURES}",
+                responsible_unit=f"Unit {d % 30}", deadline=date(2026, 12, 31),
+            )  # fmt: skip
+            events.append(_event(decision, cid, version, "agreements", at))
     return events
 
 
@@ -206,6 +241,10 @@ async def main() -> None:
         "country dossier": (
             dossiers.CountryDossier, lambda s: dossiers.country(s, "DE", "en", today)
         ),
+        "commission": (
+            commissions.CommissionReport,
+            lambda s: commissions.commission(s, "commission-de", None, "en", today),
+        ),
     }  # fmt: skip
     print(
         "\nreport from projections vs recomputed from the raw event history (median; both "
@@ -219,7 +258,7 @@ async def main() -> None:
             f"{slow / fast:6.0f}x  (targets: < 100 ms, >= 100x)"
         )
     keys = {"eu-association": "eu", "un-obligations": "un", "activity (a year)": "activity",
-            "country dossier": "dossier"}  # fmt: skip
+            "country dossier": "dossier", "commission": "commission"}  # fmt: skip
 
     async def office_page(name: str, report) -> None:  # type: ignore[no-untyped-def]
         """As the office page answers: the report read and made its model, drawn as HTML."""
@@ -237,6 +276,7 @@ async def main() -> None:
             f"  {name:<18} page {page * 1000:8.1f} ms   JSON {json_report * 1000:8.1f} ms   "
             f"(target: page < 300 ms)"
         )
+    await _trend_figures(db, snapshot_dir)
     middle = START + timedelta(seconds=total // 2 + 4321)  # between two snapshots
     eu_case = cases["eu-association"]
     as_of = await timed(lambda: recomputed(eu_case, middle, snapshot_dir), repeat=3)
@@ -267,6 +307,31 @@ async def main() -> None:
     await target.dispose()
     await db.dispose()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _trend_figures(db: Database, snapshot_dir: Path) -> None:
+    """The month-by-month report on 30 June 2026: January to May rebuilt from the history
+    the first time (cold), then read as kept (warm); June, the running month, from the live
+    projections. The page beside the JSON, both warm."""
+    until = datetime(2026, 6, 30, 12, tzinfo=UTC)
+
+    async def report() -> trend.TrendReport:
+        body = await trend.trend(db, snapshot_dir, 2026, "en", None, until, until_is_now=True)
+        return trend.TrendReport(**body, includes_events_until={})
+
+    async def as_json() -> None:
+        formats.render(await report(), "json", "trend")
+
+    async def as_page() -> None:
+        pages.render_view(pages.report_view("trend", await report(), "en"), "en")
+
+    cold = await timed(as_json, repeat=1)
+    warm, page = await timed(as_json), await timed(as_page)
+    print(
+        f"  {'trend (6 months)':<18} page {page * 1000:8.1f} ms   JSON {warm * 1000:8.1f} ms   "
+        f"(target: page < 300 ms; the first time, computing its 5 past months: "
+        f"{cold * 1000:.0f} ms)"
+    )
 
 
 def _size_mb(folder: Path) -> float:
