@@ -154,6 +154,8 @@ commissions = Table(
     Column("partner_country", String(2), nullable=False),
     Column("name", JSON, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("our_co_chair", String(200)),
+    Column("partner_co_chair", String(200)),
 )
 
 commission_sessions = Table(

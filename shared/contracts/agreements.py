@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.base import EventData, LocalizedText
 
@@ -197,6 +197,9 @@ class CommissionEstablishedV1(CommissionEvent):
     status: str
     from_status: str | None = None
     reason: str | None = None
+    # Added later, optional: events recorded before carry none.
+    our_co_chair: str | None = Field(None, description="Georgia's co-chair (name and office)")
+    partner_co_chair: str | None = Field(None, description="the partner country's co-chair")
 
 
 class CommissionDissolvedV1(CommissionEvent):
@@ -206,6 +209,8 @@ class CommissionDissolvedV1(CommissionEvent):
     status: str
     from_status: str | None = None
     reason: str | None = None
+    our_co_chair: str | None = Field(None, description="Georgia's co-chair (name and office)")
+    partner_co_chair: str | None = Field(None, description="the partner country's co-chair")
 
 
 class CommissionSessionHeldV1(CommissionEvent):

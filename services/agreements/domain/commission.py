@@ -74,6 +74,8 @@ class Commission(LifecycleAggregate):
             "commission_id": self.id,
             "partner_country": self.partner_country,
             "name": self.name,
+            "our_co_chair": self.our_co_chair,
+            "partner_co_chair": self.partner_co_chair,
         }
 
     def session(self, number: int) -> Session:

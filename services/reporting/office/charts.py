@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from services.reporting.reports.common import figures
 from services.reporting.reports.language import Lang, code, month, number, word
 
 WIDTH, LABEL, ROW = 640, 220, 26
@@ -117,7 +118,50 @@ def of(key: str, report: Any, lang: Lang) -> list[Chart]:
         ]  # fmt: skip
     if key == "activity":
         return [_activity_by_month(report, lang), _visits_by_country(report, lang)]
+    if key == "commission":
+        return _decisions(report, lang)
+    if key == "dossier":
+        return [_dossier_by_year(report, lang)]
     return []
+
+
+def _decisions(report: Any, lang: Lang) -> list[Chart]:
+    """The previous session's decisions: how many of each status, and each responsible
+    unit's implementation (the report's own arithmetic, per unit)."""
+    by_status: dict[str, int] = {}
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for d in report.decisions:
+        by_status[d.status] = by_status.get(d.status, 0) + 1
+        by_unit.setdefault(d.responsible_unit, []).append(
+            {"status": d.status, "latest_percent": d.latest_percent}
+        )
+    most = max(by_status.values(), default=1)
+    per_unit = (
+        f"{word('column.implemented_percent', lang)} · {word('column.responsible_unit', lang)}"
+    )
+    return [
+        bars(f"{word('sheet.decisions', lang)} · {code('by_status', lang)}",
+             [(code(k, lang), float(n)) for k, n in sorted(by_status.items())], lang,
+             unit="", top=most),
+        bars(per_unit,
+             [(u, figures(rows).implemented_percent) for u, rows in sorted(by_unit.items())],
+             lang),
+    ]  # fmt: skip
+
+
+_DOSSIER_SERIES = ("visits", "meetings_events_trips", "agreements", "obligations")
+
+
+def _dossier_by_year(report: Any, lang: Lang) -> Chart:
+    """What the office did with the country, year by year (obligations by their deadline)."""
+    years: dict[int, list[int]] = {}
+    for index, part in enumerate(_DOSSIER_SERIES):
+        for entry in getattr(report, part):
+            if entry.date is not None:
+                years.setdefault(entry.date.year, [0] * len(_DOSSIER_SERIES))[index] += 1
+    rows = [(str(year), counts) for year, counts in sorted(years.items())]
+    series = [word(f"chart.{part}", lang) for part in _DOSSIER_SERIES]
+    return stacked(word("chart.dossier_by_year", lang), rows, series, lang)
 
 
 _BY_MONTH_SERIES = ("incoming_visits", "outgoing_visits", "meetings", "international_events",

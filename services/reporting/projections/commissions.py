@@ -26,6 +26,7 @@ async def project(session: Any, dialect: str, changes: Sequence[tuple[ReceivedEv
             rows[tables.commissions][p.commission_id] = {
                 "commission_id": p.commission_id, "partner_country": p.partner_country,
                 "name": p.name.model_dump(), "version": e.envelope.aggregateversion,
+                "our_co_chair": p.our_co_chair, "partner_co_chair": p.partner_co_chair,
             }  # fmt: skip
         elif isinstance(p, agreement_events.CommissionSessionHeldV1):
             rows[tables.commission_sessions][(p.commission_id, p.session_number)] = {

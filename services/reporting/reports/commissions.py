@@ -46,6 +46,8 @@ class CommissionReport(BaseModel):
     session_number: int
     held_on: date | None = Field(None, description="when the session was held")
     place: str | None = Field(None, description="where the session was held")
+    our_co_chair: str | None = Field(None, description="Georgia's co-chair of the commission")
+    partner_co_chair: str | None = Field(None, description="the partner country's co-chair")
     previous_session: int | None
     report_date: date
     language: Lang
@@ -67,7 +69,13 @@ class CommissionReport(BaseModel):
         held = [f"{word('session_held', lang)}: {day(self.held_on, lang)}"] if self.held_on else []
         place = [f"{word('session_place', lang)}: {self.place}"] if self.place else []
         partner = f"{word('partner_country', lang)}: {country_name(self.partner_country, lang)}"
-        return what, [self.title, partner, *held, *place, *heading_lines(
+        chairs = [
+            f"{word(key, lang)}: {name}"
+            for key, name in (("our_co_chair", self.our_co_chair),
+                              ("partner_co_chair", self.partner_co_chair))
+            if name
+        ]  # fmt: skip
+        return what, [self.title, partner, *chairs, *held, *place, *heading_lines(
             self.report_date, None, self.includes_events_until, lang
         )]  # fmt: skip
 
@@ -121,6 +129,8 @@ async def commission(
         "session_number": number,
         "held_on": sessions[number].held_on,
         "place": sessions[number].place,
+        "our_co_chair": c.our_co_chair,
+        "partner_co_chair": c.partner_co_chair,
         "previous_session": previous,
         "report_date": on,
         "language": lang,

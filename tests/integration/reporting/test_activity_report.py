@@ -203,6 +203,9 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
 
     assert (report["session_number"], report["previous_session"]) == (2, 1)
     assert (report["held_on"], report["place"]) == ("2026-05-10", "Tbilisi")
+    assert (report["our_co_chair"], report["partner_co_chair"]) == (
+        "Minister", "Minister of Economy"
+    )  # fmt: skip
     assert [(d["decision"], d["status"]) for d in report["decisions"]] == [
         ("Open a checkpoint", "completed"),
         ("Harmonise tariffs", "not_started"),

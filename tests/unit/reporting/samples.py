@@ -16,6 +16,7 @@ from services.reporting.reports.activity import (
 )
 from services.reporting.reports.commissions import CommissionReport, DecisionStatus
 from services.reporting.reports.common import MeasureCounter, figures, groups
+from services.reporting.reports.dossiers import CountryDossier, DossierEntry
 from services.reporting.reports.eu import EuReport, Measure
 from services.reporting.reports.language import Lang
 
@@ -86,11 +87,15 @@ def commission_report(lang: Lang = "en") -> CommissionReport:
         decision="Open a checkpoint", responsible_unit="Customs", deadline=date(2026, 9, 1),
         status="in_progress", overdue=False, latest_percent=40, latest_narrative=None,
     )  # fmt: skip
+    done = decision.model_copy(update={"decision": "Harmonise tariffs", "status": "completed",
+                                       "latest_percent": 100})  # fmt: skip
     return CommissionReport(
         title="Georgia–Lithuania intergovernmental commission", partner_country="LT",
         session_number=2, held_on=date(2026, 5, 10), place="Tbilisi", previous_session=1,
         report_date=date(2026, 6, 30), language=lang, implementation=figures([]),
-        decisions=[decision], includes_events_until=AS_OF,
+        decisions=[decision, done, decision.model_copy(update={"responsible_unit": "Legal"})],
+        our_co_chair="Minister of Economy", partner_co_chair="Minister of Economy of Lithuania",
+        includes_events_until=AS_OF,
     )  # fmt: skip
 
 
@@ -99,4 +104,21 @@ def _month(number: int) -> MonthFigures:
         month=f"2026-{number:02d}", incoming_visits=number % 3, outgoing_visits=number % 2,
         meetings=1 if number == 2 else 0, international_events=0, business_trips=0,
         agreements_signed=1 if number == 4 else 0, passports_issued=1 if number == 5 else 0,
+    )  # fmt: skip
+
+
+def country_dossier(lang: Lang = "en") -> CountryDossier:
+    def entry(what: str, on: date, **more: Any) -> DossierEntry:
+        return DossierEntry(what=what, kind=more.get("kind"), status="planned", date=on,
+                            title=more.get("title"))  # fmt: skip
+
+    return CountryDossier(
+        country_code="DE", report_date=date(2026, 6, 30), language=lang,
+        visits=[entry("incoming visit", date(2025, 3, 1)),
+                entry("outgoing visit", date(2026, 2, 1)),
+                entry("incoming visit", date(2026, 4, 1))],
+        meetings_events_trips=[entry("meeting", date(2026, 1, 9))],
+        agreements=[entry("agreement", date(2025, 7, 1), kind="memorandum")],
+        obligations=[entry("obligation", date(2027, 1, 31), title="Open a checkpoint")],
+        includes_events_until=AS_OF,
     )  # fmt: skip

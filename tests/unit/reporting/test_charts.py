@@ -4,7 +4,12 @@ readers, in the page's language."""
 from __future__ import annotations
 
 from services.reporting.office import charts
-from tests.unit.reporting.samples import activity_report, eu_report
+from tests.unit.reporting.samples import (
+    activity_report,
+    commission_report,
+    country_dossier,
+    eu_report,
+)
 
 
 def test_an_eu_chart_has_a_bar_and_a_figure_per_chapter_in_the_language():
@@ -42,3 +47,19 @@ def test_a_month_without_activity_has_no_bar_but_keeps_its_row():
 def test_labels_are_escaped():
     chart = charts.bars("<b>", [("<script>", 50.0)], "en")
     assert "<script>" not in str(chart.svg) and "&lt;script&gt;" in str(chart.svg)
+
+
+def test_a_commission_shows_its_decisions_by_status_and_each_units_implementation():
+    by_status, by_unit = charts.of("commission", commission_report("en"), "en")
+    assert "completed: 1; in progress: 2" in str(by_status.svg)
+    # Customs: one of two completed; Legal: none of one
+    assert "Customs: 50%; Legal: 0%" in str(by_unit.svg)
+
+
+def test_a_dossier_shows_the_countrys_record_year_by_year():
+    (chart,) = charts.of("dossier", country_dossier("ka"), "ka")
+    svg = str(chart.svg)
+    assert chart.title == "წლების მიხედვით"
+    assert "2025: ვიზიტები 1, შეხვედრები, ღონისძიებები, მივლინებები 0, შეთანხმებები 1" in svg
+    assert "2026: ვიზიტები 2, შეხვედრები, ღონისძიებები, მივლინებები 1" in svg
+    assert "2027: ვიზიტები 0" in svg and "ვალდებულებები 1" in svg

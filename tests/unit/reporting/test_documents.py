@@ -140,11 +140,20 @@ def test_the_csv_is_the_main_table_headed_in_the_language_with_a_bom():
     assert ["incoming_visits", "total", "", "2"] in rows
 
 
-def test_the_commission_document_states_the_session_its_date_place_and_partner():
+def test_the_commission_document_states_the_session_its_date_place_partner_and_chairs():
     texts = [p.text for p in _docx(commission_report("ka")).paragraphs]
     assert texts[0] == "სესია 2: სესია 1-ის გადაწყვეტილებების შესრულება"
     assert "ჩატარდა: 10 მაი. 2026" in texts and "ადგილი: Tbilisi" in texts
     assert "პარტნიორი ქვეყანა: ლიეტუვა" in texts
+    assert "თანათავმჯდომარე საქართველოს მხრიდან: Minister of Economy" in texts
+    assert "თანათავმჯდომარე პარტნიორის მხრიდან: Minister of Economy of Lithuania" in texts
+
+
+def test_the_activity_document_has_the_period_month_by_month_in_the_language():
+    document = _docx(activity_report("ka"))
+    (months,) = [t for t in document.tables if t.rows[0].cells[0].text == "თვე"]
+    assert [r.cells[0].text for r in months.rows[1:3]] == ["იანვარი 2026", "თებერვალი 2026"]
+    assert [c.text for c in months.rows[2].cells[1:4]] == ["2", "0", "1"]
 
 
 def _pdf(report):  # type: ignore[no-untyped-def]
