@@ -3,10 +3,11 @@ as it happened: for the tests of reports as of past moments (the trend, the offi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from shared.consumer import ReceivedEvent
 from shared.contracts import agreements as agreement_events
+from shared.contracts import visits as visit_events
 from shared.contracts.base import EventData, LocalizedText
 from shared.envelope import EventEnvelope
 
@@ -14,11 +15,12 @@ TITLE = LocalizedText(en="Action Plan 2026")
 
 
 def _event(payload: EventData, aggregate_id: str, version: int, when: datetime) -> ReceivedEvent:
+    service = "visits" if isinstance(payload, visit_events.VisitEvent) else "agreements"
     envelope = EventEnvelope.wrap(
-        payload, service="agreements", aggregate_id=aggregate_id, aggregate_version=version,
+        payload, service=service, aggregate_id=aggregate_id, aggregate_version=version,
         correlation_id=None, time=when,
     )  # fmt: skip
-    return ReceivedEvent(envelope, "agreements", 0, 0)
+    return ReceivedEvent(envelope, service, 0, 0)
 
 
 def _registered(oid: str, kind: str, when: datetime, **extra: object) -> ReceivedEvent:
@@ -58,3 +60,47 @@ def a_measure_registered_late() -> ReceivedEvent:
     return _registered(
         "m3", "eu_action_plan", datetime(2026, 2, 20, tzinfo=UTC), action_plan_id="ap"
     )
+
+
+def a_commission_with_germany() -> list[ReceivedEvent]:
+    """The Georgian-German commission: session 1 with two decisions (one completed), session
+    2 held in Tbilisi; and a visit from Germany. For the commission report and the dossier."""
+    cid, at = "commission-de", datetime(2026, 3, 1, tzinfo=UTC)
+    name = LocalizedText(en="Georgian-German Commission", ka="ქართულ-გერმანული კომისია")
+    facts = {"commission_id": cid, "partner_country": "DE"}
+    established = agreement_events.CommissionEstablishedV1(
+        **facts, name=name, status="active", our_co_chair="Minister of Economy",
+        partner_co_chair="State Secretary",
+    )  # fmt: skip
+    events, version = [_event(established, cid, 1, at)], 1
+    for number, held_on, place in ((1, date(2025, 5, 20), "Berlin"),
+                                   (2, date(2026, 5, 20), "Tbilisi")):  # fmt: skip
+        held = agreement_events.CommissionSessionHeldV1(
+            **facts, session_number=number, held_on=held_on, place=place
+        )
+        version += 1
+        events.append(_event(held, cid, version, at))
+        if number == 1:
+            for d, title in enumerate(("Open a checkpoint", "Harmonise tariffs")):
+                oid = f"decision-{d}"
+                registered = agreement_events.ObligationRegisteredV1(
+                    obligation_id=oid, status="not_started", lead_unit="Customs",
+                    title=LocalizedText(en=title),
+                    sources=[agreement_events.ObligationSource(kind="commission_decision",
+                                                              reference="session 1")],
+                    deadline=date(2026, 12, 31), origin_ref=f"d{d}",
+                )  # fmt: skip
+                taken = agreement_events.CommissionDecisionTakenV1(
+                    **facts, session_number=1, decision_id=f"d{d}", obligation_id=oid,
+                    responsible_unit="Customs", deadline=date(2026, 12, 31),
+                )  # fmt: skip
+                version += 1
+                events += [_event(registered, oid, 1, at), _event(taken, cid, version, at)]
+    events.append(_completed("decision-0", at))
+    visit = visit_events.VisitCreatedV1(
+        visit_id="visit-de", direction="incoming", kind="official", country_code="DE",
+        title=LocalizedText(en="Visit of the German minister"), start_date=date(2026, 4, 2),
+        end_date=date(2026, 4, 3), status="planned",
+    )  # fmt: skip
+    events.append(_event(visit, "visit-de", 1, at))
+    return events

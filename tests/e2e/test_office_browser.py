@@ -18,20 +18,28 @@ from shared.db import Database
 from shared.embedded_broker import free_port
 from tests.conftest import TEST_SECRET
 from tests.harness import served
-from tests.reporting_history import a_year_of_obligations
+from tests.reporting_history import a_commission_with_germany, a_year_of_obligations
 
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 CHROMIUM = (
     os.environ.get("IRP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
 PASSWORD = "correct horse battery staple"
-# report card, its fields, the page's heading, a figure on the page, how many charts
+# report card, the fields typed and chosen, the page's heading, figures on the page, charts
 REPORTS = [
-    ("EU Association Agreement Action Plan", {"year": "2026"},
-     "Action Plan 2026", "100.0", 2),
-    ("UN obligations", {}, "UN obligations", "UPR recommendation", 2),
-    ("Implementation month by month", {"year": "2026"}, "month by month, 2026", "2026-05", 2),
+    ("EU Association Agreement Action Plan", {"year": "2026"}, {},
+     "Action Plan 2026", ["100.0"], 2),
+    ("UN obligations", {}, {}, "UN obligations", ["UPR recommendation"], 2),
+    ("Implementation month by month", {"year": "2026"}, {},
+     "month by month, 2026", ["May 2026", "50.0%"], 2),
+    ("Activity", {"from": "2026-01-01", "to": "2026-12-31"}, {},
+     "Activity report", ["incoming visits", "April 2026"], 2),
+    ("Country dossier", {}, {"code": "Germany"},
+     "Country dossier: Germany", ["Visit of the German minister", "Harmonise tariffs"], 1),
+    ("Commission session", {}, {"commission_id": "Georgian-German Commission · Germany"},
+     "Session 2", ["Tbilisi", "State Secretary", "Open a checkpoint", "50.0"], 2),
 ]  # fmt: skip
+FORMATS = (("pdf", b"%PDF"), ("xlsx", b"PK"), ("docx", b"PK"), ("csv", b"\xef\xbb\xbf"))
 
 
 def _need_a_browser() -> None:
@@ -70,8 +78,8 @@ async def test_the_office_signs_in_sees_reports_downloads_them_and_signs_out(off
     address, var = office
     database = Database(f"sqlite:///{var}/reporting.db")
     await accounts.add_account(database, "nino", "Nino Beridze", PASSWORD)
-    async with database.unit_of_work() as session:  # a year of the office's obligations
-        await apply_events(session, a_year_of_obligations())
+    async with database.unit_of_work() as session:  # a year of the office's records
+        await apply_events(session, a_year_of_obligations() + a_commission_with_germany())
     await database.dispose()
     outside: list[str] = []
     async with async_playwright() as p:
@@ -98,42 +106,30 @@ async def test_the_office_signs_in_sees_reports_downloads_them_and_signs_out(off
         await page.wait_for_url(f"{address}/office/?lang=en")
         assert "Nino Beridze" in await page.inner_text("header")
 
-        activity = page.locator("section", has_text="Activity")
-        await activity.locator("input[name=from]").fill("2026-01-01")
-        await activity.locator("input[name=to]").fill("2026-12-31")
-        await activity.locator("button[value=html]").click()
-        await page.wait_for_selector("h1")
-        assert await page.inner_text("h1") == "Activity report"
-        assert await page.locator("svg.chart").count() == 1
-        assert "incoming visits" in await page.inner_text("table")
-        for fmt, magic in (("pdf", b"%PDF"), ("xlsx", b"PK"), ("docx", b"PK"),
-                           ("csv", b"\xef\xbb\xbf")):  # fmt: skip
-            async with page.expect_download() as info:
-                await page.click(f"a.button[href$='format={fmt}']")
-            saved = tmp_path / f"activity.{fmt}"
-            await (await info.value).save_as(saved)
-            assert saved.read_bytes().startswith(magic), fmt
-
-        await page.click("header a[lang=ka]")
-        assert await page.inner_text("h1") == "საქმიანობის ანგარიში"
-
-        for report, fields, heading, figure, charts in REPORTS:
+        for report, typed, chosen, heading, figures, charts in REPORTS:
             await page.goto(f"{address}/office/?lang=en")
-            card = page.locator("section", has_text=report)
-            for name, value in fields.items():
+            card = page.locator("section", has=page.locator(f"h2:text-is('{report}')"))
+            for name, value in typed.items():
                 await card.locator(f"input[name={name}]").fill(value)
+            for name, label in chosen.items():
+                await card.locator(f"select[name={name}]").select_option(label=label)
             await card.locator("button[value=html]").click()
             await page.wait_for_selector("h1")
             assert heading in await page.inner_text("h1"), report
-            assert figure in await page.inner_text("main"), report
+            shown = await page.inner_text("main")
+            assert [f for f in figures if f not in shown] == [], report
+            assert await page.locator("svg.chart rect").count() > 0, report
             assert await page.locator("svg.chart").count() == charts, report
-            async with page.expect_download() as info:
-                await page.click("a.button[href$='format=pdf']")
-            saved = tmp_path / "report.pdf"
-            await (await info.value).save_as(saved)
-            assert saved.read_bytes().startswith(b"%PDF"), report
+            for fmt, magic in FORMATS:
+                async with page.expect_download() as info:
+                    await page.click(f"a.button[href$='format={fmt}']")
+                saved = tmp_path / f"{report}.{fmt}"
+                await (await info.value).save_as(saved)
+                assert saved.read_bytes().startswith(magic), (report, fmt)
 
-        await page.click("header a[lang=ka]")
+        await page.click("header a[lang=ka]")  # the same report, in Georgian
+        assert await page.inner_text("h1") == "სესია 2: სესია 1-ის გადაწყვეტილებების შესრულება"
+        assert "თანათავმჯდომარე" in await page.inner_text("main")
         await page.click("header button[type=submit]")  # sign out
         await page.wait_for_url("**/office/sign-in?lang=ka")
         await page.goto(f"{address}/office/")

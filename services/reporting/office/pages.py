@@ -8,20 +8,22 @@ import logging
 import secrets
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator, Field
 
 from services.reporting.api import reports
-from services.reporting.office import accounts, charts
+from services.reporting.office import accounts, charts, choices
 from services.reporting.reports import activity, commissions, dossiers, eu, trend, un
 from services.reporting.reports.formats import MEDIA, headers
 from services.reporting.reports.language import Lang, cell_text, word
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal
+from shared.clock import today
 from shared.types import CountryCode
 
 log = logging.getLogger(__name__)
@@ -33,24 +35,24 @@ THROTTLE = accounts.SignInThrottle()
 router = APIRouter(prefix="/office", include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 
+UNIT_FIELD = {"name": "unit", "label": "unit", "type": "text", "list": "units"}
 REPORTS = [
     {"key": "eu", "fields": [{"name": "year", "label": "year", "type": "number",
-                              "required": True},
-                             {"name": "unit", "label": "unit", "type": "text"}]},
-    {"key": "un", "fields": [{"name": "unit", "label": "unit", "type": "text"}]},
+                              "required": True}, UNIT_FIELD]},
+    {"key": "un", "fields": [UNIT_FIELD]},
     {"key": "trend", "fields": [{"name": "year", "label": "year", "type": "number",
-                                 "required": True},
-                                {"name": "unit", "label": "unit", "type": "text"}]},
+                                 "required": True}, UNIT_FIELD]},
     {"key": "activity", "fields": [{"name": "from", "label": "from", "type": "date",
                                     "required": True},
                                    {"name": "to", "label": "to", "type": "date", "required": True},
-                                   {"name": "unit", "label": "unit", "type": "text"}]},
-    {"key": "dossier", "fields": [{"name": "code", "label": "country", "type": "text",
-                                   "required": True, "pattern": "[A-Za-z]{2}"},
+                                   UNIT_FIELD]},
+    {"key": "dossier", "fields": [{"name": "code", "label": "country", "type": "select",
+                                   "choices": "countries", "required": True},
                                   {"name": "from", "label": "from", "type": "date"},
                                   {"name": "to", "label": "to", "type": "date"}]},
     {"key": "commission", "fields": [{"name": "commission_id", "label": "commission",
-                                      "type": "text", "required": True},
+                                      "type": "select", "choices": "commissions",
+                                      "required": True},
                                      {"name": "session", "label": "session", "type": "number"}]},
 ]  # fmt: skip
 
@@ -102,7 +104,12 @@ async def home(
     session = await _session(request, ctx)
     if session is None:
         return _to_sign_in(chosen)
-    return _page(request, "home.html", chosen, session=session, reports=REPORTS, formats=FORMATS)
+    async with ctx.db.unit_of_work(write=False) as db_session:
+        offered = await choices.choices(db_session, chosen)
+    return _page(
+        request, "home.html", chosen, session=session, reports=REPORTS, formats=FORMATS,
+        choices=offered, year=today().year,
+    )  # fmt: skip
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
@@ -173,15 +180,15 @@ async def sign_out(
     return answer
 
 
-def _moment(as_of: str | None) -> datetime | None:
-    if not as_of:
+def _moment(as_of: datetime | None) -> datetime | None:
+    """The form's moment: a browser's local date and time field has no zone; it is UTC."""
+    if as_of is None:
         return None
-    moment = datetime.fromisoformat(as_of)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
 
 
 async def _request(
-    request: Request, ctx: ServiceContext, fmt: str, as_of: str | None
+    request: Request, ctx: ServiceContext, fmt: str, as_of: datetime | None
 ) -> tuple[accounts.Session | None, reports.ReportRequest]:
     """The signed-in session, and the report request the API would make of these values."""
     session = await _session(request, ctx)
@@ -190,6 +197,12 @@ async def _request(
     return session, reports.ReportRequest(request, _moment(as_of), asked, principal, ctx)
 
 
+# A form sends a field left empty as "": for the page that is a value not given.
+BLANK = BeforeValidator(lambda value: value if value != "" else None)
+AsOf = Annotated[datetime | None, BLANK]
+From = Annotated[date | None, BLANK, Query(alias="from")]
+To = Annotated[date | None, BLANK, Query(alias="to")]
+SessionNumber = Annotated[Annotated[int, Field(ge=1)] | None, BLANK, Query(alias="session")]
 Format = Literal["html", "csv", "xlsx", "docx", "pdf"]
 UNIT = Query(None, max_length=200)  # as the API bounds it: these routes call its functions
 
@@ -197,7 +210,7 @@ UNIT = Query(None, max_length=200)  # as the API bounds it: these routes call it
 @router.get("/reports/eu")
 async def eu_report(
     request: Request, year: int = Query(ge=2014, le=2100), unit: str | None = UNIT,
-    format: Format = "html", lang: Lang = "ka", as_of: str | None = None,
+    format: Format = "html", lang: Lang = "ka", as_of: AsOf = None,
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
     session, r = await _request(request, ctx, format, as_of)
@@ -210,7 +223,7 @@ async def eu_report(
 @router.get("/reports/un")
 async def un_report(
     request: Request, unit: str | None = UNIT, format: Format = "html", lang: Lang = "ka",
-    as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
+    as_of: AsOf = None, ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
     session, r = await _request(request, ctx, format, as_of)
     if session is None:
@@ -225,7 +238,7 @@ async def un_report(
 @router.get("/reports/trend")
 async def trend_report(
     request: Request, year: int = Query(ge=2014, le=2100), unit: str | None = UNIT,
-    format: Format = "html", lang: Lang = "ka", as_of: str | None = None,
+    format: Format = "html", lang: Lang = "ka", as_of: AsOf = None,
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
     session, r = await _request(request, ctx, format, as_of)
@@ -239,7 +252,7 @@ async def trend_report(
 async def activity_report(
     request: Request, first: date = Query(alias="from"), last: date = Query(alias="to"),
     unit: str | None = UNIT, format: Format = "html", lang: Lang = "ka",
-    as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
+    as_of: AsOf = None, ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
     session, r = await _request(request, ctx, format, as_of)
     if session is None:
@@ -252,9 +265,9 @@ async def activity_report(
 
 @router.get("/reports/dossier")
 async def dossier_report(
-    request: Request, code: CountryCode, first: date | None = Query(None, alias="from"),
-    last: date | None = Query(None, alias="to"), format: Format = "html", lang: Lang = "ka",
-    as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
+    request: Request, code: CountryCode, first: From = None, last: To = None,
+    format: Format = "html", lang: Lang = "ka", as_of: AsOf = None,
+    ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
     session, r = await _request(request, ctx, format, as_of)
     if session is None:
@@ -268,8 +281,8 @@ async def dossier_report(
 @router.get("/reports/commission")
 async def commission_report(
     request: Request, commission_id: str = Query(max_length=36),
-    session_number: int | None = Query(None, alias="session", ge=1), format: Format = "html",
-    lang: Lang = "ka", as_of: str | None = None, ctx: ServiceContext = Depends(get_context),
+    session_number: SessionNumber = None, format: Format = "html", lang: Lang = "ka",
+    as_of: AsOf = None, ctx: ServiceContext = Depends(get_context),
 ) -> Response:  # fmt: skip
     session, r = await _request(request, ctx, format, as_of)
     if session is None:

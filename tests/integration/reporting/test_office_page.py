@@ -11,7 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from services.reporting.office import accounts, pages
+from services.reporting.projections.apply import apply_events
 from tests.harness import running, settings_for
+from tests.reporting_history import a_commission_with_germany
 
 PASSWORD = "correct horse battery staple"
 
@@ -119,3 +121,30 @@ async def test_accounts_need_a_proper_name_and_a_long_password(tmp_path, kafka, 
             await accounts.add_account(reporting.db, "nino", "", PASSWORD)
         assert await accounts.verify(reporting.db, "nino", PASSWORD) is not None
         assert await accounts.verify(reporting.db, "nobody", PASSWORD) is None
+
+
+async def test_a_form_sent_with_fields_left_empty_is_read_as_not_given(tmp_path, kafka, prefix):
+    settings = settings_for("reporting", f"sqlite:///{tmp_path}/r.db", kafka.bootstrap, prefix)
+    async with running("reporting", settings) as reporting:
+        client = reporting.client
+        await accounts.add_account(reporting.db, "nino", "Nino Beridze", PASSWORD)
+        async with reporting.db.unit_of_work() as session:
+            await apply_events(session, a_commission_with_germany())
+        await _signed_in(client)
+        home = await client.get("/office/?lang=en")
+        dossier = await client.get(
+            "/office/reports/dossier?lang=en&code=DE&from=&to=&as_of=&format=html"
+        )
+        commission = await client.get(
+            "/office/reports/commission?lang=en&commission_id=commission-de&session=&as_of="
+        )
+        wrong_moment = await client.get("/office/reports/dossier?code=DE&as_of=yesterday")
+    # commissions chosen by name, countries by their CLDR name, units offered as typed
+    assert '<option value="commission-de">Georgian-German Commission · Germany</option>' in (
+        home.text
+    )
+    assert '<option value="DE">Germany</option>' in home.text
+    assert '<option value="Customs">' in home.text
+    assert dossier.status_code == 200 and "Visit of the German minister" in dossier.text
+    assert commission.status_code == 200 and "Session 2" in commission.text
+    assert wrong_moment.status_code == 422  # a problem, not a 500
