@@ -53,14 +53,17 @@ def stacked(title: str, rows: list[tuple[str, list[int]]], series: list[str], la
     figure is in the description."""
     top = max((sum(values) for _, values in rows), default=0) or 1
     scale = (WIDTH - LABEL - 60) / top
+    per_row = 3  # legend entries a row: Georgian names are long
     legend = "".join(
-        f'<rect x="{LABEL + i * 105}" y="4" width="12" height="12" class="s{i}"/>'
-        f'<text x="{LABEL + i * 105 + 16}" y="15" class="legend">{escape(name[:14])}</text>'
+        f'<rect x="{10 + i % per_row * 210}" y="{4 + i // per_row * 18}" width="12" '
+        f'height="12" class="s{i}"/><text x="{26 + i % per_row * 210}" '
+        f'y="{15 + i // per_row * 18}" class="legend">{escape(name[:32])}</text>'
         for i, name in enumerate(series)
     )
+    top_of_bars = 8 + 18 * -(-len(series) // per_row)
     bars_ = []
     for index, (label, values) in enumerate(rows):
-        y, x = 26 + index * ROW, float(LABEL)
+        y, x = top_of_bars + index * ROW, float(LABEL)
         segments = []
         for i, value in enumerate(values):
             if value:
@@ -78,7 +81,7 @@ def stacked(title: str, rows: list[tuple[str, list[int]]], series: list[str], la
     )
     svg = (
         f'<svg role="img" aria-label="{escape(title)}: {escape(described)}" '
-        f'viewBox="0 0 {WIDTH} {ROW * len(rows) + 36}" width="100%" class="chart">'
+        f'viewBox="0 0 {WIDTH} {ROW * len(rows) + top_of_bars + 10}" width="100%" class="chart">'
         f"<title>{escape(title)}</title>{legend}{''.join(bars_)}</svg>"
     )
     return Chart(title, Markup(svg))
