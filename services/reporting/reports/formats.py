@@ -453,9 +453,13 @@ def _advances(stem: str) -> tuple[dict[int, float], float]:
     return widths, max(widths.values())
 
 
+def _georgian(ch: str) -> bool:
+    """A letter of the Georgian block: drawn from the Georgian font, in DOCX and PDF alike."""
+    return "\u10a0" <= ch <= "\u10ff"
+
+
 def _advance(ch: str, bold: bool) -> float:
-    georgian = "\u10a0" <= ch <= "\u10ff"
-    stem = ("NotoSansGeorgian" if georgian else "NotoSans") + ("-Bold" if bold else "-Regular")
+    stem = ("NotoSansGeorgian" if _georgian(ch) else "NotoSans") + ("-Bold" if bold else "-Regular")
     widths, widest = _advances(stem)
     return widths.get(ord(ch), widest)
 
@@ -574,7 +578,7 @@ def _pdf_widths(pdf: Any, sheet: Sheet, lang: Lang) -> list[float]:
 
 def _text_width(pdf: Any, text: str, style: str) -> float:
     """Measured in the font that draws it: Georgian letters come from the Georgian font."""
-    georgian = any("\u10a0" <= ch <= "\u10ff" for ch in text)
+    georgian = any(map(_georgian, text))
     pdf.set_font("georgian" if georgian else "body", style)
     return float(pdf.get_string_width(text))
 
