@@ -79,8 +79,8 @@ def month_ends(year: int, until: datetime) -> list[tuple[str, datetime]]:
         start = datetime(year, month, 1, tzinfo=UTC)
         if start > until:
             break
-        following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
-        points.append((f"{year}-{month:02d}", min(following - timedelta(seconds=1), until)))
+        name = f"{year}-{month:02d}"
+        points.append((name, min(_last_second(name), until)))
     return points
 
 
@@ -119,11 +119,13 @@ async def month_points(
     return points, computed
 
 
-async def refresh(live: Database, snapshot_dir: Path | None, until: datetime) -> int:
-    """Compute the whole office's points of the year so far that are missing or out of
-    date, so that the office's look at the trend does not wait for the rebuilds (a
-    periodic task). The number computed."""
-    _, computed = await month_points(live, snapshot_dir, until.year, None, until, True)
+async def refresh(live: Database, snapshot_dir: Path | None, moment: datetime) -> int:
+    """Compute the whole office's completed months that are missing or out of date (in
+    January: the year just ended), so that the office's look at the trend does not wait for
+    the rebuilds (a periodic task). The running month is left to the request, which reads
+    it live. The number computed."""
+    until = datetime(moment.year, moment.month, 1, tzinfo=UTC) - timedelta(seconds=1)
+    _, computed = await month_points(live, snapshot_dir, until.year, None, until, False)
     return computed
 
 

@@ -68,6 +68,21 @@ async def test_a_completed_months_point_is_kept_until_an_event_of_that_month_arr
     assert [p.eu.implemented_percent for p in late] == [0.0, 0.0, 33.3, 33.3, 66.7, 66.7]
 
 
+async def test_the_periodic_refresh_computes_the_completed_months_once(databases):
+    db = Database(await databases.new("reporting"))
+    await upgrade_async("services.reporting", db.url)
+    now = datetime(2026, 6, 15, tzinfo=UTC)
+    try:
+        await _applied(db)
+        first, again = await trend.refresh(db, None, now), await trend.refresh(db, None, now)
+        _, left = await trend.month_points(db, None, 2026, None, now, True)
+        in_january = await trend.refresh(db, None, datetime(2027, 1, 3, tzinfo=UTC))
+    finally:
+        await db.dispose()
+    assert (first, again, left) == (5, 0, 0)  # January to May; June is still running
+    assert in_january == 7  # June to December of the year just ended
+
+
 async def test_the_running_month_is_read_from_the_live_projections(databases):
     db = Database(await databases.new("reporting"))
     await upgrade_async("services.reporting", db.url)
