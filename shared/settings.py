@@ -62,6 +62,11 @@ class ServiceSettings(BaseSettings):
     trend_refresh_delay: float = Field(
         60.0, description="reporting: seconds after the start (the streams caught up) before it"
     )
+    report_template: str = Field(
+        "",
+        description="reporting: the office's DOCX template (styles, page, running header and "
+        "footer); default the shipped one",
+    )
     office_session_hours: float = Field(8.0, description="reporting: an office sign-in lasts")
     office_secure_cookie: bool = Field(
         False, description="reporting: the office cookie only over HTTPS (set it in production)"

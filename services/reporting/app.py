@@ -10,7 +10,7 @@ from services.reporting import consumers
 from services.reporting.api import reports
 from services.reporting.history import snapshots
 from services.reporting.office import pages
-from services.reporting.reports import trend
+from services.reporting.reports import docx_document, trend
 from shared.app import ServiceContext, ServiceSpec, create_service_app
 from shared.clock import now
 from shared.schedule import PeriodicTask
@@ -48,4 +48,7 @@ SPEC = ServiceSpec(
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    return create_service_app(SPEC, settings or load_settings("reporting"))
+    settings = settings or load_settings("reporting")
+    if settings.report_template:  # a template that cannot serve stops the start, not a download
+        docx_document.check_template(Path(settings.report_template))
+    return create_service_app(SPEC, settings)

@@ -67,6 +67,7 @@ class ReportRequest:
     ) -> None:
         self.format = formats.chosen_format(request, fmt)
         self.ctx = ctx
+        self.template = Path(t) if (t := ctx.settings.report_template) else None
         self.moment = as_utc(as_of) if as_of else None
         # The report's day: the past moment's, or today.
         self.day: date = self.moment.date() if self.moment else today()
@@ -83,7 +84,7 @@ class ReportRequest:
             body = await build(session)
             includes = await _includes(session)
         report = model(**body, as_of=self.moment, includes_events_until=includes)
-        return formats.render(report, self.format, report.filename())
+        return formats.render(report, self.format, report.filename(), self.template)
 
 
 # Every report answers in JSON or as a document.
@@ -187,7 +188,7 @@ async def trend_report(
     async with r.ctx.db.unit_of_work(write=False) as session:
         includes = await _includes(session)
     report = trend.TrendReport(**body, as_of=r.moment, includes_events_until=includes)
-    return formats.render(report, r.format, report.filename())
+    return formats.render(report, r.format, report.filename(), r.template)
 
 
 @router.get("/countries/{code}", response_model=dossiers.CountryDossier, responses=AS_DOCUMENTS)

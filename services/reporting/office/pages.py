@@ -19,8 +19,9 @@ from pydantic import BeforeValidator, Field
 from services.reporting.api import reports
 from services.reporting.office import accounts, charts, choices
 from services.reporting.reports import activity, commissions, dossiers, eu, trend, un
-from services.reporting.reports.formats import MEDIA, headers
+from services.reporting.reports.formats import MEDIA
 from services.reporting.reports.language import Lang, cell_text, word
+from services.reporting.reports.tabular import headers
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal
 from shared.clock import today

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
 from services.reporting.reports.common import Lang, for_unit, heading_lines
-from services.reporting.reports.formats import Sheet
 from services.reporting.reports.language import day, word
+from services.reporting.reports.tabular import Sheet
 from shared.envelope import as_utc, utcnow
 
 

@@ -20,9 +20,9 @@ from services.reporting.reports.common import (
     overdue_on,
     text_in,
 )
-from services.reporting.reports.formats import Sheet
 from services.reporting.reports.language import country as country_name
 from services.reporting.reports.language import day, word
+from services.reporting.reports.tabular import Sheet
 from shared.db import as_dicts
 from shared.errors import NotFound
 

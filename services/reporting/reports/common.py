@@ -3,6 +3,7 @@ are counted into them, the document heading, and the unit and language filters."
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -91,7 +92,17 @@ def figures(rows: Iterable[dict[str, Any]]) -> Figures:
 
 
 def groups(tallies: dict[str, MeasureCounter]) -> list[Group]:
-    return [Group(name=name, **t.figures().model_dump()) for name, t in sorted(tallies.items())]
+    """In the order a reader looks for them: by name, "Chapter 3" before "Chapter 10"."""
+    ordered = sorted(tallies.items(), key=lambda item: natural(item[0]))
+    return [Group(name=name, **t.figures().model_dump()) for name, t in ordered]
+
+
+def natural(name: str) -> list[Any]:
+    """A sort key that reads the numbers in a name as numbers."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in _DIGITS.split(name)]
+
+
+_DIGITS = re.compile(r"(\d+)")
 
 
 def overdue_on(on: date) -> Any:

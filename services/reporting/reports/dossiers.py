@@ -17,9 +17,9 @@ from services.reporting.reports.common import (
     heading_lines,
     text_in,
 )
-from services.reporting.reports.formats import Sheet
 from services.reporting.reports.language import country as country_name
 from services.reporting.reports.language import day, word
+from services.reporting.reports.tabular import Sheet
 from shared.db import as_dicts
 
 ENTRY_COLUMNS = ("what", "kind", "status", "date", "title")

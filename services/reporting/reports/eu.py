@@ -24,8 +24,8 @@ from services.reporting.reports.common import (
     overdue_on,
     text_in,
 )
-from services.reporting.reports.formats import Sheet
 from services.reporting.reports.language import word
+from services.reporting.reports.tabular import Sheet
 from shared.db import as_dicts
 from shared.errors import NotFound
 
@@ -110,37 +110,15 @@ class EuReport(BaseModel):
             for chapter in self.by_chapter
         ]
         return [
-            Sheet("sheet.summary", ("scope", *groups[1:]), summary),
-            Sheet("sheet.by_status", ("status", "measures"), by_status),
+            Sheet("sheet.summary", ("scope", *groups[1:]), summary, summary=True),
+            Sheet("sheet.by_status", ("status", "measures"), by_status, summary=True),
             Sheet("sheet.chapters", groups,
-                  [[getattr(g, c) for c in groups] for g in self.by_chapter]),
+                  [[getattr(g, c) for c in groups] for g in self.by_chapter], summary=True),
             Sheet("sheet.units", groups, [[getattr(g, c) for c in groups] for g in self.by_unit]),
             *chapters,
             Sheet("sheet.overdue_measures", ("ref", "measure", "unit", "deadline"),
                   [[m.ref, m.title, m.lead_unit, m.deadline] for m in self.overdue]),
             Sheet("sheet.measures", MEASURE_COLUMNS,
-                  [[getattr(m, c) for c in MEASURE_COLUMNS] for m in self.measures], True),
-        ]  # fmt: skip
-        chapters = [
-            Sheet(
-                f"{chapter.name}: measures",
-                ("ref", "measure", "unit", "status", "%"),
-                [
-                    [m.ref, m.title, m.lead_unit, m.status, m.latest_percent]
-                    for m in self.measures
-                    if (m.area or "—") == chapter.name
-                ],
-            )
-            for chapter in self.by_chapter
-        ]
-        return [
-            Sheet("Summary", ("", *groups[1:]), summary),
-            Sheet("Chapters", groups, [[getattr(g, c) for c in groups] for g in self.by_chapter]),
-            Sheet("Units", groups, [[getattr(g, c) for c in groups] for g in self.by_unit]),
-            *chapters,
-            Sheet("Overdue measures", ("ref", "measure", "unit", "deadline"),
-                  [[m.ref, m.title, m.lead_unit, m.deadline] for m in self.overdue]),
-            Sheet("Measures", MEASURE_COLUMNS,
                   [[getattr(m, c) for c in MEASURE_COLUMNS] for m in self.measures], True),
         ]  # fmt: skip
 

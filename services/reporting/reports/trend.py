@@ -18,8 +18,8 @@ from services.reporting.history import replay
 from services.reporting.projections.common import upsert_rows
 from services.reporting.reports import eu, un
 from services.reporting.reports.common import DEFINITIONS, Figures, Lang, heading_lines
-from services.reporting.reports.formats import Sheet
 from services.reporting.reports.language import word
+from services.reporting.reports.tabular import Sheet
 from shared.clock import now
 from shared.db import Database
 from shared.envelope import as_utc

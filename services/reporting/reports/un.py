@@ -22,8 +22,8 @@ from services.reporting.reports.common import (
     overdue_on,
     text_in,
 )
-from services.reporting.reports.formats import Sheet
 from services.reporting.reports.language import word
+from services.reporting.reports.tabular import Sheet
 from shared.db import as_dicts
 
 MECHANISMS = ("un_hrc_resolution", "upr_recommendation", "un_treaty_body")

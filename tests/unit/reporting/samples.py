@@ -25,12 +25,12 @@ CHAPTERS = {"Justice, freedom and security": "მართლმსაჯულ�
 STATUSES = ("completed", "in_progress", "not_started", "cancelled", "partially_completed")
 
 
-def measures(lang: Lang, n: int = 12) -> list[Measure]:
-    chapters = list(CHAPTERS.items())
+def measures(lang: Lang, n: int = 12, chapters: int = 2) -> list[Measure]:
+    names = [*CHAPTERS.items(), *((f"Chapter {k}", f"თავი {k}") for k in range(3, chapters + 1))]
     return [
         Measure(
             ref=f"{i + 1}.1", title=f"Measure {i + 1}" if lang == "en" else f"ღონისძიება {i + 1}",
-            area=chapters[i % 2][0 if lang == "en" else 1], lead_unit="Legal Department",
+            area=names[i % chapters][0 if lang == "en" else 1], lead_unit="Legal Department",
             sources=["eu_action_plan AP 2026"], deadline=date(2026, 3 + i % 9, 28),
             status=STATUSES[i % len(STATUSES)], overdue=i % 4 == 2,
             latest_percent=(i * 17) % 101, latest_period="2026-Q2",
@@ -40,8 +40,8 @@ def measures(lang: Lang, n: int = 12) -> list[Measure]:
     ]  # fmt: skip
 
 
-def eu_report(lang: Lang = "en") -> EuReport:
-    items = measures(lang)
+def eu_report(lang: Lang = "en", chapters: int = 2) -> EuReport:
+    items = measures(lang, n=max(12, chapters * 3), chapters=chapters)
     rows = [{"status": m.status, "latest_percent": m.latest_percent} for m in items]
     chapters: dict[str, MeasureCounter] = {}
     for m, row in zip(items, rows, strict=True):

@@ -12,21 +12,23 @@ from datetime import date, datetime
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from services.reporting.reports import formats
+from services.reporting.reports import docx_document, formats, pdf_document
+from services.reporting.reports.language import word
 from tests.unit.reporting.samples import activity_report, commission_report, eu_report
 
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
 
 def _docx(report) -> Document:  # type: ignore[no-untyped-def]
-    return Document(io.BytesIO(formats._docx(report)))
+    return Document(io.BytesIO(docx_document.docx(report)))
 
 
 def _xlsx(report):  # type: ignore[no-untyped-def]
-    return load_workbook(io.BytesIO(formats._xlsx(report)))
+    return load_workbook(io.BytesIO(formats.xlsx(report)))
 
 
 def _mm(section) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -49,9 +51,43 @@ def test_a_running_header_and_page_x_of_y_on_every_page(lang):
     section = document.sections[0]
     header = section.header.paragraphs[0].text
     assert ("Ministry" if lang == "en" else "სამინისტრო") in header
-    footer = section.footer.paragraphs[0]._p.xml
-    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert section.header.paragraphs[1].text == document.core_properties.title
+    footer = section.footer.paragraphs[0]
+    assert 'w:instr="PAGE"' in footer._p.xml and 'w:instr="NUMPAGES"' in footer._p.xml
+    assert ("Page" if lang == "en" else "გვერდი") in footer.text
+    assert "{" not in section.header._element.xml + footer._p.xml  # every placeholder filled
     assert all(s.footer.is_linked_to_previous for s in document.sections[1:])
+
+
+def test_the_offices_edited_template_lays_out_the_document(tmp_path):
+    office = Document(str(docx_document.TEMPLATE))
+    office.styles["Normal"].font.size = Pt(11)
+    header = office.sections[0].header.paragraphs[0]
+    for run in header.runs:
+        run._r.getparent().remove(run._r)
+    for piece in ("RESTRICTED · {ti", "tle}"):  # Word splits what the office types into runs
+        header.add_run(piece)
+    office.add_paragraph("the template's own body text")
+    template = tmp_path / "office.docx"
+    office.save(str(template))
+
+    document = Document(io.BytesIO(docx_document.docx(eu_report(), template)))
+
+    title = document.core_properties.title
+    assert document.sections[0].header.paragraphs[0].text == f"RESTRICTED · {title}"
+    assert document.styles["Normal"].font.size == Pt(11)
+    assert "the template's own body text" not in [p.text for p in document.paragraphs]
+    assert document.paragraphs[0].text == title
+
+
+def test_a_template_without_the_documents_styles_is_refused(tmp_path):
+    not_docx = tmp_path / "notes.docx"
+    not_docx.write_text("not a document")
+    with pytest.raises(ValueError, match="not a DOCX"):
+        docx_document.check_template(not_docx)
+    with pytest.raises(ValueError, match="not a DOCX"):
+        docx_document.check_template(tmp_path / "missing.docx")
+    docx_document.check_template(docx_document.TEMPLATE)
 
 
 def test_table_headers_repeat_on_each_page_and_columns_have_widths():
@@ -133,7 +169,7 @@ def test_the_spreadsheet_figures_are_the_jsons():
 
 
 def test_the_csv_is_the_main_table_headed_in_the_language_with_a_bom():
-    body = formats._csv(activity_report("ka"))
+    body = formats.csv_table(activity_report("ka"))
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["რა", "მაჩვენებელი", "მნიშვნელობა", "რაოდენობა"]
@@ -157,7 +193,7 @@ def test_the_activity_document_has_the_period_month_by_month_in_the_language():
 
 
 def _pdf(report):  # type: ignore[no-untyped-def]
-    return PdfReader(io.BytesIO(formats._pdf(report)))
+    return PdfReader(io.BytesIO(pdf_document.pdf(report)))
 
 
 @pytest.mark.parametrize("build", [eu_report, activity_report, commission_report])
@@ -183,6 +219,25 @@ def test_the_pdf_writes_georgian_words_and_the_jsons_figures():
     assert "in_progress" not in text and "Measures" not in text
 
 
+@pytest.mark.parametrize("lang", ["en", "ka"])
+def test_the_eu_summary_with_twenty_chapters_has_the_first_page_and_the_details_follow(lang):
+    report = eu_report(lang, chapters=20)
+    first, second = (page.extract_text() for page in _pdf(report).pages[:2])
+
+    chapters = [c.name for c in report.by_chapter]
+    assert len(chapters) == 20 and all(name in first for name in chapters)
+    assert all(word(key, lang) in first for key in ("sheet.by_status", "sheet.chapters"))
+    assert word("sheet.units", lang) not in first
+    assert word("sheet.units", lang) in second
+
+
+def test_the_eu_summary_ends_with_a_page_break_in_the_docx():
+    document = _docx(eu_report(chapters=20))
+    body = list(document.element.body)
+    chapters_table = body.index(document.tables[2]._tbl)
+    assert 'w:type="page"' in body[chapters_table + 1].xml
+
+
 @pytest.mark.parametrize("unit", ["a\x0bb", "\ufffe", "\x00\x1f"])
 def test_control_characters_in_the_asked_unit_are_left_out_not_a_500(unit):
     report = eu_report().model_copy(update={"unit": unit})
@@ -190,3 +245,14 @@ def test_control_characters_in_the_asked_unit_are_left_out_not_a_500(unit):
     assert any(p.text.startswith("Unit: ") for p in document.paragraphs)
     assert _xlsx(report)["Summary"]["A4"].value.startswith("Report date")
     assert _pdf(report).pages
+
+
+def test_the_service_does_not_start_with_a_template_it_cannot_use(tmp_path):
+    from services.reporting.app import create_app
+    from shared.settings import ServiceSettings
+
+    settings = ServiceSettings(
+        service="reporting", var_dir=str(tmp_path), report_template=str(tmp_path / "gone.docx")
+    )
+    with pytest.raises(ValueError, match=r"gone\.docx"):
+        create_app(settings)
