@@ -119,4 +119,7 @@ def cell_text(value: Any, kind: str, lang: Lang) -> str:
         return code(str(value), lang)
     if kind == "month":
         return month(str(value), lang)
+    if kind == "source":  # "eu_action_plan AP 2026": the kind of source in words, its reference
+        source, _, reference = str(value).partition(" ")
+        return f"{code(source, lang)} {reference}".strip()
     return str(value)

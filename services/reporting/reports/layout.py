@@ -35,14 +35,28 @@ def column_needs(
 def fitted(least: list[float], wanted: list[float], width: float) -> list[float]:
     """Widths filling ``width``: every column first gets its least, the width left goes to
     the columns whose text would wrap, what is still left is shared alike. With more
-    columns than the width holds, all shrink alike."""
+    columns than the width holds, only the widest are narrowed, to one common width, so
+    that short words (a number, a date) are never the ones broken."""
     spare, growth = width - sum(least), sum(wanted) - sum(least)
     if spare <= 0:
-        return [low * width / sum(least) for low in least]
+        return _capped(least, width)
     share = min(spare / growth, 1.0) if growth > 0 else 0.0
     grown = [low + (want - low) * share for low, want in zip(least, wanted, strict=True)]
     leftover = (width - sum(grown)) / len(grown)
     return [g + leftover for g in grown]
+
+
+def _capped(least: list[float], width: float) -> list[float]:
+    """Each column its least, but none wider than the one cap that makes them fill
+    ``width`` (the columns under it keep theirs, the others share what is left alike)."""
+    kept = 0.0
+    ordered = sorted(least)
+    for index, low in enumerate(ordered):
+        cap = (width - kept) / (len(ordered) - index)
+        if low > cap:
+            return [min(w, cap) for w in least]
+        kept += low
+    return list(least)
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from services.reporting.reports.language import code, known, word
 COLUMN_KINDS = {
     "status": "code", "mechanism": "code", "support_level": "code", "kind": "code",
     "what": "code", "figure": "code", "value": "code", "scope": "code",
-    "deadline": "date", "date": "date", "month": "month",
+    "sources": "source", "deadline": "date", "date": "date", "month": "month",
     "implemented_percent": "percent", "average_progress_percent": "percent",
     "latest_percent": "percent", "%": "percent",
     "eu_implemented_percent": "percent", "eu_average_progress_percent": "percent",

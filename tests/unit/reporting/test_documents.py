@@ -16,7 +16,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from services.reporting.reports import docx_document, formats, pdf_document
+from services.reporting.reports import docx_document, formats, layout, pdf_document
 from services.reporting.reports.language import word
 from tests.unit.reporting.samples import activity_report, commission_report, eu_report
 
@@ -256,3 +256,10 @@ def test_the_service_does_not_start_with_a_template_it_cannot_use(tmp_path):
     )
     with pytest.raises(ValueError, match=r"gone\.docx"):
         create_app(settings)
+
+
+def test_columns_too_many_for_the_page_narrow_the_widest_not_the_short_ones():
+    widths = layout.fitted([20.0, 30.0, 100.0, 150.0], [20.0, 30.0, 100.0, 200.0], width=250.0)
+    assert widths == [20.0, 30.0, 100.0, 100.0]
+    assert layout.fitted([50.0, 50.0], [80.0, 50.0], width=130.0) == [80.0, 50.0]
+    assert sum(layout.fitted([10.0, 300.0, 300.0], [10.0] * 3, width=410.0)) == 410.0

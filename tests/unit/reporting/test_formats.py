@@ -8,6 +8,7 @@ import pytest
 from starlette.requests import Request
 
 from services.reporting.reports.formats import MEDIA, cell, chosen_format
+from services.reporting.reports.language import cell_text
 from shared.errors import RuleViolation
 
 
@@ -37,3 +38,16 @@ def test_an_unknown_format_is_refused_naming_the_known_ones():
 )  # fmt: skip
 def test_cells_are_written_plainly(value, written):
     assert cell(value) == written
+
+
+@pytest.mark.parametrize(
+    ("source", "lang", "shown"),
+    [
+        ("eu_action_plan AP 2026", "en", "Action Plan AP 2026"),
+        ("upr_recommendation 148.12", "ka", "UPR რეკომენდაცია 148.12"),
+        ("commission_decision", "ka", "კომისიის გადაწყვეტილება"),
+        ("a_kind_not_yet_named X-1", "en", "a_kind_not_yet_named X-1"),
+    ],
+)
+def test_a_documents_sources_name_their_kind_in_words(source, lang, shown):
+    assert cell_text([source], "source", lang) == shown
