@@ -10,10 +10,12 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Select, Table, func
+from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
 from services.reporting.reports.language import Lang, code, day, moment, word
+from shared.db import as_dicts
 from shared.deadlines import OBLIGATION_DONE, overdue_column
 
 DEFINITIONS = {
@@ -127,3 +129,19 @@ def concerns_unit(row: dict[str, Any], unit: str) -> bool:
 def for_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
     """Only the rows of ``unit`` (all of them without one)."""
     return query if unit is None else query.where(table.c.unit == unit)
+
+
+async def tallied(
+    session: AsyncSession, which: ColumnElement[bool], unit: str | None
+) -> list[dict[str, Any]]:
+    """The obligations ``which`` selects, as ``MeasureCounter`` counts them: counts and
+    percent sums by status, made by the database (for a unit, each obligation's status and
+    percent, the unit matched here). For figures alone, without the items."""
+    t = tables.obligations
+    if unit:
+        lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)
+        rows = as_dicts(await session.execute(lean.where(which)))
+        return [r for r in rows if concerns_unit(r, unit)]
+    percent = func.sum(func.coalesce(t.c.latest_percent, 0)).label("percent_sum")
+    counts = select(t.c.status, func.count().label("n"), percent).where(which)
+    return as_dicts(await session.execute(counts.group_by(t.c.status)))

@@ -15,11 +15,11 @@ from services.reporting.reports.common import (
     concerns_unit,
     for_unit,
     heading_lines,
-    text_in,
+    in_language,
 )
 from services.reporting.reports.language import country as country_name
 from services.reporting.reports.language import day, word
-from services.reporting.reports.tabular import Sheet
+from services.reporting.reports.tabular import Rows, Sheet
 from shared.db import as_dicts
 
 ENTRY_COLUMNS = ("what", "kind", "status", "date", "title")
@@ -73,8 +73,7 @@ class CountryDossier(BaseModel):
             *self.agreements,
             *self.obligations,
         ]
-        rows = [[getattr(e, c) for c in ENTRY_COLUMNS] for e in everything]
-        return [Sheet("sheet.dossier", ENTRY_COLUMNS, rows, True)]
+        return [Sheet("sheet.dossier", ENTRY_COLUMNS, Rows.of(everything, ENTRY_COLUMNS), True)]
 
 
 def _dated(query: Any, column: Any, first: date | None, last: date | None) -> Any:
@@ -131,19 +130,22 @@ async def country(
     )
     committed = select(vc.c.commitment_id).where(vc.c.country_code == code)
     concerned = or_(o.c.obligation_id.in_(decided), o.c.origin_ref.in_(committed))
+    # only the columns shown (the title in the language, read out by the database); the
+    # units only when the dossier is a unit's
+    shown = [o.c.kinds, o.c.status, o.c.deadline, in_language(o.c.title, lang).label("title")]
+    if unit is not None:
+        shown += [o.c.lead_unit, o.c.supporting_units]
     obligations = [
         DossierEntry(
-            what="obligation",
-            kind=r.kinds.strip("|"),
-            status=r.status,
-            date=r.deadline,
-            title=text_in(r.title, lang),
+            what="obligation", kind=r.kinds.strip("|"), status=r.status, date=r.deadline,
+            title=r.title or "",
         )
         for r in await session.execute(
-            _dated(select(o).where(concerned), o.c.deadline, first, last).order_by(o.c.deadline)
+            _dated(select(*shown).where(concerned), o.c.deadline, first, last)
+            .order_by(o.c.deadline)
         )
         if unit is None or concerns_unit(r._mapping, unit)
-    ]
+    ]  # fmt: skip
     return {
         "country_code": code, "report_date": on, "language": lang, "unit": unit,
         "period_from": first, "period_to": last,

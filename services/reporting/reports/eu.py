@@ -18,14 +18,16 @@ from services.reporting.reports.common import (
     Lang,
     MeasureCounter,
     concerns_unit,
+    figures,
     groups,
     heading_lines,
     in_language,
     overdue_on,
+    tallied,
     text_in,
 )
 from services.reporting.reports.language import word
-from services.reporting.reports.tabular import Sheet
+from services.reporting.reports.tabular import Rows, Sheet
 from shared.db import as_dicts
 from shared.errors import NotFound
 
@@ -95,15 +97,15 @@ class EuReport(BaseModel):
              self.cumulative.average_progress_percent],
         ]  # fmt: skip
         by_status = [[status, n] for status, n in self.overall.by_status.items()]
+        in_chapter: dict[str, list[Measure]] = defaultdict(list)
+        for m in self.measures:
+            in_chapter[m.area or "—"].append(m)
+        shown = ("ref", "title", "lead_unit", "status", "latest_percent")
         chapters = [
             Sheet(
                 "sheet.chapter_measures",
                 ("ref", "measure", "unit", "status", "%"),
-                [
-                    [m.ref, m.title, m.lead_unit, m.status, m.latest_percent]
-                    for m in self.measures
-                    if (m.area or "—") == chapter.name
-                ],
+                Rows.of(in_chapter[chapter.name], shown),
                 subject=chapter.name,
                 on_page=False,  # the page lists every measure once, with its chapter
             )
@@ -118,8 +120,8 @@ class EuReport(BaseModel):
             *chapters,
             Sheet("sheet.overdue_measures", ("ref", "measure", "unit", "deadline"),
                   [[m.ref, m.title, m.lead_unit, m.deadline] for m in self.overdue]),
-            Sheet("sheet.measures", MEASURE_COLUMNS,
-                  [[getattr(m, c) for c in MEASURE_COLUMNS] for m in self.measures], True),
+            Sheet("sheet.measures", MEASURE_COLUMNS, Rows.of(self.measures, MEASURE_COLUMNS),
+                  True),
         ]  # fmt: skip
 
 
@@ -139,25 +141,16 @@ def _measure_columns(lang: Lang, on: date, unit: str | None) -> list[Any]:
     return columns + ([t.c.supporting_units] if unit else [])
 
 
-async def _earlier_plans(
-    session: AsyncSession, plan_ids: list[str], unit: str | None
-) -> list[dict[str, Any]]:
-    """Earlier years count in the cumulative figures only: counts by status suffice (for a
-    unit, its measures' status and percent, the unit being matched here)."""
-    t = tables.obligations
-    of_plans = t.c.action_plan_id.in_(plan_ids)
-    if unit:
-        lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)
-        return [
-            r
-            for r in as_dicts(await session.execute(lean.where(of_plans)))
-            if concerns_unit(r, unit)
-        ]
-    percent = func.sum(func.coalesce(t.c.latest_percent, 0)).label("percent_sum")
-    counts = (
-        select(t.c.status, func.count().label("n"), percent).where(of_plans).group_by(t.c.status)
-    )
-    return as_dicts(await session.execute(counts))
+async def overall(session: AsyncSession, year: int, unit: str | None) -> Figures | None:
+    """The year's figures alone (a trend's point), counted by the database; None without
+    a plan for the year."""
+    plans = tables.action_plans
+    plan_id = (
+        await session.execute(select(plans.c.action_plan_id).where(plans.c.year == year))
+    ).scalar()
+    if plan_id is None:
+        return None
+    return figures(await tallied(session, tables.obligations.c.action_plan_id == plan_id, unit))
 
 
 async def eu_association(
@@ -175,7 +168,8 @@ async def eu_association(
         t.c.action_plan_id == plan.action_plan_id
     )
     this_year = as_dicts(await session.execute(current))
-    before = await _earlier_plans(session, earlier, unit)
+    # earlier years count in the cumulative figures only: their counts suffice
+    before = await tallied(session, t.c.action_plan_id.in_(earlier), unit)
     if unit:
         this_year = [r for r in this_year if concerns_unit(r, unit)]
     this_year.sort(key=lambda r: (r["area"] or "", r["ref"] or "", r["obligation_id"]))
@@ -183,8 +177,8 @@ async def eu_association(
     overall, cumulative = MeasureCounter(), MeasureCounter()
     chapters: dict[str, MeasureCounter] = defaultdict(MeasureCounter)
     units: dict[str, MeasureCounter] = defaultdict(MeasureCounter)
-    for r in this_year:  # one pass for every figure of the year
-        for tally in (overall, cumulative, chapters[r["area"] or "—"], units[r["lead_unit"]]):
+    for (area, lead_unit), r in _counted(this_year):  # every figure of the year, once
+        for tally in (overall, cumulative, chapters[area], units[lead_unit]):
             tally.add(r)
     for r in before:
         cumulative.add(r)
@@ -202,3 +196,17 @@ async def eu_association(
         "overdue": [m for m in measures if m.overdue],
         "measures": measures,
     }
+
+
+def _counted(measures: list[dict[str, Any]]) -> list[tuple[tuple[str, str], dict[str, Any]]]:
+    """The measures as counts per chapter, lead unit and status (with their percents'
+    sum): thousands of measures fall in a few hundred such groups, each tallied once."""
+    counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for r in measures:
+        tally = counts[(r["area"] or "—", r["lead_unit"], r["status"])]
+        tally[0] += 1
+        tally[1] += r["latest_percent"] or 0
+    return [
+        ((area, unit), {"status": status, "n": n, "percent_sum": percent_sum})
+        for (area, unit, status), (n, percent_sum) in counts.items()
+    ]

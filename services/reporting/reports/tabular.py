@@ -7,9 +7,10 @@ in the report's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from operator import attrgetter
+from typing import Any, Protocol, overload
 
 from services.reporting.reports.common import Lang
 from services.reporting.reports.language import code, known, word
@@ -53,6 +54,34 @@ class Sheet:
     @property
     def wide(self) -> bool:
         return len(self.header) > WIDE
+
+
+class Rows(Sequence[Sequence[Any]]):
+    """A table's rows, each made from its item when it is read: the page reads the first
+    few hundred of thousands, a document all of them once."""
+
+    def __init__(self, items: Sequence[Any], row: Callable[[Any], Sequence[Any]]) -> None:
+        self.items, self.row = items, row
+
+    @classmethod
+    def of(cls, items: Sequence[Any], columns: Sequence[str]) -> Rows:
+        """Each item's attributes named by ``columns``, in their order."""
+        return cls(items, attrgetter(*columns))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Sequence[Any]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self.row(item) for item in self.items[index]]
+        return self.row(self.items[index])
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        return map(self.row, self.items)
 
 
 class Tabular(Protocol):

@@ -6,6 +6,7 @@ how the year went; they show where it ended."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +24,6 @@ from services.reporting.reports.tabular import Sheet
 from shared.clock import now
 from shared.db import Database
 from shared.envelope import as_utc
-from shared.errors import NotFound
 
 COLUMNS = ("month", "eu_implemented_percent", "eu_average_progress_percent",
            "un_implemented_percent", "un_average_progress_percent")  # fmt: skip
@@ -146,23 +146,25 @@ async def _point(
             replay.as_of(live, moment, snapshot_dir)
         )
         session = await stack.enter_async_context(source.unit_of_work(write=False))
-        day = moment.date()
-        try:
-            plan = (await eu.eu_association(session, year, "en", day, unit))["overall"]
-        except NotFound:
-            plan = None
-        obligations = await un.un_obligations(session, "en", day, unit, None, None)
-    return TrendPoint(month=month, as_of=moment, eu=plan, un=obligations["overall"])
+        plan = await eu.overall(session, year, unit)
+        obligations = await un.overall(session, unit)
+    return TrendPoint(month=month, as_of=moment, eu=plan, un=obligations)
 
 
 async def _events_counted(session: AsyncSession, moments: list[datetime]) -> list[int]:
-    """How many kept events had occurred by each moment: one pass over the history."""
+    """How many kept events had occurred by each moment (in order): the events between one
+    moment and the next counted on the index of their time, each event once, and summed."""
     if not moments:
         return []
     e = tables.events
-    counts = [func.count().filter(e.c.occurred_at <= m) for m in moments]
-    row = (await session.execute(select(*counts).where(e.c.occurred_at <= max(moments)))).one()
-    return [int(n or 0) for n in row]
+    between = [
+        select(func.count())
+        .where(e.c.occurred_at <= moment, *([e.c.occurred_at > earlier] if earlier else []))
+        .scalar_subquery()
+        for earlier, moment in zip([None, *moments], moments, strict=False)
+    ]
+    row = (await session.execute(select(*between))).one()
+    return list(itertools.accumulate(int(n or 0) for n in row))
 
 
 async def _kept(

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
@@ -20,6 +20,7 @@ from services.reporting.reports.common import (
     figures,
     heading_lines,
     overdue_on,
+    tallied,
     text_in,
 )
 from services.reporting.reports.language import word
@@ -101,6 +102,17 @@ def _due_within(deadline: date | None, first: date | None, last: date | None) ->
     )
 
 
+def _of_mechanisms(wanted: list[str]) -> ColumnElement[bool]:
+    t = tables.obligations
+    return or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted))
+
+
+async def overall(session: AsyncSession, unit: str | None) -> Figures:
+    """The figures of every UN mechanism's obligations alone (a trend's point), counted by
+    the database."""
+    return figures(await tallied(session, _of_mechanisms(list(MECHANISMS)), unit))
+
+
 async def un_obligations(
     session: AsyncSession,
     lang: Lang,
@@ -113,7 +125,7 @@ async def un_obligations(
 ) -> dict[str, Any]:
     t = tables.obligations
     wanted = [mechanism] if mechanism else list(MECHANISMS)
-    query = select(t, overdue_on(on)).where(or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted)))
+    query = select(t, overdue_on(on)).where(_of_mechanisms(wanted))
     rows = as_dicts(await session.execute(query))
     if unit:
         rows = [r for r in rows if concerns_unit(r, unit)]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from services.reporting import tables
 from services.reporting.projections.apply import apply_events
-from services.reporting.reports import trend
+from services.reporting.reports import eu, trend, un
 from shared.db import Database
 from shared.migrations import upgrade_async
 from tests.harness import auth, running, settings_for
@@ -99,6 +101,23 @@ async def test_the_running_month_is_read_from_the_live_projections(databases):
         await db.dispose()
     assert points[4].eu.measures == 2  # May: rebuilt from the history
     assert points[5].eu.measures == 1  # June: the live projections, as they stand
+
+
+@pytest.mark.parametrize("unit", [None, "Legal", "Customs", "Nobody"])
+async def test_a_point_has_the_figures_the_eu_and_un_reports_give(databases, unit):
+    db = Database(await databases.new("reporting"))
+    await upgrade_async("services.reporting", db.url)
+    until = datetime(2026, 6, 15, tzinfo=UTC)
+    try:
+        await _applied(db)
+        points, _ = await trend.month_points(db, None, 2026, unit, until, True)
+        async with db.unit_of_work(write=False) as session:
+            plan = await eu.eu_association(session, 2026, "en", until.date(), unit)
+            obligations = await un.un_obligations(session, "en", until.date(), unit, None, None)
+    finally:
+        await db.dispose()
+    assert points[-1].eu == plan["overall"]
+    assert points[-1].un == obligations["overall"]
 
 
 async def test_the_trend_answers_over_http_in_json_and_as_a_document(tmp_path, kafka, prefix):
