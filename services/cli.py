@@ -104,12 +104,17 @@ def _cmd_outbox_status(args: argparse.Namespace) -> None:
 
 
 async def _worker(service: str) -> None:
-    from shared.app import build_context, start_workers, stop_workers
+    from prometheus_client import start_http_server
+
+    from shared.app import announce_series, build_context, start_workers, stop_workers
     from shared.observability import configure_logging
 
     settings = load_settings(service)
     configure_logging(service, settings.log_level)
     ctx = build_context(services.spec(service), settings)
+    announce_series(ctx)
+    if settings.worker_metrics_port:  # the relay's and consumers' metrics, for Prometheus
+        start_http_server(settings.worker_metrics_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

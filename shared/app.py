@@ -13,12 +13,14 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import Table
 
 from shared.auth import AuthenticationMiddleware, TokenVerifier
 from shared.consumer import ApplyBatch, EventConsumer
+from shared.contracts.base import registered_types
 from shared.db import Database
 from shared.http.idempotency import IdempotentCreator
 from shared.http.limits import RequestLimitsMiddleware
@@ -28,12 +30,12 @@ from shared.http.privacy import NoStoreMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.kafka import broker_answers
 from shared.migrations import upgrade_async
-from shared.observability import BROKER_UP, configure_logging
+from shared.observability import BROKER_UP, announce, configure_logging
 from shared.outbox import Outbox
 from shared.relay import OutboxRelay
 from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings
-from shared.topics import dead_letter_topic, topic
+from shared.topics import BY_SERVICE, dead_letter_topic, topic
 from shared.writes import Writer
 
 log = logging.getLogger(__name__)
@@ -211,7 +213,27 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     for router in spec.routers:
         app.include_router(router)
     app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
+    announce_series(
+        ctx, [(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods]
+    )
     return app
+
+
+def announce_series(ctx: ServiceContext, routes: Sequence[tuple[str, str]] = ()) -> None:
+    """Every metric series the process will report, present from its start."""
+    announce(
+        ctx.settings.service,
+        routes=routes,
+        published=[ctx.outbox.topic] if ctx.outbox else [],
+        consumed={t: _types_on(t) for consumer in ctx.consumers for t in consumer.topics},
+        partitions=ctx.settings.topic_partitions,
+    )
+
+
+def _types_on(deployed_topic: str) -> list[str]:
+    """The event types a stream carries: its producing service's (``irp.<service>.…``)."""
+    producer = next((s for s, name in BY_SERVICE.items() if deployed_topic.endswith(name)), None)
+    return [t for t in registered_types() if producer and t.startswith(f"irp.{producer}.")]
 
 
 def _operations_router(ctx: ServiceContext) -> APIRouter:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 
 from prometheus_client import Counter, Gauge, Histogram
@@ -73,6 +74,40 @@ BROKER_UP = Gauge(
 CONSUMER_RETRIES = Counter(
     "irp_consumer_retries_total", "Failed attempts to apply an event", ["service", "topic"]
 )
+
+
+def announce(
+    service: str,
+    *,
+    routes: Sequence[tuple[str, str]] = (),
+    published: Sequence[str] = (),
+    consumed: Mapping[str, Sequence[str]] | None = None,
+    partitions: int = 1,
+) -> None:
+    """Every series the process will report, there from its start: counters at zero (a rate
+    or a ratio over a counter that has not moved yet is then 0, not absent, and an alert on
+    absent data stays silent), gauges at 0 until their first reading (the broker not yet
+    reached, nothing pending, no lag measured). ``routes`` are (method, route template)
+    pairs, each with its server-error series; ``consumed`` maps each consumed topic to the
+    event types it carries."""
+    BROKER_UP.labels(service).set(0)
+    for method, route in routes:
+        HTTP_REQUESTS.labels(service, method, route, "500")
+        HTTP_LATENCY.labels(service, method, route)
+    if published:
+        PUBLISH_FAILURES.labels(service)
+        RELAY_LEADER.labels(service).set(0)
+        OUTBOX_PENDING.labels(service).set(0)
+        OUTBOX_OLDEST_AGE.labels(service).set(0)
+    for name in published:
+        EVENTS_PUBLISHED.labels(service, name)
+    for name, types in (consumed or {}).items():
+        for counter in (DUPLICATES_SKIPPED, DEAD_LETTERED, CONSUMER_RETRIES):
+            counter.labels(service, name)
+        for event_type in types:
+            EVENTS_APPLIED.labels(service, name, event_type)
+        for partition in range(partitions):
+            CONSUMER_LAG.labels(service, name, str(partition)).set(0)
 
 
 # --- logging ---

@@ -40,6 +40,9 @@ class ServiceSettings(BaseSettings):
     max_import_bytes: int = Field(10 * 1024 * 1024, description="largest file to import")
     max_header_bytes: int = Field(16 * 1024, description="largest request line and headers")
     max_page_size: int = Field(200, ge=1, description="most items one page of a list holds")
+    worker_metrics_port: int = Field(
+        0, description="irp worker: the port of its /metrics for Prometheus (0: none)"
+    )
     broker_check_interval: float = Field(10.0, description="seconds between broker probes")
     expiry_window_days: int = Field(90, description="agreements: how near expiry counts as soon")
     run_schedules: bool = True
