@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +46,9 @@ class ServiceSettings(BaseSettings):
         0, description="irp worker: the port of its /metrics for Prometheus (0: none)"
     )
     broker_check_interval: float = Field(10.0, description="seconds between broker probes")
+    office_timezone: str = Field(
+        "Asia/Tbilisi", description="the office's clock: calendar times are given in it"
+    )
     expiry_window_days: int = Field(90, description="agreements: how near expiry counts as soon")
     run_schedules: bool = True
     passport_entitlements: dict[str, list[str]] = {
@@ -74,6 +79,15 @@ class ServiceSettings(BaseSettings):
     office_secure_cookie: bool = Field(
         False, description="reporting: the office cookie only over HTTPS (set it in production)"
     )
+
+    @field_validator("office_timezone")
+    @classmethod
+    def _a_known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except Exception as error:  # not a name of the tz database
+            raise ValueError(f"{value!r} is not a time zone of the tz database") from error
+        return value
 
     @property
     def effective_database_url(self) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from services.visits import tables
 from services.visits.api.ical import build_calendar
+from services.visits.domain.business_trip import BusinessTrip
 from services.visits.domain.international_event import InternationalEvent
 from services.visits.domain.meeting import Meeting
 from services.visits.repository import ActivityRepository, VisitRepository
@@ -37,10 +39,13 @@ async def calendar_feed(
     ),
     first: Day | None = Query(None, alias="from", description="default: 30 days ago"),
     last: Day | None = Query(None, alias="to", description="default: a year ahead"),
+    lang: Literal["en", "ka"] = Query("en", description="the language of titles and names"),
     _: Principal = require_scope("visits:read", token_in_query=True),
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:
-    """Visits, their programme items, ministerial meetings and international events.
+    """Visits, their programme items, ministerial meetings, international events and
+    business trips; times in the office's zone (``IRP_OFFICE_TIMEZONE``) with its
+    ``VTIMEZONE``.
 
     Calendar clients that cannot send headers may pass the token as ``access_token``.
     """
@@ -56,5 +61,11 @@ async def calendar_feed(
         events = await ActivityRepository(
             session, tables.international_events, InternationalEvent, "international event"
         ).in_period(first, last)
-    body = build_calendar(visits, meetings, events, official)
+        trips = await ActivityRepository(
+            session, tables.business_trips, BusinessTrip, "business trip"
+        ).in_period(first, last)
+    body = build_calendar(
+        visits, meetings, events, official,
+        trips=trips, lang=lang, zone=ctx.settings.office_timezone,
+    )  # fmt: skip
     return Response(body, media_type="text/calendar; charset=utf-8")

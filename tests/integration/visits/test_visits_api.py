@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -182,3 +183,82 @@ async def test_visits_are_listed_by_official_country_and_period(visits):
     assert await ids(official="Minister", country="FR") == ["FR"]
     assert await ids(**{"from": str(TODAY + timedelta(days=30))}) == ["FR"]
     assert await ids(status="planned") == []
+
+
+def _utc_starts(feed: bytes) -> dict[str, datetime]:
+    """Each event's start as three independent parsers read it, in UTC: they must agree."""
+    import ics
+    import vobject
+
+    text = feed.decode()
+    by_icalendar = {
+        str(e["summary"]): e.decoded("dtstart") for e in Calendar.from_ical(feed).walk("VEVENT")
+    }
+    by_vobject = {str(e.summary.value): e.dtstart.value for e in vobject.readOne(text).vevent_list}
+    by_ics = {e.name: e.begin.datetime for e in ics.Calendar(text).events}
+    timed = {k: v for k, v in by_icalendar.items() if isinstance(v, datetime)}
+    for parsed in (by_vobject, by_ics):
+        assert {k: v.astimezone(UTC) for k, v in parsed.items() if k in timed} == {
+            k: v.astimezone(UTC) for k, v in timed.items()
+        }
+    return {k: v.astimezone(UTC) for k, v in timed.items()}
+
+
+async def test_a_10_oclock_tbilisi_meeting_is_at_10_in_every_calendar_client(visits):
+    headers = auth()
+    day = TODAY + timedelta(days=2)
+    meetings = {
+        "with an offset": f"{day}T10:00:00+04:00",
+        "in UTC": f"{day}T06:00:00Z",
+        "on the office's clock": f"{day}T10:00:00",
+    }
+    for counterpart, starts in meetings.items():
+        meeting = {
+            "official_level": "minister", "official_name": "Minister",
+            "counterpart_type": "ambassador", "counterpart": counterpart,
+            "counterpart_country": "JP", "starts_at": starts,
+            "ends_at": starts.replace("T10:", "T11:").replace("T06:", "T07:"),
+        }  # fmt: skip
+        answer = await visits.client.post("/v1/meetings", json=meeting, headers=headers)
+        assert answer.status_code == 201, answer.text
+
+    feed = await visits.client.get("/v1/calendar.ics", headers=headers)
+
+    assert b"BEGIN:VTIMEZONE" in feed.content and b"TZID:Asia/Tbilisi" in feed.content
+    starts = _utc_starts(feed.content)
+    tbilisi = ZoneInfo("Asia/Tbilisi")
+    for counterpart in meetings:
+        start = starts[f"Minister — {counterpart}"]
+        assert start == datetime(day.year, day.month, day.day, 6, tzinfo=UTC)
+        assert start.astimezone(tbilisi).hour == 10
+
+
+async def test_the_calendar_in_georgian_with_business_trips_and_recent_past_items(visits):
+    headers = auth()
+    await _visit(
+        visits.client, country_code="DE", title={"ka": "სახელმწიფო ვიზიტი", "en": "State visit"},
+        start_date=str(TODAY - timedelta(days=10)), end_date=str(TODAY - timedelta(days=8)),
+    )  # fmt: skip
+    trip = {
+        "traveller": "Nino Beridze", "unit": "International Relations",
+        "destination_country": "BE", "destination_city": "Brussels",
+        "purpose": {"en": "Working group", "ka": "სამუშაო ჯგუფი"},
+        "start_date": str(TODAY + timedelta(days=10)), "end_date": str(TODAY + timedelta(12)),
+        "funding": "ministry",
+    }  # fmt: skip
+    created = await visits.client.post("/v1/business-trips", json=trip, headers=headers)
+    assert created.status_code == 201, created.text
+
+    feed = await visits.client.get("/v1/calendar.ics", params={"lang": "ka"}, headers=headers)
+
+    events = {str(e["summary"]): e for e in Calendar.from_ical(feed.content).walk("VEVENT")}
+    assert set(events) == {
+        "სახელმწიფო ვიზიტი (შემომავალი ვიზიტი)",
+        "Nino Beridze — Brussels, ბელგია (მივლინება)",
+    }
+    visit = events["სახელმწიფო ვიზიტი (შემომავალი ვიზიტი)"]
+    assert visit.decoded("dtstart") == TODAY - timedelta(days=10)  # the default window's past
+    assert "გერმანია" in str(visit["location"])
+    trip_event = events["Nino Beridze — Brussels, ბელგია (მივლინება)"]
+    assert str(trip_event["status"]) == "TENTATIVE"  # requested, not yet approved
+    assert "სამუშაო ჯგუფი" in str(trip_event["description"])
