@@ -120,6 +120,8 @@ async def test_the_office_signs_in_sees_reports_downloads_them_and_signs_out(off
             assert [f for f in figures if f not in shown] == [], report
             assert await page.locator("svg.chart rect").count() > 0, report
             assert await page.locator("svg.chart").count() == charts, report
+            if shots := os.environ.get("IRP_SCREENSHOTS"):  # to look at, outside the repository
+                await page.screenshot(path=f"{shots}/{report}.png", full_page=True)
             for fmt, magic in FORMATS:
                 async with page.expect_download() as info:
                     await page.click(f"a.button[href$='format={fmt}']")
