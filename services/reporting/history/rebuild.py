@@ -4,9 +4,10 @@ the result equal to the live one."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 
 from services.reporting import tables
 from services.reporting.history import replay
@@ -62,7 +63,9 @@ async def differences(
     return found
 
 
-async def rebuild(live_url: str, target_url: str) -> tuple[int, list[str]]:
+async def rebuild(
+    live_url: str, target_url: str, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, list[str]]:
     """Replay into ``target_url`` (a fresh database); the events replayed and the differences.
 
     The live database is read in one transaction from the first read to the comparison: a
@@ -74,7 +77,10 @@ async def rebuild(live_url: str, target_url: str) -> tuple[int, list[str]]:
             if (await session.execute(select(tables.events.c.seq).limit(1))).first():
                 raise SystemExit("the target database is not empty")
         async with live.unit_of_work(write=False, consistent=True) as view:
-            replayed = await replay.replay(view, target)
+            total = (await view.execute(select(func.count()).select_from(tables.events))).scalar()
+            replayed = await replay.replay(
+                view, target, progress=(lambda done: progress(done, total)) if progress else None
+            )
             return replayed, await differences(view, target)
     finally:
         await live.dispose()

@@ -7,7 +7,7 @@ import asyncio
 import functools
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -70,10 +70,15 @@ async def reading(source: Source) -> AsyncIterator[AsyncSession]:
 
 
 async def replay(
-    source: Source, target: Database, until: datetime | None = None, after: int = 0
+    source: Source,
+    target: Database,
+    until: datetime | None = None,
+    after: int = 0,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Feed ``source``'s kept events (those after ``after`` that occurred by ``until``) into
-    ``target``, reading the next batch while the last one is applied."""
+    ``target``, reading the next batch while the last one is applied; ``progress`` is told
+    how many are replayed after each batch."""
     t = tables.events
     query = select(t).order_by(t.c.seq)
     if until is not None:
@@ -93,6 +98,8 @@ async def replay(
             following.cancel()
             raise
         replayed += len(rows)
+        if progress:
+            progress(replayed)
         rows = await following
     return replayed
 

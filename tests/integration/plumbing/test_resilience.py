@@ -146,7 +146,7 @@ async def test_while_the_broker_is_paused_writes_go_on_and_drain_after(
 
 
 async def test_after_the_broker_restarts_empty_a_republish_restores_reporting_exactly(
-    databases, own_kafka, prefix, monkeypatch
+    databases, own_kafka, prefix, monkeypatch, capsys
 ):
     visits_settings = settings_for("visits", await databases.new("v"), own_kafka.bootstrap, prefix)
     reporting_settings = settings_for(
@@ -169,6 +169,9 @@ async def test_after_the_broker_restarts_empty_a_republish_restores_reporting_ex
         for key, value in env_for(visits_settings).items():
             monkeypatch.setenv(key, value)
         await asyncio.to_thread(irp, ["republish", "visits", "--since", started.isoformat()])
+        said = [line for line in capsys.readouterr().out.splitlines() if line.startswith("visits")]
+        assert "queued to be sent again" in said[0], said  # those already sent: 20 or more
+        assert said[-1] == "visits: every queued event is sent", said
 
         await eventually(lambda: _at_least(reporting.db, 25), timeout=60)
         await asyncio.sleep(1.0)

@@ -129,7 +129,10 @@ async def test_a_rebuild_compares_with_the_live_state_it_started_from(databases,
         await apply(live, [measure(n, n), progress(n, 2, n, 30 + n)])
     target = await databases.new("rebuilt")
     monkeypatch.setattr(replay, "BATCH", 5)  # many batches: time for the consumer to go on
-    rebuilding = asyncio.create_task(rebuild(live.url, target))
+    told: list[tuple[int, int]] = []
+    rebuilding = asyncio.create_task(
+        rebuild(live.url, target, progress=lambda done, total: told.append((done, total)))
+    )
     watcher = Database(target)
     try:
 
@@ -147,6 +150,7 @@ async def test_a_rebuild_compares_with_the_live_state_it_started_from(databases,
         await watcher.dispose()
         await live.dispose()
     assert (replayed, found, applied) == (40, [], 42)
+    assert told == [(n, 40) for n in range(5, 41, 5)]  # batch by batch, of the started total
 
 
 def test_a_snapshot_of_an_older_schema_is_never_started_from(tmp_path):
