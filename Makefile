@@ -37,6 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/kubernetes-validate --strict --quiet $(filter-out %kustomization.yaml,$(wildcard deploy/kubernetes/*.yaml))
 
 format: install
 	$(BIN)/ruff format .

@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from services import NAMES, spec
 from shared.app import create_service_app
-from shared.settings import load_settings
+from shared.settings import ServiceSettings, load_settings
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
 DASHBOARDS = sorted((DEPLOY / "grafana" / "dashboards").glob("*.json"))
@@ -133,3 +133,52 @@ def test_every_dashboard_query_parses_as_promql(tmp_path):
         [promtool, "check", "rules", str(path)], capture_output=True, text=True, check=False
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def _manifests() -> list[dict]:
+    folder = DEPLOY / "kubernetes"
+    return [
+        doc
+        for path in sorted(folder.glob("*.yaml"))
+        if path.name != "kustomization.yaml"
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc
+    ]
+
+
+def _containers(kind: str) -> dict[str, dict]:
+    return {
+        doc["metadata"]["name"]: doc["spec"]["template"]["spec"]["containers"][0]
+        for doc in _manifests()
+        if doc["kind"] == kind
+    }
+
+
+def test_the_kubernetes_manifests_probe_health_as_the_services_define_it():
+    deployments, jobs = _containers("Deployment"), _containers("Job")
+    budgets = {d["metadata"]["name"] for d in _manifests() if d["kind"] == "PodDisruptionBudget"}
+    for service in NAMES:
+        api = deployments[service]
+        assert api["readinessProbe"]["httpGet"]["path"] == "/health/ready"  # its database
+        assert api["livenessProbe"]["httpGet"]["path"] == "/health/live"  # the process
+        assert jobs[f"{service}-migrate"]["command"] == ["irp", "migrate", service]
+        assert service in budgets
+    for service in ("visits", "agreements", "passports"):
+        relay = deployments[f"{service}-relay"]
+        assert relay["command"] == ["irp", "worker", service]
+        port = {e["name"]: e.get("value") for e in relay["env"]}["IRP_WORKER_METRICS_PORT"]
+        assert int(port) == relay["ports"][0]["containerPort"]
+        assert relay["livenessProbe"]["httpGet"]["path"] == "/metrics"
+        assert f"{service}-relay" in budgets
+
+
+def test_every_setting_the_deployment_files_give_is_one_the_services_read():
+    fields = {f"IRP_{name.upper()}" for name in ServiceSettings.model_fields}
+    given = {key for doc in _manifests() if doc["kind"] == "ConfigMap" for key in doc["data"]}
+    given |= {e["name"] for c in _containers("Deployment").values() for e in c["env"]}
+    given |= {e["name"] for c in _containers("Job").values() for e in c["env"]}
+    compose = yaml.safe_load((DEPLOY.parent / "docker-compose.yml").read_text())
+    for service in compose["services"].values():
+        environment = service.get("environment") or {}
+        given |= {k for k in environment if k.startswith("IRP_")}
+    assert given and given <= fields, given - fields
