@@ -20,8 +20,9 @@ from sqlalchemy import Table
 
 from shared.auth import AuthenticationMiddleware, TokenVerifier
 from shared.consumer import ApplyBatch, EventConsumer
-from shared.contracts.base import registered_types
+from shared.contracts.base import types_of
 from shared.db import Database
+from shared.http import event_docs
 from shared.http.idempotency import IdempotentCreator
 from shared.http.limits import RequestLimitsMiddleware
 from shared.http.middleware import ObservabilityMiddleware
@@ -210,6 +211,8 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
     app.add_middleware(ObservabilityMiddleware, service=spec.name)
     install_problem_handlers(app)
     app.include_router(_operations_router(ctx))
+    if ctx.outbox is not None:
+        app.include_router(event_docs.router(spec.name, ctx.outbox.topic, settings.kafka_bootstrap))
     for router in spec.routers:
         app.include_router(router)
     app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
@@ -231,9 +234,9 @@ def announce_series(ctx: ServiceContext, routes: Sequence[tuple[str, str]] = ())
 
 
 def _types_on(deployed_topic: str) -> list[str]:
-    """The event types a stream carries: its producing service's (``irp.<service>.…``)."""
+    """The event types a stream carries: its producing service's."""
     producer = next((s for s, name in BY_SERVICE.items() if deployed_topic.endswith(name)), None)
-    return [t for t in registered_types() if producer and t.startswith(f"irp.{producer}.")]
+    return types_of(producer) if producer else []
 
 
 def _operations_router(ctx: ServiceContext) -> APIRouter:

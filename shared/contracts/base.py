@@ -38,6 +38,11 @@ def registered_types() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def types_of(service: str) -> list[str]:
+    """The event types ``service`` publishes (``irp.<service>.<Name>.v<N>``)."""
+    return [t for t in registered_types() if t.startswith(f"irp.{service}.")]
+
+
 class LocalizedText(BaseModel):
     """Text the office writes in Georgian and English."""
 

@@ -16,6 +16,7 @@ from services import NAMES, spec
 from shared.app import create_service_app
 from shared.contracts import contract_for, registered_types
 from shared.settings import load_settings
+from tests.contracts.compat import breaking_changes
 
 HERE = Path(__file__).parent
 
@@ -42,9 +43,28 @@ def render(document: dict[str, Any]) -> str:
 def main() -> None:
     if "--write" not in sys.argv:
         raise SystemExit("usage: python -m tests.contracts.snapshot --write")
-    for name, document in current().items():
+    documents = current()
+    recorded = json.loads((HERE / "events.json").read_text(encoding="utf-8"))
+    if broken := breaking_events(recorded, documents["events.json"]):
+        raise SystemExit(
+            "refused: these changes break the events' consumers; publish a new version of "
+            "the event type (.v2) instead:\n  " + "\n  ".join(broken)
+        )
+    for name, document in documents.items():
         (HERE / name).write_text(render(document), encoding="utf-8")
         print(f"wrote tests/contracts/{name}")
+
+
+def breaking_events(recorded: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """What breaks consumers between the recorded event schemas and the code's: a recorded
+    event type gone, or changed in a way ``compat`` calls breaking."""
+    found = []
+    for event_type, schema in recorded.items():
+        if event_type not in now:
+            found.append(f"{event_type}: no longer published")
+        else:
+            found += breaking_changes(schema, now[event_type], f"{event_type}: ")
+    return found
 
 
 if __name__ == "__main__":
