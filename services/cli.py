@@ -9,6 +9,8 @@ irp worker SERVICE                                   run SERVICE's relay and con
 irp serve SERVICE --port 8001                        the HTTP server of SERVICE, with its limits
 irp office-account add NAME --name "N. Beridze"       an office page account (password: prompt
                                                      or IRP_OFFICE_PASSWORD); remove NAME; list
+irp calendar-key add "Minister's phone" --official Minister   a personal calendar address;
+                                                     list; revoke KEY_ID
 irp dev                                              the embedded stack (what `make run` starts)
 """
 
@@ -20,6 +22,7 @@ import contextlib
 import signal
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import services
@@ -221,32 +224,19 @@ def _cmd_serve(args: argparse.Namespace) -> None:
     )
 
 
-def _cmd_office_account(args: argparse.Namespace) -> None:
-    """The reporting office's accounts for the office page, in reporting's database."""
-    import getpass
-    import os
-
-    from services.reporting.office import accounts
+def _in_database(service: str, work: Callable[[Database], Awaitable[None]]) -> None:
+    """Run ``work`` on ``service``'s database (brought to the newest schema first); a rule
+    it breaks ends the command with the reason."""
     from shared.errors import DomainError
     from shared.migrations import upgrade
 
-    settings = load_settings("reporting")
-    url = settings.effective_database_url
-    upgrade(services.package("reporting"), url)
-    db = Database(url)
+    url = load_settings(service).effective_database_url
+    upgrade(services.package(service), url)
 
     async def run() -> None:
+        db = Database(url)
         try:
-            if args.action == "add":
-                password = os.environ.get("IRP_OFFICE_PASSWORD") or getpass.getpass("password: ")
-                await accounts.add_account(db, args.username, args.name or "", password)
-                print(f"account {args.username} added")
-            elif args.action == "remove":
-                await accounts.remove_account(db, args.username)
-                print(f"account {args.username} removed, its sessions ended")
-            else:
-                for account in await accounts.accounts(db):
-                    print(f"{account.username}\t{account.display_name}")
+            await work(db)
         finally:
             await db.dispose()
 
@@ -254,6 +244,51 @@ def _cmd_office_account(args: argparse.Namespace) -> None:
         asyncio.run(run())
     except DomainError as refused:
         raise SystemExit(f"refused: {refused.detail}") from None
+
+
+def _cmd_office_account(args: argparse.Namespace) -> None:
+    """The reporting office's accounts for the office page, in reporting's database."""
+    import getpass
+    import os
+
+    from services.reporting.office import accounts
+
+    async def work(db: Database) -> None:
+        if args.action == "add":
+            password = os.environ.get("IRP_OFFICE_PASSWORD") or getpass.getpass("password: ")
+            await accounts.add_account(db, args.username, args.name or "", password)
+            print(f"account {args.username} added")
+        elif args.action == "remove":
+            await accounts.remove_account(db, args.username)
+            print(f"account {args.username} removed, its sessions ended")
+        else:
+            for account in await accounts.accounts(db):
+                print(f"{account.username}\t{account.display_name}")
+
+    _in_database("reporting", work)
+
+
+def _cmd_calendar_key(args: argparse.Namespace) -> None:
+    """Personal calendar keys, in visits' database: add (the address is shown once), list,
+    revoke."""
+    from services.visits import calendar_keys
+
+    async def work(db: Database) -> None:
+        if args.action == "add":
+            key_id, key = await calendar_keys.issue(db, args.label, args.official)
+            print(f"calendar key {key_id} added; subscribe to (shown only now):")
+            print(f"  /calendar/{key}.ics   (on the visits service's address)")
+        elif args.action == "revoke":
+            await calendar_keys.revoke(db, args.label)
+            print(f"calendar key {args.label} revoked")
+        else:
+            for k in await calendar_keys.listed(db):
+                state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "valid"
+                used = f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never"
+                print(f"{k.key_id}\t{k.label}\t{k.official or '(everyone)'}\t{state}\t"
+                      f"last used {used}")  # fmt: skip
+
+    _in_database("visits", work)
 
 
 def _cmd_dev(args: argparse.Namespace) -> None:
@@ -314,6 +349,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("username", nargs="?", default="")
     p.add_argument("--name", help="the name shown on the page")
     p.set_defaults(func=_cmd_office_account)
+
+    p = sub.add_parser("calendar-key", help="personal calendar subscription keys")
+    p.add_argument("action", choices=("add", "list", "revoke"))
+    p.add_argument("label", nargs="?", default="", help="add: a label; revoke: the key's id")
+    p.add_argument("--official", help="add: only what this official leads or attends")
+    p.set_defaults(func=_cmd_calendar_key)
 
     p = sub.add_parser("dev", help="run the embedded stack")
     p.add_argument("--port", type=int, default=8001, help="first service port")

@@ -80,3 +80,17 @@ def _activity_table(name: str) -> Table:
 meetings = _activity_table("meetings")
 international_events = _activity_table("international_events")
 business_trips = _activity_table("business_trips")
+
+# Personal calendar keys: a subscription address (/calendar/<key>.ics) that reads the
+# calendar and nothing else, lives until revoked, and is kept only as its SHA-256.
+calendar_keys = Table(
+    "calendar_keys",
+    metadata,
+    Column("key_id", String(36), primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False),
+    Column("official", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)

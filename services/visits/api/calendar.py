@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from services.visits import tables
-from services.visits.api.ical import build_calendar
+from services.visits import calendar_keys, tables
+from services.visits.api.ical import Lang, build_calendar
 from services.visits.domain.business_trip import BusinessTrip
 from services.visits.domain.international_event import InternationalEvent
 from services.visits.domain.meeting import Meeting
@@ -17,19 +17,22 @@ from services.visits.repository import ActivityRepository, VisitRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import today
-from shared.errors import RuleViolation
+from shared.errors import NotFound, RuleViolation
 from shared.types import Day
 
 router = APIRouter(prefix="/v1", tags=["calendar"])
+keyed = APIRouter(tags=["calendar"])  # outside /v1: a key, not a bearer token
 
 MAX_DAYS = 800
 
 
-@router.get(
-    "/calendar.ics",
-    response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 iCalendar"}},
-)
+FEED = {200: {"content": {"text/calendar": {}}, "description": "RFC 5545 iCalendar"}}
+FIRST = Query(None, alias="from", description="default: 30 days ago")
+LAST = Query(None, alias="to", description="default: a year ahead")
+LANG = Query("en", description="the language of titles and names")
+
+
+@router.get("/calendar.ics", response_class=Response, responses=FEED)
 async def calendar_feed(
     official: str | None = Query(
         None,
@@ -37,9 +40,9 @@ async def calendar_feed(
         pattern=r"^[^\x00-\x1f\x7f]+$",
         description="only what this official leads or attends (a name: no control characters)",
     ),
-    first: Day | None = Query(None, alias="from", description="default: 30 days ago"),
-    last: Day | None = Query(None, alias="to", description="default: a year ahead"),
-    lang: Literal["en", "ka"] = Query("en", description="the language of titles and names"),
+    first: Day | None = FIRST,
+    last: Day | None = LAST,
+    lang: Literal["en", "ka"] = LANG,
     _: Principal = require_scope("visits:read", token_in_query=True),
     ctx: ServiceContext = Depends(get_context),
 ) -> Response:
@@ -47,8 +50,32 @@ async def calendar_feed(
     business trips; times in the office's zone (``IRP_OFFICE_TIMEZONE``) with its
     ``VTIMEZONE``.
 
-    Calendar clients that cannot send headers may pass the token as ``access_token``.
+    Calendar clients that cannot send headers may pass the token as ``access_token``; for
+    a subscription that outlives a token, see ``/calendar/{key}.ics``.
     """
+    return await _feed(ctx, first, last, official, lang)
+
+
+@keyed.get("/calendar/{key}.ics", response_class=Response, responses=FEED)
+async def calendar_by_key(
+    key: str = Path(max_length=100, description="a personal calendar key (irp calendar-key)"),
+    first: Day | None = FIRST,
+    last: Day | None = LAST,
+    lang: Literal["en", "ka"] = LANG,
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:
+    """The same feed at a personal address a calendar client keeps: the key reads the
+    calendar and nothing else, is limited to its official when it names one, and works
+    until it is revoked (``irp calendar-key revoke``). An unknown or revoked key: 404."""
+    found = await calendar_keys.used(ctx.db, key)
+    if found is None:
+        raise NotFound("no such calendar")
+    return await _feed(ctx, first, last, found.official, lang)
+
+
+async def _feed(
+    ctx: ServiceContext, first: date | None, last: date | None, official: str | None, lang: Lang
+) -> Response:
     first = first or today() - timedelta(days=30)
     last = last or today() + timedelta(days=365)
     if last < first or (last - first).days > MAX_DAYS:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from services.visits import tables
+from services.visits import calendar_keys, tables
+from shared.errors import NotFound
 from tests.harness import VISIT, auth, count_rows, running, settings_for, token
 
 TODAY = datetime.now(UTC).date()
@@ -262,3 +263,32 @@ async def test_the_calendar_in_georgian_with_business_trips_and_recent_past_item
     trip_event = events["Nino Beridze — Brussels, ბელგია (მივლინება)"]
     assert str(trip_event["status"]) == "TENTATIVE"  # requested, not yet approved
     assert "სამუშაო ჯგუფი" in str(trip_event["description"])
+
+
+async def test_a_personal_calendar_key_reads_the_calendar_and_nothing_else_until_revoked(visits):
+    headers = auth()
+    await _visit(visits.client, our_lead_official="Minister", title={"en": "Minister's visit"})
+    await _visit(visits.client, our_lead_official="Deputy", title={"en": "Deputy's visit"})
+    key_id, key = await calendar_keys.issue(visits.db, "Minister's phone", official="Minister")
+    _, everyone = await calendar_keys.issue(visits.db, "Protocol desk")
+
+    mine = await visits.client.get(f"/calendar/{key}.ics", params={"lang": "en"})
+    assert mine.status_code == 200 and mine.headers["content-type"].startswith("text/calendar")
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(mine.content).walk("VEVENT")]
+    assert summaries == ["Minister's visit (incoming visit)"]
+    desk = await visits.client.get(f"/calendar/{everyone}.ics")
+    assert len(Calendar.from_ical(desk.content).walk("VEVENT")) == 2
+
+    as_bearer = await visits.client.get("/v1/visits", headers={"Authorization": f"Bearer {key}"})
+    assert as_bearer.status_code == 401  # a calendar key opens the calendar only
+    guessed = await visits.client.get(f"/calendar/{calendar_keys.PREFIX}guessed.ics")
+    assert guessed.status_code == 404
+
+    listed = {k.key_id: k for k in await calendar_keys.listed(visits.db)}
+    assert listed[key_id].last_used_at is not None and listed[key_id].official == "Minister"
+    await calendar_keys.revoke(visits.db, key_id)
+    assert (await visits.client.get(f"/calendar/{key}.ics")).status_code == 404
+    assert (await visits.client.get(f"/calendar/{everyone}.ics")).status_code == 200
+    with pytest.raises(NotFound):
+        await calendar_keys.revoke(visits.db, key_id)  # once revoked, it stays revoked
+    assert (await visits.client.get("/v1/calendar.ics", headers=headers)).status_code == 200
