@@ -10,6 +10,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -52,9 +53,7 @@ async def listed(db: Database) -> list[CalendarKey]:
     t = tables.calendar_keys
     async with db.unit_of_work(write=False) as session:
         rows = await session.execute(select(t).order_by(t.c.created_at))
-        return [
-            CalendarKey(**{k: v for k, v in r._mapping.items() if k != "key_hash"}) for r in rows
-        ]
+        return [_key(r) for r in rows]
 
 
 async def revoke(db: Database, key_id: str) -> None:
@@ -81,5 +80,9 @@ async def used(db: Database, key: str) -> CalendarKey | None:
         if row is None:
             return None
         await session.execute(update(t).where(t.c.key_id == row.key_id).values(last_used_at=now()))
-    fields = {k: v for k, v in row._mapping.items() if k != "key_hash"}
-    return CalendarKey(**fields)
+    return _key(row)
+
+
+def _key(row: Any) -> CalendarKey:
+    """A stored key as it may be shown: everything but its hash."""
+    return CalendarKey(**{k: v for k, v in row._mapping.items() if k != "key_hash"})

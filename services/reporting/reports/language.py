@@ -18,6 +18,8 @@ from typing import Any, Literal
 from babel import Locale
 from babel.dates import format_date
 
+from shared.cldr import country_name
+
 Lang = Literal["ka", "en"]
 
 # The locale a document declares: Georgian as written in Georgia, English as the EU writes it.
@@ -44,7 +46,7 @@ def known(key: str) -> bool:
 
 def country(code: str, lang: Lang) -> str:
     """The country's name in ``lang`` (CLDR); an unknown code as it is."""
-    return Locale(lang).territories.get(code.upper(), code)
+    return country_name(code, lang)
 
 
 def yes_no(value: bool, lang: Lang) -> str:

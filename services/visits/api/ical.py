@@ -13,13 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from icalendar import Calendar, Event, vText
 
 from services.visits.domain.business_trip import BusinessTrip
 from services.visits.domain.international_event import InternationalEvent
 from services.visits.domain.meeting import Meeting
 from services.visits.domain.visit import Visit
+from shared.cldr import country_name
 from shared.clock import now
 from shared.contracts.base import LocalizedText
 
@@ -51,7 +51,7 @@ def _text(text: LocalizedText | None, lang: Lang = "en") -> str:
 
 def _country(code: str | None, lang: Lang) -> str:
     """The country's name in the language (CLDR)."""
-    return Locale(lang).territories.get(code, code) if code else ""
+    return country_name(code, lang) if code else ""
 
 
 def _event(
