@@ -38,10 +38,15 @@ Changed = tuple[A, list[EventData]]
 class Aggregate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    version: int = 1
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    id: str = Field(
+        default_factory=lambda: str(uuid.uuid4()),
+        description="the identifier the service gave it (a UUID)",
+    )
+    version: int = Field(
+        1, description="how many changes it has had; its ETag, sent back in If-Match"
+    )
+    created_at: datetime | None = Field(None, description="when it was registered (UTC)")
+    updated_at: datetime | None = Field(None, description="when it last changed (UTC)")
 
     def evolve(self: A, events: int = 1, **changes: Any) -> A:
         """The next version with ``changes``: one version up per event of the change."""
@@ -57,8 +62,10 @@ class LifecycleAggregate(Aggregate):
     events: ClassVar[dict[str, type[EventData]]]
     needs_reason: ClassVar[set[str]] = set()
 
-    status: str
-    status_reason: str | None = None
+    status: str = Field(description="where it is in its lifecycle")
+    status_reason: str | None = Field(
+        None, description="why it was last moved, when the move needed or was given a reason"
+    )
 
     def index(self) -> dict[str, Any]:
         """Values of the searchable columns kept beside the document."""

@@ -9,13 +9,14 @@ import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Table
 
 from shared.auth import AuthenticationMiddleware, TokenVerifier
@@ -26,7 +27,7 @@ from shared.http import event_docs
 from shared.http.idempotency import IdempotentCreator
 from shared.http.limits import RequestLimitsMiddleware
 from shared.http.middleware import ObservabilityMiddleware
-from shared.http.openapi import problem_openapi
+from shared.http.openapi import operation_id, problem_openapi
 from shared.http.privacy import NoStoreMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.kafka import broker_answers
@@ -40,6 +41,60 @@ from shared.topics import BY_SERVICE, dead_letter_topic, topic
 from shared.writes import Writer
 
 log = logging.getLogger(__name__)
+
+SHARED_TAGS = {
+    "operations": "Health probes for the orchestrator and the operators (no token needed).",
+    "events": "The contract of the domain events this service publishes to Kafka: the "
+    "AsyncAPI document and each event type's JSON Schema.",
+}
+
+
+class Liveness(BaseModel):
+    """The process answers."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok", "pid": 4711}]})
+    status: Literal["ok"] = Field(description="always ok when the process answers at all")
+    pid: int = Field(description="the process id, to tell restarts apart")
+
+
+class Readiness(BaseModel):
+    """Whether the service can do its job now."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "checks": {"database": "ok"}}]}
+    )
+    status: Literal["ok", "unavailable"] = Field(
+        description="ok: the database answers; unavailable: it does not (503)"
+    )
+    checks: dict[str, str] = Field(description="database: ok or down")
+
+
+class Health(BaseModel):
+    """The detail of what the service depends on."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "degraded",
+                    "checks": {"database": "ok", "broker": "down", "outbox_pending": 42},
+                }
+            ]
+        }
+    )
+    status: Literal["ok", "degraded", "unavailable"] = Field(
+        description="ok; degraded: the database answers but the broker or a consumer does "
+        "not (the service still does its job); unavailable: no database (503)"
+    )
+    checks: dict[str, str | int] = Field(
+        description="database and broker: ok or down; consumers: ok or starting; "
+        "outbox_pending: events written but not yet published"
+    )
+
+
+_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"description": "The database does not answer (same body, status unavailable)"}
+}
 
 
 @dataclass
@@ -95,6 +150,9 @@ class ServiceSpec:
     name: str
     title: str
     routers: Sequence[APIRouter]
+    # The OpenAPI document's introduction, and a description of each of its tags.
+    description: str = ""
+    tags: Mapping[str, str] = field(default_factory=dict)
     package: str = ""  # the service's Python package; its migrations are in <package>/migrations
     outbox_table: Table | None = None
     topic: str | None = None
@@ -194,7 +252,9 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
 
     # /docs and /redoc with their scripts served by the service itself: no CDN, so they work
     # on a ministry's closed network.
-    app = FastAPIOffline(title=spec.title, version="1", lifespan=lifespan)
+    app = FastAPIOffline(
+        title=spec.title, version="1", lifespan=lifespan, generate_unique_id_function=operation_id
+    )
     app.state.ctx = ctx
     # The last added runs first: metrics and the correlation id around everything, then the
     # size limits (from the head, before any work), no-store for personal data, then
@@ -215,9 +275,11 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings) -> FastAPI:
         app.include_router(event_docs.router(spec.name, ctx.outbox.topic, settings.kafka_bootstrap))
     for router in spec.routers:
         app.include_router(router)
-    app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
+    tags = {**spec.tags, **SHARED_TAGS}
+    app.openapi = lambda: problem_openapi(app, description=spec.description, tags=tags)  # type: ignore[method-assign]
+    routes = [c.original_route for c in iter_route_contexts(app.routes)]
     announce_series(
-        ctx, [(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods]
+        ctx, [(m, r.path) for r in routes if isinstance(r, APIRoute) for m in r.methods]
     )
     return app
 
@@ -242,13 +304,15 @@ def _types_on(deployed_topic: str) -> list[str]:
 def _operations_router(ctx: ServiceContext) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/health/live")
-    async def live() -> dict[str, Any]:
+    @router.get("/health/live", response_model=Liveness, summary="Liveness probe")
+    async def check_liveness() -> dict[str, Any]:
         """The process works (answers at all)."""
         return {"status": "ok", "pid": os.getpid()}
 
-    @router.get("/health/ready")
-    async def ready() -> JSONResponse:
+    @router.get(
+        "/health/ready", response_model=Readiness, responses=_UNAVAILABLE, summary="Readiness probe"
+    )
+    async def check_readiness() -> JSONResponse:
         """It can do its job: its database answers. The broker is not asked: without it
         writes go on into the outbox and reports are served from the projections."""
         db_ok = await _db_answers(ctx.db)
@@ -258,8 +322,8 @@ def _operations_router(ctx: ServiceContext) -> APIRouter:
             status_code=200 if db_ok else 503,
         )  # fmt: skip
 
-    @router.get("/health")
-    async def health() -> JSONResponse:
+    @router.get("/health", response_model=Health, responses=_UNAVAILABLE, summary="Health detail")
+    async def check_health() -> JSONResponse:
         """The detail: database, broker, consumers, outbox. ``degraded`` when the database
         answers but something else does not (200: the service still does its job); 503 only
         without the database."""

@@ -123,10 +123,22 @@ class StrictModel(BaseModel):
 
 
 class TransitionRequest(StrictModel):
-    """The body of every ``POST .../{id}/transitions``."""
+    """A move in a lifecycle: the body of every ``POST .../{id}/transitions``."""
 
-    to: str = Field(min_length=1, max_length=50)
-    reason: Reason | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"to": "cancelled", "reason": "the counterpart asked to postpone"}]
+        }
+    )
+
+    to: str = Field(
+        min_length=1,
+        max_length=50,
+        description="the status to move to: one of the resource's allowed_transitions",
+    )
+    reason: Reason | None = Field(
+        None, description="why; required for some moves (cancelling, rejecting...)"
+    )
 
 
 def input_model(model: type[BaseModel], *, exclude: tuple[str, ...] = ("id",)) -> type[BaseModel]:
@@ -136,4 +148,6 @@ def input_model(model: type[BaseModel], *, exclude: tuple[str, ...] = ("id",)) -
         for name, info in model.model_fields.items()
         if name not in exclude
     }
-    return create_model(f"{model.__name__}In", __base__=StrictModel, **fields)  # type: ignore[call-overload]
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{model.__name__}In", __base__=StrictModel, __doc__=model.__doc__, **fields
+    )

@@ -31,6 +31,16 @@ def make_schedules(ctx: ServiceContext) -> list[PeriodicTask]:
 SPEC = ServiceSpec(
     name="passports",
     title="IRP passports service",
+    description="Diplomatic and service passports: the officials entitled to them (holders), "
+    "applications, issue, hand-over, return after dismissal, expiry. Personal numbers, "
+    "dates of birth and passport numbers are shown only with passports:pii, and every "
+    "such answer is recorded in the audit log. Scopes: passports:read, passports:write, "
+    "passports:pii, passports:audit.",
+    tags={
+        "holders": "Officials entitled to a diplomatic or service passport by their office.",
+        "passports": "Applications and passports, from request to return or expiry.",
+        "audit": "Who was shown which holder's personal data, and when.",
+    },
     package=__package__,
     routers=[holders.router, passports.router, audit.router],
     outbox_table=tables.outbox,

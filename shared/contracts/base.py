@@ -48,5 +48,5 @@ class LocalizedText(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ka: str = Field("", max_length=4000)
-    en: str = Field("", max_length=4000)
+    ka: str = Field("", max_length=4000, description="the text in Georgian")
+    en: str = Field("", max_length=4000, description="the text in English")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from fastapi import Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import tuple_
 
 from shared.envelope import parse_utc
@@ -22,8 +22,12 @@ MAX_LIMIT = 1000  # what a request may ask; a page holds at most IRP_MAX_PAGE_SI
 
 
 class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None = None
+    """One page of a list, in creation order; follow next_cursor for the rest."""
+
+    items: list[T] = Field(description="this page's items")
+    next_cursor: str | None = Field(
+        None, description="send it as cursor for the next page; null on the last page"
+    )
 
 
 class PageRequest(BaseModel):

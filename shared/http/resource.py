@@ -4,11 +4,11 @@ own list route and extra actions on ``resource.router``."""
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ from shared.auth import Principal, require_scope
 from shared.clock import today
 from shared.documents import DocumentRepository, Step, create_document
 from shared.http.conditional import etag
+from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, with_examples
 from shared.http.idempotency import created
 from shared.http.writes import (
     ChangeRequest,
@@ -35,11 +36,16 @@ SERVICE_SET = ("id", "status", "status_reason", "version", "created_at", "update
 
 
 def output_model(model: type[LifecycleAggregate]) -> type[BaseModel]:
-    class Out(model):  # type: ignore[valid-type, misc]
-        allowed_transitions: list[str] = Field(description="where the lifecycle may go next")
-
-    Out.__name__ = f"{model.__name__}Out"
-    return Out
+    """``model`` as answered: with where its lifecycle may go next."""
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{model.__name__}Out",
+        __base__=model,
+        __doc__=model.__doc__,
+        allowed_transitions=(
+            list[str],
+            Field(description="the statuses it may move to now (POST .../transitions)"),
+        ),
+    )
 
 
 class LifecycleResource(Generic[A]):
@@ -58,6 +64,8 @@ class LifecycleResource(Generic[A]):
         transitions: bool = True,
         output: type[BaseModel] | None = None,
         derived: Callable[[A], dict[str, Any]] | None = None,  # fields the answer adds
+        example: dict[str, Any] | None = None,  # a request body, for the OpenAPI document
+        derived_example: dict[str, Any] | None = None,  # the fields ``derived`` adds to it
     ) -> None:
         self.path, self.noun, self.model, self.table = path, noun, model, table
         self.read_scope, self.write_scope = f"{scope}:read", f"{scope}:write"
@@ -65,11 +73,31 @@ class LifecycleResource(Generic[A]):
         self.input = input_model(model, exclude=SERVICE_SET + exclude)
         self.output = output or output_model(model)
         self.derived = derived
+        if example is not None:
+            self._set_examples(example, derived_example or {})
         self.router = APIRouter(prefix=f"/v1/{path}", tags=[path])
+        # One name for the id on every route of the resource: ``/v1/meetings/{meeting_id}``.
+        self.id_name = f"{noun.replace(' ', '_')}_id"
+        self.initial_status = model.model_fields["status"].default
         self._create_route()
         self._read_route()
         if transitions:
             self._transitions_route()
+
+    def _set_examples(self, example: dict[str, Any], derived: dict[str, Any]) -> None:
+        """The request body's example, and the answer the resource makes of it."""
+        with_examples(self.input, example)
+        kept = self.model.model_validate(
+            {
+                **example,
+                "id": EXAMPLE_ID,
+                "created_at": EXAMPLE_MOMENT,
+                "updated_at": EXAMPLE_MOMENT,
+            }
+        )
+        allowed = sorted(kept.lifecycle.allowed_from(kept.status))
+        answer = {**kept.model_dump(mode="json"), "allowed_transitions": allowed, **derived}
+        with_examples(self.output, answer)
 
     def repo(self, session: AsyncSession) -> DocumentRepository[A]:
         return self.repository(session, self.table, self.model, self.noun)
@@ -107,7 +135,16 @@ class LifecycleResource(Generic[A]):
     def _create_route(self) -> None:
         resource, Input = self, self.input
 
-        @self.router.post("", status_code=201, response_model=self.output)
+        @self.router.post(
+            "",
+            status_code=201,
+            response_model=self.output,
+            name=f"create_{self.id_name[:-3]}",
+            summary=f"Register a {self.noun}",
+            description=f"Registers a {self.noun} (status {self.initial_status}). "
+            "A retry with the same Idempotency-Key creates nothing more and gets the first "
+            "answer.",
+        )
         async def create(
             body: Input,  # type: ignore[valid-type]
             request: CreateRequest = create_request(self.write_scope),
@@ -119,9 +156,16 @@ class LifecycleResource(Generic[A]):
     def _read_route(self) -> None:
         resource = self
 
-        @self.router.get("/{aggregate_id}", response_model=self.output)
+        @self.router.get(
+            f"/{{{self.id_name}}}",
+            response_model=self.output,
+            name=f"get_{self.id_name[:-3]}",
+            summary=f"Read a {self.noun}",
+            description=f"The {self.noun} as kept now; its ETag is the version to send back "
+            "in If-Match.",
+        )
         async def read(
-            aggregate_id: str,
+            aggregate_id: Annotated[str, Path(alias=self.id_name)],
             _: Principal = require_scope(self.read_scope),
             ctx: ServiceContext = Depends(get_context),
         ) -> JSONResponse:
@@ -131,9 +175,17 @@ class LifecycleResource(Generic[A]):
     def _transitions_route(self) -> None:
         resource = self
 
-        @self.router.post("/{aggregate_id}/transitions", response_model=self.output)
+        @self.router.post(
+            f"/{{{self.id_name}}}/transitions",
+            response_model=self.output,
+            name=f"transition_{self.id_name[:-3]}",
+            summary=f"Move a {self.noun} in its lifecycle",
+            description=f"Moves the {self.noun} to the status ``to`` (one of its "
+            "allowed_transitions), with a reason kept in status_reason. 409 names the "
+            "transitions allowed from the current status.",
+        )
         async def move(
-            aggregate_id: str,
+            aggregate_id: Annotated[str, Path(alias=self.id_name)],
             body: TransitionRequest,
             request: ChangeRequest = change_request(self.write_scope),
         ) -> JSONResponse:

@@ -18,6 +18,16 @@ from shared.http.conditional import expected_version
 from shared.http.idempotency import Replay
 from shared.writes import UnitOfWork, Writer
 
+IF_MATCH = (
+    'The ETag last read (e.g. "3"): the change is made only if the resource is still at that '
+    "version, else 412. Without it (or with *) the change applies to whatever is current."
+)
+IDEMPOTENCY_KEY = (
+    "Any unique string of 1 to 200 characters chosen by the caller (a UUID is usual). A retry "
+    "with the same key and body creates nothing more and gets the first answer "
+    "(Idempotent-Replayed: true); the same key with another body is 422."
+)
+
 # What a creating use case answers: the body, and its ``Location`` and ``ETag`` headers.
 Created = tuple[dict[str, Any], dict[str, str]]
 
@@ -84,7 +94,7 @@ def change_request(scope: str, *, conditional: bool = True) -> Any:
         return Depends(unconditional)
 
     async def dependency(
-        if_match: str | None = Header(None),
+        if_match: str | None = Header(None, description=IF_MATCH),
         principal: Principal = require_scope(scope),
         ctx: ServiceContext = Depends(get_context),
     ) -> ChangeRequest:
@@ -98,7 +108,7 @@ def create_request(scope: str) -> Any:
 
     async def dependency(
         principal: Principal = require_scope(scope),
-        idempotency_key: str | None = Header(None),
+        idempotency_key: str | None = Header(None, description=IDEMPOTENCY_KEY),
         ctx: ServiceContext = Depends(get_context),
     ) -> CreateRequest:
         return CreateRequest(principal, ctx, idempotency_key)

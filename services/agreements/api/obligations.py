@@ -18,11 +18,17 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import now, today
 from shared.http.conditional import etag
+from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, OTHER_ID, examples, with_examples
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource
 from shared.http.writes import ChangeRequest, change_request
 from shared.types import TransitionRequest, input_model
 
+CSV_EXAMPLE = (
+    "ref,title_en,source_kind,source_reference,lead_unit,deadline\n"
+    "23.1.4,Adopt the national human rights strategy,eu_action_plan,AP 2026 23.1.4,"
+    "Policy Department,2026-12-31\n"
+)
 READ, WRITE = require_scope("agreements:read"), change_request("agreements:write")
 
 
@@ -32,30 +38,56 @@ def _derived(o: Obligation) -> dict[str, Any]:
 
 
 class ObligationOut(ob.Obligation):
-    allowed_transitions: list[str]
+    """An obligation as answered, with what follows from it today."""
+
+    allowed_transitions: list[str] = Field(description="the statuses it may move to now")
     overdue: bool = Field(description="deadline passed, neither completed nor cancelled")
     latest_approved_percent: int | None = Field(description="from the latest approved progress")
 
 
+EXAMPLE = {
+    "sources": [
+        {"kind": "eu_action_plan", "reference": "AP 2026 23.1.4"},
+        {"kind": "upr_recommendation", "reference": "148.112"},
+    ],
+    "title": {
+        "ka": "ადამიანის უფლებათა ეროვნული სტრატეგიის მიღება",
+        "en": "Adopt the national human rights strategy",
+    },
+    "description": None,
+    "area": "Chapter 23: Judiciary and fundamental rights",
+    "lead_unit": "Policy Department",
+    "supporting_units": ["Legal Department"],
+    "deadline": "2026-12-31",
+    "indicator": "the strategy adopted by government decree",
+    "target": "adopted",
+    "support_level": "supported",
+    "action_plan_id": OTHER_ID,
+    "external_ref": "23.1.4",
+    "origin_ref": None,
+}
 obligations = LifecycleResource(
     "obligations", "obligation", Obligation, tables.obligations, scope="agreements",
     exclude=("progress",), output=ObligationOut, derived=_derived,
+    example=EXAMPLE, derived_example={"overdue": False, "latest_approved_percent": None},
 )  # fmt: skip
 router = obligations.router
 
 
-@router.get("", response_model=Page[ObligationOut])
+@router.get("", response_model=Page[ObligationOut], summary="List obligations")
 async def list_obligations(
     kind: ob.SourceKind | None = Query(None, description="cites a source of this kind"),
-    status: str | None = Query(None, max_length=30),
-    area: str | None = Query(None, max_length=200),
+    status: str | None = Query(None, max_length=30, description="only in this status"),
+    area: str | None = Query(None, max_length=200, description="only of this area (exact)"),
     lead_unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
-    action_plan_id: str | None = Query(None, max_length=36),
-    overdue: bool = Query(False),
+    action_plan_id: str | None = Query(None, max_length=36, description="measures of this plan"),
+    overdue: bool = Query(False, description="only those past their deadline and not done"),
     page: PageRequest = Depends(page_request),
     _: Principal = READ,
     ctx: ServiceContext = Depends(get_context),
 ) -> dict[str, Any]:
+    """Obligations in registration order, filtered by source kind, status, area, unit,
+    action plan or being overdue today."""
     flt = ObligationFilter(
         kind, status, area, lead_unit, action_plan_id, today() if overdue else None
     )
@@ -65,21 +97,46 @@ async def list_obligations(
 
 
 class ImportResult(BaseModel):
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    dry_run: bool
+    """What an import did (or, with dry_run, would do)."""
+
+    model_config = examples(
+        {"rows": 120, "created": 4, "updated": 2, "unchanged": 114, "dry_run": False}
+    )
+
+    rows: int = Field(description="rows read")
+    created: int = Field(description="obligations created")
+    updated: int = Field(description="obligations changed")
+    unchanged: int = Field(description="rows identical to the obligation kept")
+    dry_run: bool = Field(description="true when nothing was written")
 
 
 @router.post(
     "/import",
     response_model=ImportResult,
+    summary="Import obligations from a sheet",
     openapi_extra={
         "requestBody": {
-            "content": {"text/csv": {}, obligation_import.XLSX: {}},
-            "description": f"columns: {', '.join(obligation_import.COLUMNS)}; at most "
-            "IRP_MAX_IMPORT_BYTES (default 10 MiB)",
+            "required": True,
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string", "description": "UTF-8 CSV, a header row first"},
+                    "example": CSV_EXAMPLE,
+                },
+                obligation_import.XLSX: {
+                    "schema": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "the first sheet, a header row first",
+                    }
+                },
+            },
+            "description": f"A sheet with a header row naming its columns, any of: "
+            f"{', '.join(obligation_import.COLUMNS)}. Each row needs ref (matches the "
+            "obligation on a later import), title_ka or title_en, source_reference with "
+            "source_kind (which may be left out with action_plan_id) and lead_unit; dates as "
+            "YYYY-MM-DD; supporting_units separated by ;. At most IRP_MAX_IMPORT_BYTES "
+            "(default 10 MiB) "
+            f"and {obligation_import.MAX_ROWS} rows.",
         }
     },
 )
@@ -99,17 +156,41 @@ async def import_obligations(
     return ImportResult(**vars(outcome), dry_run=dry_run)
 
 
-ProgressIn = input_model(
-    ob.Progress, exclude=("id", "status", "submitted_at", "decided_at", "decision_note")
+PROGRESS_EXAMPLE = {
+    "period": "2026-Q3",
+    "percent": 60,
+    "narrative": {"ka": "", "en": "The draft strategy went to public consultation."},
+    "evidence": ["https://example.gov.ge/consultation/strategy-2026"],
+    "reporting_unit": "Policy Department",
+}
+ProgressIn = with_examples(
+    input_model(
+        ob.Progress, exclude=("id", "status", "submitted_at", "decided_at", "decision_note")
+    ),
+    PROGRESS_EXAMPLE,
+)
+with_examples(
+    ob.Progress,
+    {
+        **PROGRESS_EXAMPLE,
+        "id": EXAMPLE_ID,
+        "status": "submitted",
+        "submitted_at": EXAMPLE_MOMENT,
+        "decided_at": None,
+        "decision_note": None,
+    },
 )
 
 
-@router.get("/{aggregate_id}/progress", response_model=list[ob.Progress])
+@router.get(
+    "/{obligation_id}/progress", response_model=list[ob.Progress], summary="List progress reports"
+)
 async def list_progress(
-    aggregate_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
+    obligation_id: str, _: Principal = READ, ctx: ServiceContext = Depends(get_context)
 ) -> list[ob.Progress]:
+    """The obligation's progress reports, oldest first, whatever their status."""
     async with ctx.db.unit_of_work(write=False) as session:
-        return list((await obligations.repo(session).get(aggregate_id)).progress)
+        return list((await obligations.repo(session).get(obligation_id)).progress)
 
 
 def _progress_response(obligation: Obligation, progress_id: str, status: int = 200) -> JSONResponse:
@@ -119,26 +200,37 @@ def _progress_response(obligation: Obligation, progress_id: str, status: int = 2
     )
 
 
-@router.post("/{aggregate_id}/progress", status_code=201, response_model=ob.Progress)
+@router.post(
+    "/{obligation_id}/progress",
+    status_code=201,
+    response_model=ob.Progress,
+    summary="Submit a progress report",
+)
 async def submit_progress(
-    aggregate_id: str,
+    obligation_id: str,
     body: ProgressIn,  # type: ignore[valid-type]
     request: ChangeRequest = WRITE,
 ) -> JSONResponse:
+    """A unit reports on the obligation for a period; the office then approves or returns
+    it. The answer's ETag is the obligation's new version."""
     report = ob.Progress.model_validate(dict(body))
-    changed = await obligations.change(request, aggregate_id, ob.submit_progress, report, now())
+    changed = await obligations.change(request, obligation_id, ob.submit_progress, report, now())
     return _progress_response(changed, report.id, 201)
 
 
-@router.post("/{aggregate_id}/progress/{progress_id}/transitions", response_model=ob.Progress)
+@router.post(
+    "/{obligation_id}/progress/{progress_id}/transitions",
+    response_model=ob.Progress,
+    summary="Approve or return a progress report",
+)
 async def decide_progress(
-    aggregate_id: str,
+    obligation_id: str,
     progress_id: str,
     body: TransitionRequest,
     request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     """``submitted → approved | returned`` (a return needs a reason); reports count approved."""
     changed = await obligations.change(
-        request, aggregate_id, ob.decide_progress, progress_id, body.to, body.reason, now()
+        request, obligation_id, ob.decide_progress, progress_id, body.to, body.reason, now()
     )
     return _progress_response(changed, progress_id)

@@ -15,6 +15,8 @@ from shared.types import BilingualText
 
 
 class ActionPlan(LifecycleAggregate):
+    """A yearly action plan of the EU Association Agenda; its measures are obligations."""
+
     lifecycle: ClassVar[StateMachine] = StateMachine(
         {
             "draft": {"approved"},
@@ -30,9 +32,9 @@ class ActionPlan(LifecycleAggregate):
         "reported": contracts.ActionPlanReportedV1,
     }
 
-    status: str = "draft"
-    year: int = Field(ge=2014, le=2100)
-    title: BilingualText
+    status: str = Field("draft", description="draft → approved → in_implementation → reported")
+    year: int = Field(ge=2014, le=2100, description="the year it covers")
+    title: BilingualText = Field(description="its title, in Georgian and/or English")
 
     def index(self) -> dict[str, Any]:
         return {"year": self.year}

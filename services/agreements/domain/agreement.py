@@ -26,20 +26,32 @@ _ADVANCED = contracts.AgreementAdvancedV1
 
 
 class Parties(BaseModel):
+    """Who else is bound: states and organisations (at least one of either)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    countries: tuple[CountryCode, ...] = Field((), max_length=200)
-    organisations: tuple[ShortText, ...] = Field((), max_length=200)
+    countries: tuple[CountryCode, ...] = Field(
+        (), max_length=200, description="the states party to it, ISO 3166-1 alpha-2"
+    )
+    organisations: tuple[ShortText, ...] = Field(
+        (), max_length=200, description="the international organisations party to it"
+    )
 
 
 class Funding(BaseModel):
+    """The money an agreement provides (donor and grant agreements)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    amount: Decimal = Field(gt=0, max_digits=16, decimal_places=2)
-    currency: CurrencyCode
+    amount: Decimal = Field(
+        gt=0, max_digits=16, decimal_places=2, description="the total, with at most 2 decimals"
+    )
+    currency: CurrencyCode = Field(description="ISO 4217 code, e.g. EUR")
 
 
 class Agreement(LifecycleAggregate):
+    """An international agreement the ministry negotiates, signs or implements."""
+
     lifecycle: ClassVar[StateMachine] = StateMachine(
         {
             "proposal": {"drafting", "withdrawn"},
@@ -70,17 +82,35 @@ class Agreement(LifecycleAggregate):
     }
     needs_reason: ClassVar[set[str]] = {"suspended", "terminated", "withdrawn"}
 
-    status: str = "proposal"
-    agreement_type: AgreementType
-    title: BilingualText
-    parties: Parties
-    responsible_unit: ShortText | None = None
-    funding: Funding | None = None
-    depositary: ShortText | None = None
-    registration_number: ShortText | None = None
-    signed_on: Day | None = None
-    in_force_on: Day | None = None
-    expires_on: Day | None = None
+    status: str = Field(
+        "proposal",
+        description="proposal → drafting → internal_review → negotiation → agreed → signed → "
+        "in_force (→ suspended, expired, terminated), or withdrawn before entry into "
+        "force",
+    )
+    agreement_type: AgreementType = Field(
+        description="treaty, intergovernmental, interagency, memorandum (of understanding), "
+        "donor_agreement or grant_agreement"
+    )
+    title: BilingualText = Field(description="the agreement's title, in Georgian and/or English")
+    parties: Parties = Field(description="the other parties")
+    responsible_unit: ShortText | None = Field(
+        None, description="the ministry unit that implements it"
+    )
+    funding: Funding | None = Field(
+        None, description="what it provides, for donor and grant agreements"
+    )
+    depositary: ShortText | None = Field(
+        None, description="who keeps the original of a multilateral agreement"
+    )
+    registration_number: ShortText | None = Field(
+        None, description="the number in the state register of international agreements"
+    )
+    signed_on: Day | None = Field(None, description="set when it moves to signed")
+    in_force_on: Day | None = Field(
+        None, description="set when it moves to in_force, or given beforehand"
+    )
+    expires_on: Day | None = Field(None, description="its last day in force, when it has a term")
     renewal_due_on: Day | None = Field(None, description="when renewal must be decided")
     ended_on: Day | None = Field(None, description="terminated, withdrawn or expired on")
     step_dates: dict[str, date] = Field(

@@ -22,36 +22,48 @@ PROTOCOL = StateMachine({"draft": {"agreed"}, "agreed": {"signed"}, "signed": se
 
 
 class ProtocolItem(BaseModel):
+    """One item of a session's agenda and protocol."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    number: int = Field(ge=1)
-    topic: ShortText
-    text: LocalizedText | None = None
+    number: int = Field(ge=1, description="its place on the agenda, from 1")
+    topic: ShortText = Field(description="what it is about")
+    text: LocalizedText | None = Field(None, description="what the protocol records on it")
 
 
 class Decision(BaseModel):
+    """A decision taken at a session; it becomes an obligation of the responsible unit."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    text: BilingualText
-    responsible_unit: ShortText
-    deadline: Day
-    obligation_id: str | None = None
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="the decision's id")
+    text: BilingualText = Field(description="what was decided")
+    responsible_unit: ShortText = Field(description="the ministry unit that carries it out")
+    deadline: Day = Field(description="by when")
+    obligation_id: str | None = Field(None, description="the obligation made of it")
 
 
 class Session(BaseModel):
+    """One session of a commission."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    number: int = Field(ge=1)
-    held_on: Day
-    place: ShortText
-    attendees: tuple[ShortText, ...] = Field((), max_length=200)
-    protocol_items: tuple[ProtocolItem, ...] = Field((), max_length=200)
-    protocol_status: Literal["draft", "agreed", "signed"] = "draft"
-    decisions: tuple[Decision, ...] = ()
+    number: int = Field(ge=1, description="the session's number, from 1 in order")
+    held_on: Day = Field(description="the day it was held (its first day)")
+    place: ShortText = Field(description="the city where it was held")
+    attendees: tuple[ShortText, ...] = Field((), max_length=200, description="who attended")
+    protocol_items: tuple[ProtocolItem, ...] = Field(
+        (), max_length=200, description="the agenda and what the protocol records"
+    )
+    protocol_status: Literal["draft", "agreed", "signed"] = Field(
+        "draft", description="draft → agreed → signed"
+    )
+    decisions: tuple[Decision, ...] = Field((), description="the decisions taken")
 
 
 class Commission(LifecycleAggregate):
+    """An intergovernmental commission with one partner country."""
+
     lifecycle: ClassVar[StateMachine] = StateMachine({"active": {"dissolved"}, "dissolved": set()})
     events: ClassVar[dict[str, type[EventData]]] = {
         "active": contracts.CommissionEstablishedV1,
@@ -59,12 +71,12 @@ class Commission(LifecycleAggregate):
     }
     needs_reason: ClassVar[set[str]] = {"dissolved"}
 
-    status: str = "active"
-    partner_country: CountryCode
-    name: BilingualText
-    our_co_chair: ShortText
-    partner_co_chair: ShortText
-    sessions: tuple[Session, ...] = ()
+    status: str = Field("active", description="active, or dissolved (with a reason)")
+    partner_country: CountryCode = Field(description="ISO 3166-1 alpha-2")
+    name: BilingualText = Field(description="the commission's name, in Georgian and/or English")
+    our_co_chair: ShortText = Field(description="Georgia's co-chair")
+    partner_co_chair: ShortText = Field(description="the partner's co-chair")
+    sessions: tuple[Session, ...] = Field((), description="its sessions, in order")
 
     def index(self) -> dict[str, Any]:
         return {"partner_country": self.partner_country}

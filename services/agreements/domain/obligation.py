@@ -38,26 +38,41 @@ class Source(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: SourceKind
+    kind: SourceKind = Field(
+        description="eu_association_agenda, eu_action_plan, un_hrc_resolution, "
+        "upr_recommendation, un_treaty_body, commission_decision, agreement_clause or"
+        " visit_commitment"
+    )
     reference: ShortText = Field(description="article, paragraph, symbol or number")
 
 
 class Progress(BaseModel):
+    """A progress report on an obligation for one period, approved or returned by the office."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="the report's id")
     period: str = Field(pattern=r"^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$", description="2026, 2026-Q1...")
-    percent: int = Field(ge=0, le=100)
-    narrative: BilingualText
-    evidence: tuple[HttpUrl, ...] = Field((), max_length=20)
-    reporting_unit: ShortText
-    status: Literal["submitted", "approved", "returned"] = "submitted"
-    submitted_at: datetime | None = None
-    decided_at: datetime | None = None
-    decision_note: str | None = Field(None, max_length=2000)
+    percent: int = Field(ge=0, le=100, description="how much of the obligation is done, 0 to 100")
+    narrative: BilingualText = Field(description="what was done in the period")
+    evidence: tuple[HttpUrl, ...] = Field(
+        (), max_length=20, description="links to the documents that show it"
+    )
+    reporting_unit: ShortText = Field(description="the unit that reports")
+    status: Literal["submitted", "approved", "returned"] = Field(
+        "submitted", description="submitted, then approved or returned (for rework)"
+    )
+    submitted_at: datetime | None = Field(None, description="when it was submitted (UTC)")
+    decided_at: datetime | None = Field(None, description="when it was approved or returned (UTC)")
+    decision_note: str | None = Field(
+        None, max_length=2000, description="the office's note on approving or returning it"
+    )
 
 
 class Obligation(LifecycleAggregate):
+    """Something the ministry must do, from one or more sources (an EU Association Agenda
+    measure, a UN recommendation, a commission decision...)."""
+
     lifecycle: ClassVar[StateMachine] = StateMachine(
         {
             "not_started": {"in_progress", "cancelled"},
@@ -70,21 +85,37 @@ class Obligation(LifecycleAggregate):
     )
     needs_reason: ClassVar[set[str]] = {"cancelled", "not_completed"}
 
-    status: str = "not_started"
-    sources: tuple[Source, ...] = Field(min_length=1, max_length=20)
-    title: BilingualText
-    description: LocalizedText | None = None
+    status: str = Field(
+        "not_started",
+        description="not_started → in_progress → completed, or not_completed or cancelled (with a"
+        " reason)",
+    )
+    sources: tuple[Source, ...] = Field(
+        min_length=1,
+        max_length=20,
+        description="where it comes from (1 to 20); one obligation may implement several",
+    )
+    title: BilingualText = Field(description="what must be done, in Georgian and/or English")
+    description: LocalizedText | None = Field(None, description="the detail")
     area: ShortText | None = Field(None, description="chapter, title or thematic area")
-    lead_unit: ShortText
-    supporting_units: tuple[ShortText, ...] = Field((), max_length=50)
-    deadline: Day | None = None
-    indicator: str | None = Field(None, max_length=2000)
-    target: str | None = Field(None, max_length=2000)
+    lead_unit: ShortText = Field(description="the unit answerable for it")
+    supporting_units: tuple[ShortText, ...] = Field(
+        (), max_length=50, description="units that contribute"
+    )
+    deadline: Day | None = Field(
+        None, description="when it must be done; overdue after it unless completed or cancelled"
+    )
+    indicator: str | None = Field(None, max_length=2000, description="how achievement is measured")
+    target: str | None = Field(
+        None, max_length=2000, description="the value of the indicator that means done"
+    )
     support_level: SupportLevel | None = Field(None, description="for UN recommendations")
-    action_plan_id: str | None = Field(None, max_length=36)
+    action_plan_id: str | None = Field(
+        None, max_length=36, description="the action plan it is a measure of"
+    )
     external_ref: ShortText | None = Field(None, description="the measure's number in its plan")
     origin_ref: ShortText | None = Field(None, description="the visit commitment or decision id")
-    progress: tuple[Progress, ...] = ()
+    progress: tuple[Progress, ...] = Field((), description="its progress reports, oldest first")
 
     def index(self) -> dict[str, Any]:
         return {

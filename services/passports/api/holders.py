@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import today
 from shared.http.conditional import etag
+from shared.http.examples import as_kept, examples
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.writes import ChangeRequest, Created, CreateRequest, change_request, create_request
@@ -36,35 +37,71 @@ router = APIRouter(prefix="/v1/holders", tags=["holders"])
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 
 
+HOLDER_EXAMPLE = {
+    "name_ka": "ნინო ბერიძე",
+    "name_latin": "Nino Beridze",
+    "personal_number": "01001012345",
+    "date_of_birth": "1980-04-12",
+    "category": "head_of_department",
+    "position": "Head of the International Relations and Protocol Department",
+    "unit": "International Relations and Protocol Department",
+    "appointed_on": "2024-02-01",
+    "dismissed_on": None,
+}
+
+
 class HolderIn(StrictModel):
-    name_ka: ShortText
+    """An official entitled to a diplomatic or service passport."""
+
+    model_config = examples(HOLDER_EXAMPLE)
+
+    name_ka: ShortText = Field(description="full name in Georgian script, as in the ID card")
     name_latin: ShortText | None = Field(
         None, description="defaults to the national romanization of name_ka"
     )
-    personal_number: str = Field(pattern=r"^\d{11}$", description="11 digits")
-    date_of_birth: Day
-    category: Category
-    position: ShortText | None = None
-    unit: ShortText | None = None
-    appointed_on: Day | None = None
-    dismissed_on: Day | None = None
+    personal_number: str = Field(
+        pattern=r"^\d{11}$", description="the 11-digit personal number (personal data)"
+    )
+    date_of_birth: Day = Field(description="personal data: shown only with passports:pii")
+    category: Category = Field(
+        description="the office held, which decides the passport types the holder may have"
+    )
+    position: ShortText | None = Field(None, description="the position's title")
+    unit: ShortText | None = Field(None, description="the ministry unit the holder works in")
+    appointed_on: Day | None = Field(None, description="first day in the office held")
+    dismissed_on: Day | None = Field(
+        None, description="last day in office; passports in hand then fall due for return"
+    )
 
 
 class HolderOut(BaseModel):
-    id: str
-    name_ka: str
-    name_latin: str
+    """A holder as the caller may see it: personal data masked without passports:pii."""
+
+    model_config = examples(
+        as_kept(
+            HOLDER_EXAMPLE,
+            personal_number="*********45",
+            date_of_birth=None,
+            personal_data_masked=True,
+        )
+    )
+
+    id: str = Field(description="the holder's id (a UUID)")
+    name_ka: str = Field(description="full name in Georgian script")
+    name_latin: str = Field(description="full name in Latin script, as in the passport")
     personal_number: str = Field(description="masked without the passports:pii scope")
     date_of_birth: date | None = Field(description="null without the passports:pii scope")
-    personal_data_masked: bool
-    category: str
-    position: str | None
-    unit: str | None
-    appointed_on: date | None
-    dismissed_on: date | None
-    version: int
-    created_at: datetime
-    updated_at: datetime
+    personal_data_masked: bool = Field(
+        description="true when personal_number and date_of_birth are withheld"
+    )
+    category: str = Field(description="the office held (see HolderIn.category)")
+    position: str | None = Field(description="the position's title")
+    unit: str | None = Field(description="the ministry unit the holder works in")
+    appointed_on: date | None = Field(description="first day in the office held")
+    dismissed_on: date | None = Field(description="last day in office, once dismissed")
+    version: int = Field(description="how many changes the record has had; its ETag")
+    created_at: datetime = Field(description="when the holder was registered (UTC)")
+    updated_at: datetime = Field(description="when the record last changed (UTC)")
 
 
 def _out(h: Holder, with_pii: bool) -> HolderOut:
@@ -120,7 +157,7 @@ async def _replay(session: AsyncSession, location: str, principal: Principal) ->
     return shown.model_dump(mode="json"), {"ETag": etag(holder.version)}
 
 
-@router.post("", status_code=201, response_model=HolderOut)
+@router.post("", status_code=201, response_model=HolderOut, summary="Register a holder")
 async def create_holder(
     body: HolderIn,
     request: CreateRequest = create_request("passports:write"),
@@ -135,14 +172,16 @@ async def create_holder(
     )
 
 
-@router.get("", response_model=Page[HolderOut])
+@router.get("", response_model=Page[HolderOut], summary="List holders")
 async def list_holders(
-    category: Category | None = None,
-    unit: str | None = None,
+    category: Category | None = Query(None, description="only holders of this category"),
+    unit: str | None = Query(None, description="only holders of this unit (exact name)"),
     page: PageRequest = Depends(page_request),
     principal: Principal = require_scope("passports:read"),
     ctx: ServiceContext = Depends(get_context),
 ) -> Page[HolderOut]:
+    """The holders in registration order. With ``passports:pii`` their personal data is
+    shown and the read is recorded in the audit log; without it, masked."""
     with_pii = PII_SCOPE in principal.scopes
     async with ctx.db.unit_of_work(write=with_pii) as session:
         repo = HolderRepository(session)
@@ -154,12 +193,13 @@ async def list_holders(
     return Page[HolderOut](items=[_out(h, with_pii) for h in items], next_cursor=cursor)
 
 
-@router.get("/{holder_id}", response_model=HolderOut)
+@router.get("/{holder_id}", response_model=HolderOut, summary="Read a holder")
 async def get_holder(
     holder_id: str,
     principal: Principal = require_scope("passports:read"),
     ctx: ServiceContext = Depends(get_context),
 ) -> JSONResponse:
+    """One holder; personal data as for the list (masked, or shown and audited)."""
     async with ctx.db.unit_of_work(write=PII_SCOPE in principal.scopes) as session:
         holder = await HolderRepository(session).get(holder_id)
         shown = await _shown(session, holder, principal, "GET /v1/holders/{id}")
@@ -167,13 +207,17 @@ async def get_holder(
 
 
 class DismissalIn(StrictModel):
-    dismissed_on: Day
+    """The holder left office."""
+
+    model_config = examples({"dismissed_on": "2026-11-30", "return_within_days": 14})
+
+    dismissed_on: Day = Field(description="the last day in office")
     return_within_days: int | None = Field(
         None, ge=1, le=365, description="default: IRP_PASSPORT_RETURN_DAYS"
     )
 
 
-@router.post("/{holder_id}/dismissal", response_model=HolderOut)
+@router.post("/{holder_id}/dismissal", response_model=HolderOut, summary="Dismiss a holder")
 async def dismiss_holder(
     holder_id: str,
     body: DismissalIn,

@@ -22,6 +22,7 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import today
 from shared.http.conditional import etag
+from shared.http.examples import EXAMPLE_ID, OTHER_ID, as_kept, examples
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.writes import ChangeRequest, Created, CreateRequest, change_request, create_request
@@ -33,39 +34,83 @@ READ, WRITE = require_scope("passports:read"), require_scope("passports:write")
 
 
 class PassportRequestIn(StrictModel):
-    holder_id: str = Field(max_length=36)
-    passport_type: pp.PassportType
+    """An application for a passport."""
+
+    model_config = examples({"holder_id": EXAMPLE_ID, "passport_type": "diplomatic"})
+
+    holder_id: str = Field(max_length=36, description="the holder's id")
+    passport_type: pp.PassportType = Field(
+        description="diplomatic or service; the holder's category must entitle to it"
+    )
 
 
 class IssueIn(StrictModel):
-    number: str = Field(description="ICAO 9303: 1 to 9 characters, A-Z and 0-9")
-    issued_on: Day
-    expires_on: Day
+    """The document the issuing authority produced."""
+
+    model_config = examples(
+        {"number": "D1234567", "issued_on": "2026-12-01", "expires_on": "2031-11-30"}
+    )
+
+    number: str = Field(description="ICAO 9303: 1 to 9 characters, A-Z and 0-9 (personal data)")
+    issued_on: Day = Field(description="date of issue, as printed")
+    expires_on: Day = Field(description="date of expiry, as printed; after issued_on")
 
 
 class DatedTransition(TransitionRequest):
+    """A move of a passport, dated when it happened on another day than today."""
+
+    model_config = examples({"to": "handed_over", "on": "2026-12-03"})
+
     on: Day | None = Field(None, description="hand-over or return date; default today")
 
 
 class PassportOut(BaseModel):
-    id: str
-    holder_id: str
-    passport_type: str
-    status: str
-    status_reason: str | None
-    allowed_transitions: list[str]
+    """A passport as the caller may see it: its number masked without passports:pii."""
+
+    model_config = examples(
+        as_kept(
+            {"holder_id": OTHER_ID, "passport_type": "diplomatic"},
+            status="handed_over",
+            status_reason=None,
+            allowed_transitions=["expired", "lost", "return_due", "stolen"],
+            number="******67",
+            personal_data_masked=True,
+            issued_on="2026-12-01",
+            expires_on="2031-11-30",
+            handed_over_on="2026-12-03",
+            return_due_by=None,
+            returned_on=None,
+            expiring_soon=False,
+            return_overdue=False,
+            version=5,
+        )
+    )
+
+    id: str = Field(description="the passport's id (a UUID)")
+    holder_id: str = Field(description="the holder's id")
+    passport_type: str = Field(description="diplomatic or service")
+    status: str = Field(
+        description="requested, approved, submitted, rejected, issued, handed_over, "
+        "return_due, returned, cancelled, lost, stolen or expired"
+    )
+    status_reason: str | None = Field(description="why it was last moved, when given")
+    allowed_transitions: list[str] = Field(description="where the lifecycle may go next")
     number: str | None = Field(description="masked without the passports:pii scope")
-    personal_data_masked: bool
-    issued_on: date | None
-    expires_on: date | None
-    handed_over_on: date | None
-    return_due_by: date | None
-    returned_on: date | None
-    expiring_soon: bool
-    return_overdue: bool
-    version: int
-    created_at: datetime
-    updated_at: datetime
+    personal_data_masked: bool = Field(description="true when number is withheld")
+    issued_on: date | None = Field(description="date of issue, once issued")
+    expires_on: date | None = Field(description="date of expiry, once issued")
+    handed_over_on: date | None = Field(description="when the holder received it")
+    return_due_by: date | None = Field(
+        description="when it must be back with the office (after a dismissal)"
+    )
+    returned_on: date | None = Field(description="when the office got it back")
+    expiring_soon: bool = Field(
+        description="expires within IRP_PASSPORT_EXPIRY_WINDOW_DAYS from today"
+    )
+    return_overdue: bool = Field(description="due back before today and not returned")
+    version: int = Field(description="how many changes it has had; its ETag")
+    created_at: datetime = Field(description="when it was requested (UTC)")
+    updated_at: datetime = Field(description="when it last changed (UTC)")
 
 
 def _out(p: pp.Passport, with_pii: bool, window: int) -> PassportOut:
@@ -105,7 +150,7 @@ async def _request(uow: UnitOfWork, body: PassportRequestIn, ctx: ServiceContext
     return created(out, f"/v1/passports/{passport.id}", passport.version)
 
 
-@router.post("", status_code=201, response_model=PassportOut)
+@router.post("", status_code=201, response_model=PassportOut, summary="Apply for a passport")
 async def request_passport(
     body: PassportRequestIn, request: CreateRequest = create_request("passports:write")
 ) -> JSONResponse:
@@ -114,17 +159,19 @@ async def request_passport(
     return await request.create("POST /v1/passports", body, make)
 
 
-@router.get("", response_model=Page[PassportOut])
+@router.get("", response_model=Page[PassportOut], summary="List passports")
 async def list_passports(
-    holder_id: str | None = Query(None, max_length=36),
-    passport_type: pp.PassportType | None = None,
-    status: str | None = Query(None, max_length=20),
+    holder_id: str | None = Query(None, max_length=36, description="only this holder's"),
+    passport_type: pp.PassportType | None = Query(None, description="only this type"),
+    status: str | None = Query(None, max_length=20, description="only in this status"),
     expiring: bool = Query(False, description="expires within the configured window"),
     return_overdue: bool = Query(False, description="due back and not returned in time"),
     page: PageRequest = Depends(page_request),
     principal: Principal = READ,
     ctx: ServiceContext = Depends(get_context),
 ) -> dict[str, Any]:
+    """Passports in application order, filtered. Numbers are masked without
+    ``passports:pii``; with it, the read is recorded in the audit log."""
     t = tables.passports
     query = select(t)
     for column, value in (
@@ -146,17 +193,18 @@ async def list_passports(
     return {"items": [_out(p, with_pii, window) for p in items], "next_cursor": cursor}
 
 
-@router.get("/{passport_id}", response_model=PassportOut)
+@router.get("/{passport_id}", response_model=PassportOut, summary="Read a passport")
 async def get_passport(
     passport_id: str, principal: Principal = READ, ctx: ServiceContext = Depends(get_context)
 ) -> JSONResponse:
+    """One passport; its number as for the list (masked, or shown and audited)."""
     async with ctx.db.unit_of_work(write=False) as session:
         passport = await passport_repository(session).get(passport_id)
     await _audited(ctx, principal, [passport], "GET /v1/passports/{id}")
     return _respond(ctx, passport, principal)
 
 
-@router.post("/{passport_id}/issue", response_model=PassportOut)
+@router.post("/{passport_id}/issue", response_model=PassportOut, summary="Record the issue")
 async def issue_passport(
     passport_id: str,
     body: IssueIn,
@@ -174,8 +222,8 @@ async def issue_passport(
     return _respond(request.ctx, passport, request.principal)
 
 
-@router.post("/{passport_id}/transitions", response_model=PassportOut)
-async def move_passport(
+@router.post("/{passport_id}/transitions", response_model=PassportOut, summary="Move a passport")
+async def transition_passport(
     passport_id: str,
     body: DatedTransition,
     request: ChangeRequest = change_request("passports:write"),
@@ -192,20 +240,38 @@ async def move_passport(
 
 
 class MrzIn(StrictModel):
+    """A machine-readable zone to check during data entry."""
+
+    model_config = examples({"line": "D1234567<7GEO8004129F3111301<<<<<<<<<<<<<<00"})
+
     line: str = Field(min_length=1, max_length=100, description="the MRZ's second line")
 
 
 class MrzOut(BaseModel):
-    valid: bool
-    errors: list[str]
-    document_number: str | None
-    nationality: str | None
-    birth_date: str | None
-    sex: str | None
-    expiry_date: str | None
+    """What the line says, and whether every check digit holds."""
+
+    model_config = examples(
+        {
+            "valid": True,
+            "errors": [],
+            "document_number": "D1234567",
+            "nationality": "GEO",
+            "birth_date": "800412",
+            "sex": "F",
+            "expiry_date": "311130",
+        }
+    )
+
+    valid: bool = Field(description="true when the line is well formed and every digit holds")
+    errors: list[str] = Field(description="each problem found, in English")
+    document_number: str | None = Field(description="the passport number (fillers removed)")
+    nationality: str | None = Field(description="ICAO 3-letter nationality code")
+    birth_date: str | None = Field(description="YYMMDD, as in the MRZ")
+    sex: str | None = Field(description="F, M or < (unspecified)")
+    expiry_date: str | None = Field(description="YYMMDD, as in the MRZ")
 
 
-@router.post("/mrz-check", response_model=MrzOut)
+@router.post("/mrz-check", response_model=MrzOut, summary="Check an MRZ line")
 async def check_mrz(
     body: MrzIn, _: Principal = require_scope(PII_SCOPE), __: Principal = WRITE
 ) -> MrzOut:

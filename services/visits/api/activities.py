@@ -70,37 +70,37 @@ MeetingOutcomeIn = input_model(MeetingOutcome, exclude=())
 WRITE = change_request("visits:write")
 
 
-@meetings.router.post("/{activity_id}/talking-points", response_model=meetings.output)
+@meetings.router.post("/{meeting_id}/talking-points", response_model=meetings.output)
 async def request_meeting_talking_points(
-    activity_id: str,
+    meeting_id: str,
     body: TalkingPointsIn,  # type: ignore[valid-type]
     request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     """Ask the owner unit (normally the Policy Department) for talking points."""
     points = TalkingPoints.model_validate(dict(body))
     step = meeting.request_meeting_talking_points
-    return meetings.respond(await meetings.change(request, activity_id, step, points))
+    return meetings.respond(await meetings.change(request, meeting_id, step, points))
 
 
-@meetings.router.post("/{activity_id}/talking-points/transitions", response_model=meetings.output)
+@meetings.router.post("/{meeting_id}/talking-points/transitions", response_model=meetings.output)
 async def move_meeting_talking_points(
-    activity_id: str,
+    meeting_id: str,
     body: TransitionRequest,
     request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     """``requested → drafted → approved`` (or back to ``requested`` for rework)."""
     step = meeting.move_meeting_talking_points
-    return meetings.respond(await meetings.change(request, activity_id, step, body.to))
+    return meetings.respond(await meetings.change(request, meeting_id, step, body.to))
 
 
-@meetings.router.post("/{activity_id}/outcome", status_code=201, response_model=meetings.output)
+@meetings.router.post("/{meeting_id}/outcome", status_code=201, response_model=meetings.output)
 async def record_meeting_outcome(
-    activity_id: str,
+    meeting_id: str,
     body: MeetingOutcomeIn,  # type: ignore[valid-type]
     request: ChangeRequest = WRITE,
 ) -> JSONResponse:
     outcome = MeetingOutcome.model_validate(dict(body))
-    changed = await meetings.change(request, activity_id, meeting.record_meeting_outcome, outcome)
+    changed = await meetings.change(request, meeting_id, meeting.record_meeting_outcome, outcome)
     return meetings.respond(changed, 201)
 
 

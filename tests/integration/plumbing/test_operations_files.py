@@ -86,6 +86,9 @@ def test_every_counter_is_exposed_at_zero_from_the_start(samples):
 
     everyone = set(NAMES)
     assert services_with("irp_http_requests_total") == everyone  # each route's 5xx series
+    routes = {labels["route"] for labels in samples["irp_http_requests_total"]}
+    for route in ("/v1/visits/{visit_id}", "/v1/obligations", "/v1/holders", "/v1/reports/trend"):
+        assert route in routes, route
     assert services_with("irp_http_request_duration_seconds_bucket") == everyone
     producers = services_with("irp_events_published_total")
     assert producers == {"visits", "agreements", "passports"}
