@@ -141,13 +141,16 @@ class TransitionRequest(StrictModel):
     )
 
 
-def input_model(model: type[BaseModel], *, exclude: tuple[str, ...] = ("id",)) -> type[BaseModel]:
-    """A strict request body with ``model``'s fields but those the service sets itself."""
+def input_model(
+    model: type[BaseModel], *, exclude: tuple[str, ...] = ("id",), name: str | None = None
+) -> type[BaseModel]:
+    """A strict request body with ``model``'s fields but those the service sets itself
+    (named ``<model>In`` unless ``name`` says otherwise)."""
     fields = {
         name: (info.annotation, info)
         for name, info in model.model_fields.items()
         if name not in exclude
     }
     return create_model(  # type: ignore[call-overload, no-any-return]
-        f"{model.__name__}In", __base__=StrictModel, __doc__=model.__doc__, **fields
+        name or f"{model.__name__}In", __base__=StrictModel, __doc__=model.__doc__, **fields
     )

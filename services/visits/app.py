@@ -19,7 +19,8 @@ SPEC = ServiceSpec(
     "Scopes: visits:read, visits:write.",
     tags={
         "visits": "Official, working and delegation visits, and their lifecycle "
-        "(draft → planned → confirmed → in_progress → completed, or postponed, cancelled).",
+        "(draft → planned → confirmed → in_progress → completed → reported, or postponed, "
+        "cancelled).",
         "visit plan": "What a visit is made of: delegation, programme, accommodation, "
         "travel, talking points, bilateral meeting proposals and the outcome. Each change "
         "answers with the visit's new ETag.",

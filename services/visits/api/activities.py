@@ -14,6 +14,7 @@ from services.visits.domain.preparation import TalkingPoints
 from services.visits.repository import ActivityFilter, ActivityRepository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
+from shared.http.examples import with_examples
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource
 from shared.http.writes import ChangeRequest, change_request
@@ -23,13 +24,24 @@ from shared.types import CountryCode, Day, TransitionRequest, input_model
 def _with_list(resource: LifecycleResource[Any]) -> LifecycleResource[Any]:
     """Meetings, events and trips list by status, official, country and period."""
 
-    @resource.router.get("", response_model=Page[resource.output])  # type: ignore[name-defined]
+    plural = resource.path.replace("-", " ")
+
+    @resource.router.get(
+        "",
+        response_model=Page[resource.output],  # type: ignore[name-defined]
+        name=f"list_{resource.path.replace('-', '_')}",
+        summary=f"List {plural}",
+        description=f"The {plural} in registration order, filtered by status, official, "
+        "country and the period they start in.",
+    )
     async def list_all(
-        status: str | None = Query(None, max_length=30),
-        official: str | None = Query(None, max_length=200, description="exact name"),
-        country: CountryCode | None = None,
-        starts_from: Day | None = Query(None, alias="from"),
-        starts_to: Day | None = Query(None, alias="to"),
+        status: str | None = Query(None, max_length=30, description="only in this status"),
+        official: str | None = Query(
+            None, max_length=200, description="only those of this official (exact name)"
+        ),
+        country: CountryCode | None = Query(None, description="only in or with this country"),
+        starts_from: Day | None = Query(None, alias="from", description="starting on or after"),
+        starts_to: Day | None = Query(None, alias="to", description="starting on or before"),
         page: PageRequest = Depends(page_request),
         _: Principal = require_scope("visits:read"),
         ctx: ServiceContext = Depends(get_context),
@@ -43,7 +55,9 @@ def _with_list(resource: LifecycleResource[Any]) -> LifecycleResource[Any]:
     return resource
 
 
-def _resource(path: str, noun: str, model: type[Any], table: Any, exclude=()) -> Any:  # type: ignore[no-untyped-def]
+def _resource(
+    path: str, noun: str, model: type[Any], table: Any, example: dict[str, Any], exclude=()
+) -> Any:  # type: ignore[no-untyped-def]
     return _with_list(
         LifecycleResource(
             path,
@@ -53,24 +67,79 @@ def _resource(path: str, noun: str, model: type[Any], table: Any, exclude=()) ->
             scope="visits",
             exclude=exclude,
             repository=ActivityRepository,
+            example=example,
         )
     )
 
 
+MEETING = {
+    "official_level": "deputy_minister",
+    "official_name": "Deputy Minister Giorgi Kapanadze",
+    "counterpart_type": "ambassador",
+    "counterpart": "Ambassador of Japan",
+    "counterpart_country": "JP",
+    "organisation": None,
+    "starts_at": "2027-02-10T11:00:00",
+    "ends_at": "2027-02-10T12:00:00",
+    "venue": "Ministry, Room 305",
+    "topics": ["scholarships", "school exchanges"],
+}
+EVENT = {
+    "event_kind": "conference",
+    "title": {"ka": "", "en": "Regional conference on inclusive education"},
+    "start_date": "2027-05-20",
+    "end_date": "2027-05-21",
+    "venue": "Biltmore Hotel",
+    "city": "Tbilisi",
+    "country_code": "GE",
+    "partners": ["UNICEF"],
+    "donors": ["European Union"],
+    "participants": 150,
+    "responsible_unit": "International Relations and Protocol Department",
+}
+TRIP = {
+    "traveller": "Nino Beridze",
+    "unit": "International Relations and Protocol Department",
+    "destination_country": "BE",
+    "destination_city": "Brussels",
+    "purpose": {"ka": "", "en": "Association Council preparatory meeting"},
+    "start_date": "2027-04-12",
+    "end_date": "2027-04-14",
+    "funding": "ministry",
+    "funder": None,
+    "estimated_cost": "2400.00",
+    "currency": "EUR",
+}
 meetings = _resource(
-    "meetings", "meeting", Meeting, tables.meetings, exclude=("talking_points", "outcome")
+    "meetings", "meeting", Meeting, tables.meetings, MEETING, exclude=("talking_points", "outcome")
 )
 international_events = _resource(
-    "international-events", "international event", InternationalEvent, tables.international_events
+    "international-events", "international event", InternationalEvent,
+    tables.international_events, EVENT,
+)  # fmt: skip
+business_trips = _resource(
+    "business-trips", "business trip", BusinessTrip, tables.business_trips, TRIP
 )
-business_trips = _resource("business-trips", "business trip", BusinessTrip, tables.business_trips)
 
-TalkingPointsIn = input_model(TalkingPoints, exclude=("id", "status", "programme_item_id"))
-MeetingOutcomeIn = input_model(MeetingOutcome, exclude=())
+TalkingPointsIn = with_examples(
+    input_model(
+        TalkingPoints,
+        exclude=("id", "status", "programme_item_id"),
+        name="MeetingTalkingPointsIn",
+    ),
+    {"subject": "Scholarships for Georgian students", "owner_unit": "Policy Department",
+     "due_date": "2027-02-05"},
+)  # fmt: skip
+MeetingOutcomeIn = with_examples(
+    input_model(MeetingOutcome, exclude=()),
+    {"summary": {"ka": "", "en": "Two more scholarships agreed."}, "agreed_actions": []},
+)
 WRITE = change_request("visits:write")
 
 
-@meetings.router.post("/{meeting_id}/talking-points", response_model=meetings.output)
+@meetings.router.post(
+    "/{meeting_id}/talking-points", response_model=meetings.output, summary="Ask for talking points"
+)
 async def request_meeting_talking_points(
     meeting_id: str,
     body: TalkingPointsIn,  # type: ignore[valid-type]
@@ -82,8 +151,12 @@ async def request_meeting_talking_points(
     return meetings.respond(await meetings.change(request, meeting_id, step, points))
 
 
-@meetings.router.post("/{meeting_id}/talking-points/transitions", response_model=meetings.output)
-async def move_meeting_talking_points(
+@meetings.router.post(
+    "/{meeting_id}/talking-points/transitions",
+    response_model=meetings.output,
+    summary="Move the talking points",
+)
+async def transition_meeting_talking_points(
     meeting_id: str,
     body: TransitionRequest,
     request: ChangeRequest = WRITE,
@@ -93,12 +166,18 @@ async def move_meeting_talking_points(
     return meetings.respond(await meetings.change(request, meeting_id, step, body.to))
 
 
-@meetings.router.post("/{meeting_id}/outcome", status_code=201, response_model=meetings.output)
+@meetings.router.post(
+    "/{meeting_id}/outcome",
+    status_code=201,
+    response_model=meetings.output,
+    summary="Record the outcome",
+)
 async def record_meeting_outcome(
     meeting_id: str,
     body: MeetingOutcomeIn,  # type: ignore[valid-type]
     request: ChangeRequest = WRITE,
 ) -> JSONResponse:
+    """What the meeting achieved, recorded once it is held."""
     outcome = MeetingOutcome.model_validate(dict(body))
     changed = await meetings.change(request, meeting_id, meeting.record_meeting_outcome, outcome)
     return meetings.respond(changed, 201)

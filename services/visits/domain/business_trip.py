@@ -15,6 +15,8 @@ from shared.types import BilingualText, CountryCode, CurrencyCode, Day, ShortTex
 
 
 class BusinessTrip(Activity):
+    """An official's trip abroad on the ministry's business, from the order to the trip report."""
+
     lifecycle = StateMachine(
         {
             "requested": {"approved", "rejected", "cancelled"},
@@ -36,18 +38,30 @@ class BusinessTrip(Activity):
 
     status: Literal[
         "requested", "approved", "completed", "report_submitted", "rejected", "cancelled"
-    ] = "requested"
-    traveller: ShortText
-    unit: ShortText
-    destination_country: CountryCode
-    destination_city: ShortText | None = None
-    purpose: BilingualText
-    start_date: Day
-    end_date: Day
-    funding: Literal["ministry", "host", "donor"]
+    ] = Field(
+        "requested",
+        description="requested → approved → completed → report_submitted, or rejected or "
+        "cancelled (with a reason)",
+    )
+    traveller: ShortText = Field(description="who travels")
+    unit: ShortText = Field(description="the traveller's unit")
+    destination_country: CountryCode = Field(description="ISO 3166-1 alpha-2")
+    destination_city: ShortText | None = Field(None, description="the city")
+    purpose: BilingualText = Field(description="why, in Georgian and/or English")
+    start_date: Day = Field(description="the day of departure")
+    end_date: Day = Field(description="the day of return, not before start_date")
+    funding: Literal["ministry", "host", "donor"] = Field(
+        description="who pays: ministry, host or donor"
+    )
     funder: ShortText | None = Field(None, description="the host or donor, when not the ministry")
-    estimated_cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    currency: CurrencyCode | None = None
+    estimated_cost: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description="the estimate, with at most 2 decimals",
+    )
+    currency: CurrencyCode | None = Field(None, description="ISO 4217, with estimated_cost")
 
     def official(self) -> str | None:
         return self.traveller

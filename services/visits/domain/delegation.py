@@ -15,26 +15,36 @@ VisaStatus = Literal["not_required", "required", "requested", "issued", "refused
 
 
 class Visa(BaseModel):
+    """A delegation member's visa for an outgoing visit."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    status: VisaStatus = "not_required"
-    requested_on: Day | None = None
-    issued_on: Day | None = None
-    valid_until: Day | None = None
-    refused_on: Day | None = None
+    status: VisaStatus = Field(
+        "not_required", description="not_required, required, requested, issued or refused"
+    )
+    requested_on: Day | None = Field(None, description="when it was applied for")
+    issued_on: Day | None = Field(None, description="when it was issued")
+    valid_until: Day | None = Field(None, description="its last valid day; must cover the visit")
+    refused_on: Day | None = Field(None, description="when it was refused")
 
 
 class DelegationMember(BaseModel):
+    """A member of a visit's delegation, in order of precedence."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = Field(
+        default_factory=lambda: str(uuid.uuid4()), description="the member's id within the visit"
+    )
     name_ka: ShortText | None = Field(None, description="name in Georgian script")
     name_latin: ShortText = Field(description="name in Latin script, as in the passport")
-    position: ShortText | None = None
-    organisation: ShortText | None = None
-    role: Role
+    position: ShortText | None = Field(None, description="title and position")
+    organisation: ShortText | None = Field(None, description="the body the member represents")
+    role: Role = Field(
+        description="head (one per delegation), member, interpreter, security, press or protocol"
+    )
     precedence: int = Field(ge=1, description="1 = first in the order of precedence")
-    visa: Visa | None = None
+    visa: Visa | None = Field(None, description="the visa, for outgoing visits")
     passport_holder_id: str | None = Field(
         None, max_length=36, description="the holder's id in the passports service"
     )

@@ -14,6 +14,8 @@ from shared.types import BilingualText, CountryCode, Day, ShortText
 
 
 class InternationalEvent(Activity):
+    """A conference, workshop or seminar the ministry organises or takes part in."""
+
     lifecycle = StateMachine(
         {
             "planned": {"announced", "cancelled"},
@@ -31,18 +33,26 @@ class InternationalEvent(Activity):
         "cancelled": contracts.InternationalEventCancelledV1,
     }
 
-    status: Literal["planned", "announced", "held", "reported", "cancelled"] = "planned"
-    event_kind: Literal["conference", "workshop", "seminar"]
-    title: BilingualText
-    start_date: Day
-    end_date: Day
-    venue: ShortText | None = None
-    city: ShortText | None = None
-    country_code: CountryCode = "GE"
-    partners: tuple[ShortText, ...] = Field((), max_length=100)
-    donors: tuple[ShortText, ...] = Field((), max_length=100)
+    status: Literal["planned", "announced", "held", "reported", "cancelled"] = Field(
+        "planned", description="planned → announced → held → reported, or cancelled (with a reason)"
+    )
+    event_kind: Literal["conference", "workshop", "seminar"] = Field(
+        description="conference, workshop or seminar"
+    )
+    title: BilingualText = Field(description="its title, in Georgian and/or English")
+    start_date: Day = Field(description="the first day")
+    end_date: Day = Field(description="the last day, not before start_date")
+    venue: ShortText | None = Field(None, description="where")
+    city: ShortText | None = Field(None, description="the city")
+    country_code: CountryCode = Field(
+        "GE", description="ISO 3166-1 alpha-2; GE when held in Georgia"
+    )
+    partners: tuple[ShortText, ...] = Field(
+        (), max_length=100, description="co-organising partners"
+    )
+    donors: tuple[ShortText, ...] = Field((), max_length=100, description="who funds it")
     participants: int | None = Field(None, ge=0, le=100_000, description="expected or actual")
-    responsible_unit: ShortText | None = None
+    responsible_unit: ShortText | None = Field(None, description="the ministry unit in charge")
 
     def country(self) -> str | None:
         return self.country_code

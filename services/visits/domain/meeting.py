@@ -17,13 +17,19 @@ from shared.types import BilingualText, CountryCode, Moment, ShortText
 
 
 class MeetingOutcome(BaseModel):
+    """What a meeting achieved."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    summary: BilingualText
-    agreed_actions: tuple[ShortText, ...] = Field((), max_length=50)
+    summary: BilingualText = Field(description="the results, in Georgian and/or English")
+    agreed_actions: tuple[ShortText, ...] = Field(
+        (), max_length=50, description="what was agreed to be done"
+    )
 
 
 class Meeting(Activity):
+    """A meeting of the Minister or a Deputy Minister outside a visit."""
+
     lifecycle = StateMachine(
         {
             "planned": {"confirmed", "cancelled"},
@@ -39,21 +45,31 @@ class Meeting(Activity):
         "cancelled": contracts.MeetingCancelledV1,
     }
 
-    status: Literal["planned", "confirmed", "held", "cancelled"] = "planned"
-    official_level: Literal["minister", "deputy_minister"]
+    status: Literal["planned", "confirmed", "held", "cancelled"] = Field(
+        "planned", description="planned → confirmed → held, or cancelled (with a reason)"
+    )
+    official_level: Literal["minister", "deputy_minister"] = Field(
+        description="minister or deputy_minister"
+    )
     official_name: ShortText = Field(description="the Minister or Deputy Minister who meets")
     counterpart_type: Literal[
         "ambassador", "international_organisation", "head_of_agency", "foreign_delegation", "other"
-    ]
+    ] = Field(description="who the counterpart is")
     counterpart: ShortText = Field(description="who is met: name and title")
-    counterpart_country: CountryCode | None = None
-    organisation: ShortText | None = None
-    starts_at: Moment
-    ends_at: Moment
-    venue: ShortText | None = None
-    topics: tuple[ShortText, ...] = Field((), max_length=50)
-    talking_points: TalkingPoints | None = None
-    outcome: MeetingOutcome | None = None
+    counterpart_country: CountryCode | None = Field(
+        None, description="the counterpart's country, ISO 3166-1 alpha-2"
+    )
+    organisation: ShortText | None = Field(None, description="the counterpart's organisation")
+    starts_at: Moment = Field(
+        description="when it starts, ISO 8601 (local time when no offset is given)"
+    )
+    ends_at: Moment = Field(description="when it ends, after starts_at")
+    venue: ShortText | None = Field(None, description="where")
+    topics: tuple[ShortText, ...] = Field((), max_length=50, description="what is discussed")
+    talking_points: TalkingPoints | None = Field(
+        None, description="the talking points asked for it"
+    )
+    outcome: MeetingOutcome | None = Field(None, description="what it achieved, once held")
 
     def official(self) -> str | None:
         return self.official_name

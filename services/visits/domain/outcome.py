@@ -10,16 +10,20 @@ from shared.types import BilingualText, Day, ShortText
 
 
 class FollowUp(BaseModel):
+    """A commitment made during a visit; published so that it can become an obligation."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    text: BilingualText
-    responsible_unit: ShortText
-    deadline: Day
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="the commitment's id")
+    text: BilingualText = Field(description="what was committed to")
+    responsible_unit: ShortText = Field(description="the unit that carries it out")
+    deadline: Day = Field(description="by when")
 
 
 class Outcome(BaseModel):
+    """What a visit achieved."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    summary: BilingualText
-    follow_ups: tuple[FollowUp, ...] = Field((), max_length=100)
+    summary: BilingualText = Field(description="the results, in Georgian and/or English")
+    follow_ups: tuple[FollowUp, ...] = Field((), max_length=100, description="the commitments made")

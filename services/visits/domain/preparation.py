@@ -27,25 +27,37 @@ PROPOSALS = StateMachine(
 
 
 class TalkingPoints(BaseModel):
+    """Talking points asked of a unit for a visit or a meeting."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="the request's id")
     programme_item_id: str | None = Field(None, max_length=36, description="the meeting")
-    subject: ShortText
-    owner_unit: ShortText = "Policy Department"
-    due_date: Day
-    status: Literal["requested", "drafted", "approved"] = "requested"
+    subject: ShortText = Field(description="what they are to cover")
+    owner_unit: ShortText = Field("Policy Department", description="the unit that writes them")
+    due_date: Day = Field(description="when they are needed")
+    status: Literal["requested", "drafted", "approved"] = Field(
+        "requested", description="requested → drafted → approved (or back to requested for rework)"
+    )
 
     def overdue(self, today: date) -> bool:
         return is_overdue(self.due_date, today, done=self.status == "approved")
 
 
 class BilateralProposal(BaseModel):
+    """A bilateral meeting proposed during a visit."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    counterpart: ShortText
-    counterpart_country: CountryCode | None = None
-    topics: tuple[ShortText, ...] = Field((), max_length=50)
-    proposed_by_units: tuple[ShortText, ...] = Field((), max_length=50)
-    status: Literal["proposed", "requested", "accepted", "declined", "held"] = "proposed"
+    id: str = Field(
+        default_factory=lambda: str(uuid.uuid4()), description="the proposal's id within the visit"
+    )
+    counterpart: ShortText = Field(description="who would be met: name and title")
+    counterpart_country: CountryCode | None = Field(None, description="ISO 3166-1 alpha-2")
+    topics: tuple[ShortText, ...] = Field((), max_length=50, description="what would be discussed")
+    proposed_by_units: tuple[ShortText, ...] = Field(
+        (), max_length=50, description="the units that propose it"
+    )
+    status: Literal["proposed", "requested", "accepted", "declined", "held"] = Field(
+        "proposed", description="proposed → requested → accepted or declined → held"
+    )

@@ -25,17 +25,30 @@ ItemType = Literal[
 
 
 class ProgrammeItem(BaseModel):
+    """One item of a visit's programme."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    item_type: ItemType
-    title: ShortText
+    id: str = Field(
+        default_factory=lambda: str(uuid.uuid4()), description="the item's id within the visit"
+    )
+    item_type: ItemType = Field(
+        description="meeting, reception, meet_and_greet, see_off, site_visit, signing_ceremony, "
+        "press, transfer or meal"
+    )
+    title: ShortText = Field(description="what takes place")
     starts_at: Moment = Field(description="local time at the venue, ISO 8601")
-    ends_at: Moment
-    venue: ShortText | None = None
-    participants: tuple[ShortText, ...] = Field((), max_length=200)
-    interpreter_needed: bool = False
-    notes: str | None = Field(None, max_length=4000)
+    ends_at: Moment = Field(description="local time at the venue, after starts_at")
+    venue: ShortText | None = Field(
+        None, description="where; two items may not share a venue at once"
+    )
+    participants: tuple[ShortText, ...] = Field(
+        (), max_length=200, description="who takes part; nobody may be in two items at once"
+    )
+    interpreter_needed: bool = Field(False, description="an interpreter must be booked")
+    notes: str | None = Field(
+        None, max_length=4000, description="protocol notes (seating, gifts, dress code...)"
+    )
 
 
 def _key(text: str) -> str:
