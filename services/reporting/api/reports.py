@@ -6,15 +6,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from functools import partial
-from pathlib import Path
-from typing import Any, Literal
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
+from services.reporting.api import examples  # noqa: F401  (the reports' examples in the OpenAPI document)
 from services.reporting.history import replay, snapshots
 from services.reporting.reports import activity, commissions, dossiers, eu, formats, trend, un
 from services.reporting.reports.common import Lang
@@ -29,13 +30,19 @@ from shared.types import CountryCode, Day, Moment
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
 MAX_PERIOD_DAYS = 3660
+LANGUAGE = Query("en", description="ka (Georgian) or en (English): titles, statuses, headings")
+YEAR = Query(ge=2014, le=2100, description="the action plan's year")
 
 
-@router.get("/freshness", response_model=activity.FreshnessReport)
+@router.get(
+    "/freshness", response_model=activity.FreshnessReport, summary="How fresh the reports are"
+)
 async def freshness_report(
     _: Principal = require_scope("reports:read"),
     ctx: ServiceContext = Depends(get_context),
 ) -> activity.FreshnessReport:
+    """Per event stream, the newest event the reports have applied and how long ago: what
+    an integrating system checks before it trusts a figure."""
     async with ctx.db.unit_of_work(write=False) as session:
         return await activity.freshness(session)
 
@@ -45,7 +52,7 @@ async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator
     if moment is None:
         yield ctx.db
         return
-    folder = snapshots.folder_for(Path(ctx.settings.effective_snapshot_dir))
+    folder = snapshots.folder_for(FilePath(ctx.settings.effective_snapshot_dir))
     async with replay.as_of(ctx.db, moment, folder) as scratch:
         yield scratch
 
@@ -67,7 +74,7 @@ class ReportRequest:
     ) -> None:
         self.format = formats.chosen_format(request, fmt)
         self.ctx = ctx
-        self.template = Path(t) if (t := ctx.settings.report_template) else None
+        self.template = FilePath(t) if (t := ctx.settings.report_template) else None
         self.moment = as_utc(as_of) if as_of else None
         # The report's day: the past moment's, or today.
         self.day: date = self.moment.date() if self.moment else today()
@@ -87,9 +94,23 @@ class ReportRequest:
         return formats.render(report, self.format, report.filename(), self.template)
 
 
-# Every report answers in JSON or as a document.
+# Every report answers in JSON or as a document (format=, or the Accept header).
 AS_DOCUMENTS: dict[int | str, dict[str, Any]] = {
-    200: {"content": {m: {} for m in formats.MEDIA.values()}}
+    200: {
+        "description": "The report: JSON by default; with format (or Accept) a CSV table, an "
+        "XLSX workbook, a DOCX document or a PDF, named in Content-Disposition.",
+        "content": {
+            media: {
+                "schema": {
+                    "type": "string",
+                    **({} if name == "csv" else {"format": "binary"}),
+                    "description": f"the report as {name.upper()}",
+                }
+            }
+            for name, media in formats.MEDIA.items()
+            if name != "json"
+        },
+    }
 }
 
 
@@ -99,12 +120,17 @@ async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-
     return {stream: as_utc(moment) for stream, moment in rows}
 
 
-@router.get("/activity", response_model=activity.ActivityReport, responses=AS_DOCUMENTS)
+@router.get(
+    "/activity",
+    summary="Activity report",
+    response_model=activity.ActivityReport,
+    responses=AS_DOCUMENTS,
+)
 async def activity_report(
     period_from: Day = Query(alias="from", description="first day, inclusive (UTC)"),
     period_to: Day = Query(alias="to", description="last day, inclusive (UTC)"),
     unit: str | None = Query(None, max_length=200, description="only this unit's activity"),
-    lang: Lang = "en",
+    lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
     """Visits, meetings, events, trips, agreements and passports in the period."""
@@ -119,11 +145,16 @@ async def activity_report(
     return await r.answer(activity.ActivityReport, build)
 
 
-@router.get("/eu-association", response_model=eu.EuReport, responses=AS_DOCUMENTS)
+@router.get(
+    "/eu-association",
+    summary="EU Association Agenda report",
+    response_model=eu.EuReport,
+    responses=AS_DOCUMENTS,
+)
 async def eu_association_report(
-    year: int = Query(ge=2014, le=2100),
+    year: int = YEAR,
     unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
-    lang: Lang = "en",
+    lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
     """The year's Action Plan: measures by status, % implemented per chapter, per unit and
@@ -132,14 +163,23 @@ async def eu_association_report(
     return await r.answer(eu.EuReport, build)
 
 
-@router.get("/un-obligations", response_model=un.UnReport, responses=AS_DOCUMENTS)
+@router.get(
+    "/un-obligations",
+    summary="UN obligations report",
+    response_model=un.UnReport,
+    responses=AS_DOCUMENTS,
+)
 async def un_obligations_report(
-    mechanism: Literal["un_hrc_resolution", "upr_recommendation", "un_treaty_body"] | None = None,
-    support_level: Literal["supported", "supported_in_part", "noted"] | None = None,
+    mechanism: Literal["un_hrc_resolution", "upr_recommendation", "un_treaty_body"] | None = Query(
+        None, description="only this UN mechanism's obligations"
+    ),
+    support_level: Literal["supported", "supported_in_part", "noted"] | None = Query(
+        None, description="only recommendations Georgia answered so"
+    ),
     period_from: Day | None = Query(None, alias="from", description="deadline on or after"),
     period_to: Day | None = Query(None, alias="to", description="deadline on or before"),
     unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
-    lang: Lang = "en",
+    lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
     """By mechanism and support level: status, latest approved progress, overdue items."""
@@ -152,6 +192,7 @@ async def un_obligations_report(
 
 @router.get(
     "/commissions/{commission_id}",
+    summary="Commission report",
     response_model=commissions.CommissionReport,
     responses=AS_DOCUMENTS,
 )
@@ -159,7 +200,7 @@ async def commission_report(
     commission_id: str,
     session_number: int | None = Query(None, alias="session", ge=1, description="default: latest"),
     unit: str | None = Query(None, max_length=200, description="only this unit's decisions"),
-    lang: Lang = "en",
+    lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
     """Item 1 of the session's protocol: the previous session's decisions and their status."""
@@ -170,17 +211,22 @@ async def commission_report(
     return await r.answer(commissions.CommissionReport, build)
 
 
-@router.get("/trend", response_model=trend.TrendReport, responses=AS_DOCUMENTS)
+@router.get(
+    "/trend",
+    summary="Implementation trend",
+    response_model=trend.TrendReport,
+    responses=AS_DOCUMENTS,
+)
 async def trend_report(
-    year: int = Query(ge=2014, le=2100),
+    year: int = YEAR,
     unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
-    lang: Lang = "en",
+    lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
     """The EU action plan's and the UN obligations' implementation at the end of each month
     of the year so far (``as_of``: up to that moment), each rebuilt from the kept history
     once and kept until an event that occurred by the month's end arrives late."""
-    folder = snapshots.folder_for(Path(r.ctx.settings.effective_snapshot_dir))
+    folder = snapshots.folder_for(FilePath(r.ctx.settings.effective_snapshot_dir))
     until = r.moment or now()
     body = await trend.trend(
         r.ctx.db, folder, year, lang, unit, until, until_is_now=r.moment is None
@@ -191,13 +237,18 @@ async def trend_report(
     return formats.render(report, r.format, report.filename(), r.template)
 
 
-@router.get("/countries/{code}", response_model=dossiers.CountryDossier, responses=AS_DOCUMENTS)
+@router.get(
+    "/countries/{code}",
+    summary="Country dossier",
+    response_model=dossiers.CountryDossier,
+    responses=AS_DOCUMENTS,
+)
 async def country_dossier(
-    code: CountryCode,
+    code: Annotated[CountryCode, Path(description="the country, ISO 3166-1 alpha-2")],
     period_from: Day | None = Query(None, alias="from", description="dated on or after"),
     period_to: Day | None = Query(None, alias="to", description="dated on or before"),
     unit: str | None = Query(None, max_length=200, description="only what this unit handles"),
-    lang: Lang = "en",
+    lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
     """Every visit, meeting, event, trip, agreement and obligation involving the country."""

@@ -11,47 +11,59 @@ from sqlalchemy import Table, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.reports.common import Lang, for_unit, heading_lines
+from services.reporting.reports.common import About, Lang, for_unit, heading_lines
 from services.reporting.reports.language import day, word
 from services.reporting.reports.tabular import Sheet
 from shared.envelope import as_utc, utcnow
 
 
 class TypeCount(BaseModel):
-    stream: str
-    type: str
-    count: int
+    """How many events of one type the period saw."""
+
+    stream: str = Field(description="the producing service")
+    type: str = Field(description="the event type, e.g. irp.visits.VisitCompleted.v1")
+    count: int = Field(description="how many")
 
 
 class Breakdown(BaseModel):
-    total: int
-    by_status: dict[str, int]
-    by_country: dict[str, int]
-    by_kind: dict[str, int]
+    """Activities of one kind in the period."""
+
+    total: int = Field(description="how many")
+    by_status: dict[str, int] = Field(description="how many per status now")
+    by_country: dict[str, int] = Field(description="how many per country (ISO 3166-1 alpha-2)")
+    by_kind: dict[str, int] = Field(description="how many per kind or type")
 
 
 class VisitFigures(BaseModel):
-    incoming: Breakdown
-    outgoing: Breakdown
-    by_level: dict[str, int]
+    """Visits that started in the period."""
+
+    incoming: Breakdown = Field(description="foreign delegations to Georgia")
+    outgoing: Breakdown = Field(description="the ministry's delegations abroad")
+    by_level: dict[str, int] = Field(description="visits per lead official's rank")
 
 
 class AgreementFigures(BaseModel):
-    signed: int
-    entered_into_force: int
-    by_type_signed: dict[str, int]
+    """Agreements in the period."""
+
+    signed: int = Field(description="agreements signed")
+    entered_into_force: int = Field(description="agreements that entered into force")
+    by_type_signed: dict[str, int] = Field(description="agreements signed, per type")
 
 
 class PassportFigures(BaseModel):
-    issued: int
-    handed_over: int
-    returned: int
-    cancelled: int
-    expiring_notices: int
-    return_overdue_notices: int
+    """Passport movements in the period."""
+
+    issued: int = Field(description="passports issued")
+    handed_over: int = Field(description="passports handed over to their holders")
+    returned: int = Field(description="passports returned to the office")
+    cancelled: int = Field(description="passports cancelled")
+    expiring_notices: int = Field(description="notices that a passport expires soon")
+    return_overdue_notices: int = Field(description="notices that a passport's return is overdue")
 
 
 class MonthFigures(BaseModel):
+    """The period's activity in one month."""
+
     month: str = Field(description="YYYY-MM")
     incoming_visits: int = Field(description="incoming visits that started in the month")
     outgoing_visits: int = Field(description="outgoing visits that started in the month")
@@ -82,25 +94,30 @@ ACTIVITY_DEFINITIONS = {
 
 
 class ActivityReport(BaseModel):
-    period_from: date
-    period_to: date
-    unit: str | None = None
-    language: Lang = "en"
-    definitions: dict[str, str] = ACTIVITY_DEFINITIONS
-    visits: VisitFigures
-    meetings: Breakdown
-    international_events: Breakdown
-    business_trips: Breakdown
-    agreements: AgreementFigures
-    passports: PassportFigures
+    """The office's activity in a period: visits, meetings, events, trips, agreements and
+    passports."""
+
+    period_from: date = Field(description="the period's first day")
+    period_to: date = Field(description="the period's last day")
+    unit: str | None = Field(None, description=About.UNIT)
+    language: Lang = Field("en", description=About.LANGUAGE)
+    definitions: dict[str, str] = Field(ACTIVITY_DEFINITIONS, description=About.DEFINITIONS)
+    visits: VisitFigures = Field(description="visits that started in the period")
+    meetings: Breakdown = Field(description="meetings in the period")
+    international_events: Breakdown = Field(description="international events in the period")
+    business_trips: Breakdown = Field(description="business trips in the period")
+    agreements: AgreementFigures = Field(
+        description="agreements signed or entered into force in the period"
+    )
+    passports: PassportFigures = Field(description="passport movements in the period")
     total: int | None = Field(description="every event in the period; null with a unit")
     by_month: list[MonthFigures] = Field(
         default=[], description="each month of the period (or its part in the period)"
     )
-    by_type: list[TypeCount]
-    generated_at: datetime
-    as_of: datetime | None = None
-    includes_events_until: dict[str, datetime] = {}
+    by_type: list[TypeCount] = Field(description="every event type the period saw, with its count")
+    generated_at: datetime = Field(description="when the report was made (UTC)")
+    as_of: datetime | None = Field(None, description=About.AS_OF)
+    includes_events_until: dict[str, datetime] = Field({}, description=About.INCLUDES)
 
     def filename(self) -> str:
         return f"activity-{self.period_from}-{self.period_to}"
@@ -143,18 +160,24 @@ class ActivityReport(BaseModel):
 
 
 class StreamFreshness(BaseModel):
-    stream: str
-    events_applied: int
-    newest_event_id: str
-    newest_event_type: str
-    newest_event_time: datetime
-    applied_at: datetime
-    seconds_since_applied: float
+    """How far the reports have read one event stream."""
+
+    stream: str = Field(description="the producing service's stream")
+    events_applied: int = Field(description="events applied to the reports so far")
+    newest_event_id: str = Field(description="the id of the newest event applied")
+    newest_event_type: str = Field(description="its type")
+    newest_event_time: datetime = Field(description="when it occurred (UTC)")
+    applied_at: datetime = Field(description="when it was applied (UTC)")
+    seconds_since_applied: float = Field(
+        description="seconds since anything was applied from the stream"
+    )
 
 
 class FreshnessReport(BaseModel):
-    streams: list[StreamFreshness]
-    generated_at: datetime
+    """How fresh the reports are: per event stream, the newest event applied."""
+
+    streams: list[StreamFreshness] = Field(description="one entry per stream read so far")
+    generated_at: datetime = Field(description="when this answer was made (UTC)")
 
 
 def _day_start(day: date) -> datetime:

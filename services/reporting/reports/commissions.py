@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.reporting import tables
 from services.reporting.reports.common import (
     DEFINITIONS,
+    About,
     Figures,
     Lang,
     figures,
@@ -31,31 +32,40 @@ DECISION_COLUMNS = ("decision", "responsible_unit", "deadline", "status", "overd
 
 
 class DecisionStatus(BaseModel):
-    decision: str
-    responsible_unit: str
-    deadline: date
-    status: str
-    overdue: bool
-    latest_percent: int | None
-    latest_narrative: str | None
+    """How far one decision of the previous session is carried out."""
+
+    decision: str = Field(description="what was decided, in the report's language")
+    responsible_unit: str = Field(description="the unit that carries it out")
+    deadline: date = Field(description="by when")
+    status: str = Field(description=About.STATUS)
+    overdue: bool = Field(description="past its deadline and neither completed nor cancelled")
+    latest_percent: int | None = Field(description="the latest approved progress, in percent")
+    latest_narrative: str | None = Field(
+        description="what the latest approved progress report says"
+    )
 
 
 class CommissionReport(BaseModel):
-    title: str
-    partner_country: str
-    session_number: int
+    """Item 1 of a commission session's protocol: how the previous session's decisions are carried
+    out."""
+
+    title: str = Field(description="the commission's name, in the report's language")
+    partner_country: str = Field(description="ISO 3166-1 alpha-2")
+    session_number: int = Field(description="the session the report is for")
     held_on: date | None = Field(None, description="when the session was held")
     place: str | None = Field(None, description="where the session was held")
     our_co_chair: str | None = Field(None, description="Georgia's co-chair of the commission")
     partner_co_chair: str | None = Field(None, description="the partner country's co-chair")
-    previous_session: int | None
-    report_date: date
-    language: Lang
-    definitions: dict[str, str] = Field(default=DEFINITIONS)
+    previous_session: int | None = Field(
+        description="the session whose decisions are reported; null for the first"
+    )
+    report_date: date = Field(description=About.REPORT_DATE)
+    language: Lang = Field(description=About.LANGUAGE)
+    definitions: dict[str, str] = Field(default=DEFINITIONS, description=About.DEFINITIONS)
     implementation: Figures = Field(description="the previous session's decisions")
-    decisions: list[DecisionStatus]
-    as_of: datetime | None = None
-    includes_events_until: dict[str, datetime]
+    decisions: list[DecisionStatus] = Field(description="each decision of the previous session")
+    as_of: datetime | None = Field(None, description=About.AS_OF)
+    includes_events_until: dict[str, datetime] = Field(description=About.INCLUDES)
 
     def filename(self) -> str:
         return f"commission-session-{self.session_number}"

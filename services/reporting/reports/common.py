@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, Select, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,15 +28,40 @@ DEFINITIONS = {
 COMPLETED, CANCELLED = OBLIGATION_DONE
 
 
+class About:
+    """What the fields every report has mean (their descriptions in the OpenAPI document)."""
+
+    LANGUAGE = "ka (Georgian) or en (English): the language of titles, statuses and headings"
+    REPORT_DATE = "the day the report is as of: deadlines are judged against it"
+    UNIT = "the unit the report is limited to (as lead or supporting unit); null for all"
+    DEFINITIONS = "what each figure means, in the report's language"
+    AS_OF = "the past moment the report was rebuilt as of; null when it is live"
+    INCLUDES = "per event stream, the time of the newest event the report includes: how fresh it is"
+    STATUS = "the status, in the report's language"
+    TITLE = "the report's title, in its language"
+
+
 class Figures(BaseModel):
-    measures: int
-    by_status: dict[str, int]
-    implemented_percent: float
-    average_progress_percent: float
+    """How far a set of measures is implemented."""
+
+    measures: int = Field(description="how many measures are counted")
+    by_status: dict[str, int] = Field(
+        description="measures per status (not_started, in_progress, completed, not_completed, "
+        "cancelled)"
+    )
+    implemented_percent: float = Field(
+        description="completed ÷ (all − cancelled) × 100, one decimal"
+    )
+    average_progress_percent: float = Field(
+        description="the mean of each measure's latest approved percent (0 when none), cancelled "
+        "excluded"
+    )
 
 
 class Group(Figures):
-    name: str
+    """The figures of one group (a chapter or a unit)."""
+
+    name: str = Field(description="the chapter's or the unit's name")
 
 
 def heading_lines(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
 from services.reporting.reports.common import (
+    About,
     Lang,
     concerns_unit,
     for_unit,
@@ -21,34 +22,48 @@ from services.reporting.reports.language import country as country_name
 from services.reporting.reports.language import day, word
 from services.reporting.reports.tabular import Rows, Sheet
 from shared.db import as_dicts
+from shared.types import Day
 
 ENTRY_COLUMNS = ("what", "kind", "status", "date", "title")
 
 
 class DossierEntry(BaseModel):
-    what: str
-    kind: str | None
-    status: str
-    date: date | None
-    title: str | None = None
+    """One record involving the country."""
+
+    what: str = Field(
+        description="visit, meeting, international event, business trip, agreement or obligation,"
+        " in the report's language"
+    )
+    kind: str | None = Field(description="its kind or type")
+    status: str = Field(description=About.STATUS)
+    date: Day | None = Field(description="its date (start, signature or deadline)")
+    title: str | None = Field(None, description="its title, in the report's language")
 
 
 _ENTRIES = TypeAdapter(list[DossierEntry])
 
 
 class CountryDossier(BaseModel):
-    country_code: str
+    """Everything involving one country: visits, meetings, events, trips, agreements and
+    obligations."""
+
+    country_code: str = Field(description="ISO 3166-1 alpha-2")
     period_from: date | None = Field(None, description="dated on or after (when asked)")
     period_to: date | None = Field(None, description="dated on or before (when asked)")
-    report_date: date
-    language: Lang
-    unit: str | None = None
-    visits: list[DossierEntry]
-    meetings_events_trips: list[DossierEntry]
-    agreements: list[DossierEntry]
-    obligations: list[DossierEntry]
-    as_of: datetime | None = None
-    includes_events_until: dict[str, datetime]
+    report_date: date = Field(description=About.REPORT_DATE)
+    language: Lang = Field(description=About.LANGUAGE)
+    unit: str | None = Field(None, description=About.UNIT)
+    visits: list[DossierEntry] = Field(description="visits to or from the country")
+    meetings_events_trips: list[DossierEntry] = Field(
+        description="meetings with, events in and trips to the country"
+    )
+    agreements: list[DossierEntry] = Field(description="agreements the country is party to")
+    obligations: list[DossierEntry] = Field(
+        description="obligations towards the country (commission decisions, agreements' "
+        "commitments)"
+    )
+    as_of: datetime | None = Field(None, description=About.AS_OF)
+    includes_events_until: dict[str, datetime] = Field(description=About.INCLUDES)
 
     def filename(self) -> str:
         return f"country-{self.country_code}"

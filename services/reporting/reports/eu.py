@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.reporting import tables
 from services.reporting.reports.common import (
     DEFINITIONS,
+    About,
     Figures,
     Group,
     Lang,
@@ -37,19 +38,25 @@ def _lines(value: Any) -> Any:
 
 
 class Measure(BaseModel):
-    ref: str | None
-    title: str
-    area: str | None
-    lead_unit: str
+    """One measure of the action plan, with its latest approved progress."""
+
+    ref: str | None = Field(description="the measure's number in the plan")
+    title: str = Field(description="the measure, in the report's language")
+    area: str | None = Field(description="the chapter or area")
+    lead_unit: str = Field(description="the unit answerable for it")
     sources: Annotated[list[str], BeforeValidator(_lines)] = Field(
         description="each source as kind and reference"
     )
-    deadline: date | None
-    status: str
-    overdue: bool
-    latest_percent: int | None
-    latest_period: str | None
-    latest_narrative: str | None
+    deadline: date | None = Field(description="when it is due")
+    status: str = Field(description=About.STATUS)
+    overdue: bool = Field(description="past its deadline and neither completed nor cancelled")
+    latest_percent: int | None = Field(description="the latest approved progress, in percent")
+    latest_period: str | None = Field(
+        description="the period of the latest approved progress report"
+    )
+    latest_narrative: str | None = Field(
+        description="what the latest approved progress report says"
+    )
 
 
 MEASURE_COLUMNS = (
@@ -59,23 +66,23 @@ MEASURE_COLUMNS = (
 
 
 class EuReport(BaseModel):
-    title: str
-    year: int
-    plan_status: str
-    language: Lang
-    report_date: date
-    unit: str | None
-    definitions: dict[str, str] = Field(default=DEFINITIONS)
-    overall: Figures
+    """The implementation of the year's EU Association Agenda action plan."""
+
+    title: str = Field(description=About.TITLE)
+    year: int = Field(description="the action plan's year")
+    plan_status: str = Field(description="the plan's status, in the report's language")
+    language: Lang = Field(description=About.LANGUAGE)
+    report_date: date = Field(description=About.REPORT_DATE)
+    unit: str | None = Field(description=About.UNIT)
+    definitions: dict[str, str] = Field(default=DEFINITIONS, description=About.DEFINITIONS)
+    overall: Figures = Field(description="the year's plan as a whole")
     cumulative: Figures = Field(description="every plan up to and including the year")
-    by_chapter: list[Group]
-    by_unit: list[Group]
-    overdue: list[Measure]
-    measures: list[Measure]
-    as_of: datetime | None = None
-    includes_events_until: dict[str, datetime] = Field(
-        description="for each stream, the newest event the report includes"
-    )
+    by_chapter: list[Group] = Field(description="per chapter, in natural order")
+    by_unit: list[Group] = Field(description="per lead unit")
+    overdue: list[Measure] = Field(description="the overdue measures")
+    measures: list[Measure] = Field(description="every measure of the plan")
+    as_of: datetime | None = Field(None, description=About.AS_OF)
+    includes_events_until: dict[str, datetime] = Field(description=About.INCLUDES)
 
     def filename(self) -> str:
         return f"eu-association-{self.year}"

@@ -18,7 +18,7 @@ from services.reporting import tables
 from services.reporting.history import replay
 from services.reporting.projections.common import upsert_rows
 from services.reporting.reports import eu, un
-from services.reporting.reports.common import DEFINITIONS, Figures, Lang, heading_lines
+from services.reporting.reports.common import DEFINITIONS, About, Figures, Lang, heading_lines
 from services.reporting.reports.language import word
 from services.reporting.reports.tabular import Sheet
 from shared.clock import now
@@ -30,24 +30,30 @@ COLUMNS = ("month", "eu_implemented_percent", "eu_average_progress_percent",
 
 
 class TrendPoint(BaseModel):
+    """The implementation as it stood at one month's end."""
+
     month: str = Field(description="YYYY-MM")
     as_of: datetime = Field(description="the moment the figures stood at: the month's end")
     eu: Figures | None = Field(description="the year's action plan (null before it existed)")
-    un: Figures
+    un: Figures = Field(description="the UN obligations")
 
 
 class TrendReport(BaseModel):
-    year: int
-    language: Lang
-    unit: str | None
-    report_date: date
+    """The EU action plan's and the UN obligations' implementation at the end of each month of the
+    year so far."""
+
+    year: int = Field(description="the year")
+    language: Lang = Field(description=About.LANGUAGE)
+    unit: str | None = Field(description=About.UNIT)
+    report_date: date = Field(description=About.REPORT_DATE)
     definitions: dict[str, str] = Field(
         default={**DEFINITIONS, "month": "each month as it stood at its end (the current "
-                 "month: as it stands now)"}
+                 "month: as it stands now)"},
+        description=About.DEFINITIONS,
     )  # fmt: skip
-    points: list[TrendPoint]
-    as_of: datetime | None = None
-    includes_events_until: dict[str, datetime]
+    points: list[TrendPoint] = Field(description="one per month, January first")
+    as_of: datetime | None = Field(None, description=About.AS_OF)
+    includes_events_until: dict[str, datetime] = Field(description=About.INCLUDES)
 
     def filename(self) -> str:
         return f"trend-{self.year}"

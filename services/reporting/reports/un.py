@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.reporting import tables
 from services.reporting.reports.common import (
     DEFINITIONS,
+    About,
     Figures,
     Lang,
     concerns_unit,
@@ -35,41 +36,63 @@ ITEM_COLUMNS = (
 
 
 class MechanismFigures(Figures):
-    mechanism: str
-    by_support_level: dict[str, int]
+    """The figures of one UN mechanism."""
+
+    mechanism: str = Field(
+        description="un_hrc_resolution, upr_recommendation or un_treaty_body, in the report's "
+        "language"
+    )
+    by_support_level: dict[str, int] = Field(
+        description="obligations per Georgia's answer (supported, supported_in_part, noted)"
+    )
 
 
 class UnItem(BaseModel):
-    mechanism: str
-    reference: str
-    title: str
-    support_level: str | None
-    lead_unit: str
-    deadline: date | None
-    status: str
-    overdue: bool
-    latest_percent: int | None
-    latest_narrative: str | None
+    """One UN obligation with its latest approved progress."""
+
+    mechanism: str = Field(description="the UN mechanism, in the report's language")
+    reference: str = Field(
+        description="the source's reference (resolution symbol, recommendation number...)"
+    )
+    title: str = Field(description="the obligation, in the report's language")
+    support_level: str | None = Field(description="Georgia's answer to the recommendation")
+    lead_unit: str = Field(description="the unit answerable for it")
+    deadline: date | None = Field(description="when it is due")
+    status: str = Field(description=About.STATUS)
+    overdue: bool = Field(description="past its deadline and neither completed nor cancelled")
+    latest_percent: int | None = Field(description="the latest approved progress, in percent")
+    latest_narrative: str | None = Field(
+        description="what the latest approved progress report says"
+    )
 
 
 class UnReport(BaseModel):
-    title: str = "Fulfilment of UN and Human Rights Council obligations"
-    language: Lang
-    report_date: date
-    unit: str | None
-    mechanism: str | None
-    support_level: str | None
-    period_from: date | None = None
-    period_to: date | None = None
-    definitions: dict[str, str] = Field(
-        default={**DEFINITIONS, "period": "items whose deadline falls within from–to, inclusive"}
+    """The fulfilment of Georgia's UN and Human Rights Council obligations."""
+
+    title: str = Field(
+        "Fulfilment of UN and Human Rights Council obligations", description=About.TITLE
     )
-    overall: Figures
-    by_mechanism: list[MechanismFigures]
-    overdue: list[UnItem]
-    items: list[UnItem]
-    as_of: datetime | None = None
-    includes_events_until: dict[str, datetime]
+    language: Lang = Field(description=About.LANGUAGE)
+    report_date: date = Field(description=About.REPORT_DATE)
+    unit: str | None = Field(description=About.UNIT)
+    mechanism: str | None = Field(
+        description="the mechanism the report is limited to; null for all"
+    )
+    support_level: str | None = Field(
+        description="the support level the report is limited to; null for all"
+    )
+    period_from: date | None = Field(None, description="deadlines on or after (when asked)")
+    period_to: date | None = Field(None, description="deadlines on or before (when asked)")
+    definitions: dict[str, str] = Field(
+        default={**DEFINITIONS, "period": "items whose deadline falls within from–to, inclusive"},
+        description=About.DEFINITIONS,
+    )
+    overall: Figures = Field(description="every obligation counted")
+    by_mechanism: list[MechanismFigures] = Field(description="per mechanism")
+    overdue: list[UnItem] = Field(description="the overdue obligations")
+    items: list[UnItem] = Field(description="every obligation counted")
+    as_of: datetime | None = Field(None, description=About.AS_OF)
+    includes_events_until: dict[str, datetime] = Field(description=About.INCLUDES)
 
     def filename(self) -> str:
         return "un-obligations"
