@@ -10,7 +10,8 @@ the operation declares:
   where a JSON body is read; 422 where parameters are validated; 409 and 422 on every write
   (a transition not allowed, a business rule, a unique value taken twice); 412 where
   ``If-Match`` is honoured; 400 where a cursor or an ``Idempotency-Key`` is read; 431 and 500
-  anywhere;
+  anywhere; and what a route declares itself (404 where a body or query names a resource:
+  ``REFERS``);
 - ``ETag`` on every answer that carries a resource's version (reads of one resource, changes
   under ``If-Match``, creations), ``Location`` on creations, ``Idempotent-Replayed`` on
   creations answered again for the same key.
@@ -60,7 +61,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "description": "one invalid field",
-                "required": ["field", "message", "type"],
+                "required": ["field", "message"],
                 "properties": {
                     "field": {
                         "type": "string",
@@ -71,6 +72,10 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                         "type": "string",
                         "description": "the kind of error, stable for programs (missing, "
                         "string_too_long, enum...)",
+                    },
+                    "row": {
+                        "type": "integer",
+                        "description": "on an import: the sheet's row (the header is row 1)",
                     },
                 },
             },
@@ -172,6 +177,9 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
 }
 
+# A route that looks up a resource its body or query names (not its path) declares this.
+REFERS: dict[int | str, dict[str, Any]] = {404: {"description": "a resource named is unknown"}}
+
 _WRITES = {"post", "put", "patch", "delete"}
 _VERSIONED_ANSWER = ("ETag",)
 _CREATED_ANSWER = ("ETag", "Location", "Idempotent-Replayed")
@@ -185,7 +193,7 @@ def _statuses(path: str, method: str, operation: Mapping[str, Any]) -> list[str]
     headers = _header_names(operation, "header")
     query = _header_names(operation, "query")
     body = operation.get("requestBody", {}).get("content", {})
-    codes = ["431", "500"]
+    codes = ["431", "500", *(c for c in operation.get("responses", {}) if c in PROBLEMS)]
     if path.startswith("/v1/"):
         codes += ["401", "403"]
         if method in _WRITES:

@@ -3,7 +3,8 @@
 Each service runs under ``irp serve`` (SQLite, the embedded broker) and schemathesis sends it
 generated valid and invalid requests, with a token carrying every scope. A run fails on any
 5xx, any answer that does not match the documented schema, and any request accepted without
-the authentication the operation requires (schemathesis repeats each request without it).
+the authentication the operation requires (schemathesis repeats each request without it),
+and any status, content type or header the document does not state.
 Bounded: ``IRP_FUZZ_EXAMPLES`` cases per operation and phase (default 40).
 """
 
@@ -22,7 +23,16 @@ from shared.embedded_broker import EmbeddedBroker
 from shared.settings import load_settings
 from tests.harness import served
 
-CHECKS = "not_a_server_error,response_schema_conformance,ignored_auth"
+CHECKS = ",".join(
+    (
+        "not_a_server_error",
+        "status_code_conformance",  # every status answered is documented
+        "content_type_conformance",  # in the documented media type
+        "response_headers_conformance",  # with the documented headers (ETag, Location...)
+        "response_schema_conformance",
+        "ignored_auth",
+    )
+)
 SECRET = "fuzz-secret-" + "z" * 40
 
 

@@ -19,6 +19,7 @@ from shared.auth import Principal, require_scope
 from shared.clock import now, today
 from shared.http.conditional import etag
 from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, OTHER_ID, examples, with_examples
+from shared.http.openapi import REFERS
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource
 from shared.http.writes import ChangeRequest, change_request
@@ -26,8 +27,8 @@ from shared.types import TransitionRequest, input_model
 
 CSV_EXAMPLE = (
     "ref,title_en,source_kind,source_reference,lead_unit,deadline\n"
-    "23.1.4,Adopt the national human rights strategy,eu_action_plan,AP 2026 23.1.4,"
-    "Policy Department,2026-12-31\n"
+    "AA-2.1,Adopt the national human rights strategy,eu_association_agenda,"
+    "Association Agenda 2.1,Policy Department,2026-12-31\n"
 )
 READ, WRITE = require_scope("agreements:read"), change_request("agreements:write")
 
@@ -114,6 +115,7 @@ class ImportResult(BaseModel):
     "/import",
     response_model=ImportResult,
     summary="Import obligations from a sheet",
+    responses=REFERS,
     openapi_extra={
         "requestBody": {
             "required": True,

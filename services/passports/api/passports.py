@@ -24,6 +24,7 @@ from shared.clock import today
 from shared.http.conditional import etag
 from shared.http.examples import EXAMPLE_ID, OTHER_ID, as_kept, examples
 from shared.http.idempotency import created
+from shared.http.openapi import REFERS
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.writes import ChangeRequest, Created, CreateRequest, change_request, create_request
 from shared.types import Day, StrictModel, TransitionRequest
@@ -150,7 +151,13 @@ async def _request(uow: UnitOfWork, body: PassportRequestIn, ctx: ServiceContext
     return created(out, f"/v1/passports/{passport.id}", passport.version)
 
 
-@router.post("", status_code=201, response_model=PassportOut, summary="Apply for a passport")
+@router.post(
+    "",
+    status_code=201,
+    response_model=PassportOut,
+    responses=REFERS,
+    summary="Apply for a passport",
+)
 async def request_passport(
     body: PassportRequestIn, request: CreateRequest = create_request("passports:write")
 ) -> JSONResponse:

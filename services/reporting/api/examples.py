@@ -152,9 +152,7 @@ del COMMISSION["unit"]
 TREND = {
     **COMMON,
     "year": 2026,
-    "points": [
-        {"month": "2026-01", "as_of": "2026-01-31T20:00:00Z", "eu": FIGURES, "un": FIGURES}
-    ],
+    "points": [{"month": "2026-01", "as_of": "2026-01-31T20:00:00Z", "eu": FIGURES, "un": FIGURES}],
 }
 DOSSIER = {
     **COMMON,

@@ -25,6 +25,7 @@ from shared.clock import now, today
 from shared.db import Database
 from shared.envelope import as_utc
 from shared.errors import RuleViolation
+from shared.http.openapi import REFERS
 from shared.types import CountryCode, Day, Moment
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -149,7 +150,7 @@ async def activity_report(
     "/eu-association",
     summary="EU Association Agenda report",
     response_model=eu.EuReport,
-    responses=AS_DOCUMENTS,
+    responses={**AS_DOCUMENTS, **REFERS},
 )
 async def eu_association_report(
     year: int = YEAR,
