@@ -20,6 +20,7 @@ the operation declares:
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, get_args
 
@@ -221,6 +222,32 @@ def _answer_headers(path: str, method: str, operation: Mapping[str, Any]) -> tup
     return ()
 
 
+def _link_creations(paths: dict[str, Any]) -> None:
+    """OpenAPI links from each creation to what can be done with what it created: the new
+    ``id`` fills the next path parameter (``POST /v1/visits`` → ``GET /v1/visits/{visit_id}``).
+    Clients and generators follow them; the fuzzer uses them to reach real resources."""
+    for path, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        own = re.findall(r"\{([^}]+)\}", path)
+        links = {}
+        for other, their_operations in paths.items():
+            found = re.match(re.escape(path) + r"/\{([^}]+_id)\}", other)
+            if found is None:
+                continue
+            parameters = {name: f"$request.path.{name}" for name in own}
+            parameters[found.group(1)] = "$response.body#/id"
+            for operation in their_operations.values():
+                if set(re.findall(r"\{([^}]+)\}", other)) <= set(parameters):
+                    links[operation["operationId"]] = {
+                        "operationId": operation["operationId"],
+                        "parameters": parameters,
+                    }
+        if links:
+            created["links"] = links
+
+
 def _describe_ids(operation: dict[str, Any]) -> None:
     """A path's ``{visit_id}`` is always the ``id`` the service gave the visit."""
     for parameter in operation.get("parameters", []):
@@ -321,6 +348,7 @@ def problem_openapi(
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 _document_operation(path, method, operation)
+        _link_creations(schema.get("paths", {}))
         _restore_examples(app.routes, schema.get("components", {}).get("schemas", {}))
         _components(schema)
         app.openapi_schema = schema

@@ -42,7 +42,7 @@ def _fuzz(url: str, token: str, examples: int) -> dict[str, int]:
         "--checks", CHECKS,
         "--header", f"Authorization: Bearer {token}",
         "--max-examples", str(examples),
-        "--phases", "examples,coverage,fuzzing",
+        "--phases", "examples,coverage,fuzzing,stateful",  # stateful: along the links
         "--seed", os.environ.get("IRP_FUZZ_SEED", "20261125"),
         "--workers", "1",  # hypothesis + threads hit a CPython 3.11 ast bug
         "--request-timeout", "30",
