@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 
 import services
 from shared.auth import SCOPES, issue_token
@@ -86,13 +87,16 @@ def _cmd_revision(args: argparse.Namespace) -> None:
 
 
 async def _outbox(service: str):  # type: ignore[no-untyped-def]
+    """The service's database and its outbox, writing to the topic the service publishes."""
     from shared.outbox import Outbox
+    from shared.topics import topic
 
     settings = load_settings(service)
     spec = services.spec(service)
-    if spec.outbox_table is None:
+    if spec.outbox_table is None or spec.topic is None:
         raise SystemExit(f"{service} publishes no events")
-    return Database(settings.effective_database_url), Outbox(service, spec.outbox_table, "")
+    published = topic(spec.topic, settings.topic_prefix)
+    return Database(settings.effective_database_url), Outbox(service, spec.outbox_table, published)
 
 
 async def _republish(service: str, since: datetime) -> int:
@@ -291,6 +295,49 @@ def _cmd_calendar_key(args: argparse.Namespace) -> None:
     _in_database("visits", work)
 
 
+def _cmd_import_obligations(args: argparse.Namespace) -> None:
+    """A sheet of measures or recommendations into agreements, as ``POST
+    /v1/obligations/import`` does it: every row checked first; one invalid row and nothing is
+    imported (each shown with its row and reason); else what was created, changed and left
+    alone, the events queued in the outbox for the relay."""
+    from services.agreements import usecases
+    from services.agreements.domain import obligation_import
+    from shared.errors import DomainError
+    from shared.migrations import upgrade
+    from shared.writes import Writer
+
+    path = Path(args.file)
+    media = obligation_import.XLSX if path.suffix.lower() == ".xlsx" else "text/csv"
+    upgrade(services.package("agreements"), load_settings("agreements").effective_database_url)
+    content = path.read_bytes()
+
+    async def run() -> usecases.ImportOutcome:
+        db, outbox = await _outbox("agreements")
+        try:
+            table = obligation_import.read_table(content, media)
+            print(f"{path.name}: {len(table)} row(s) read; checking every row", flush=True)
+            writer = Writer(db, outbox)
+            return await usecases.import_obligations(writer, table, args.action_plan, args.dry_run)
+        finally:
+            await db.dispose()
+
+    try:
+        outcome = asyncio.run(run())
+    except DomainError as refused:
+        for error in refused.extra.get("errors", []):
+            print(f"  row {error['row']}, {error['field']}: {error['message']}")
+        raise SystemExit(f"refused: {refused.detail}") from None
+    verb = "would be" if args.dry_run else "were"
+    print(
+        f"{path.name}: {outcome.rows} row(s) valid; {outcome.created} {verb} created, "
+        f"{outcome.updated} {verb} changed, {outcome.unchanged} unchanged"
+    )
+    if args.dry_run:
+        print("dry run: nothing was written")
+    elif outcome.created or outcome.updated:
+        print("the relay publishes the changes (irp outbox-status agreements: what is pending)")
+
+
 def _cmd_dev(args: argparse.Namespace) -> None:
     from services.devstack import run_dev_stack
 
@@ -349,6 +396,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("username", nargs="?", default="")
     p.add_argument("--name", help="the name shown on the page")
     p.set_defaults(func=_cmd_office_account)
+
+    p = sub.add_parser("import-obligations", help="import a CSV/XLSX sheet of obligations")
+    p.add_argument("file", help="a .csv (UTF-8) or .xlsx file with a header row")
+    p.add_argument("--action-plan", help="the action plan whose measures the rows are")
+    p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.set_defaults(func=_cmd_import_obligations)
 
     p = sub.add_parser("calendar-key", help="personal calendar subscription keys")
     p.add_argument("action", choices=("add", "list", "revoke"))
