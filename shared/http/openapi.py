@@ -104,19 +104,6 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         },
     },
     "additionalProperties": True,
-    "examples": [
-        {
-            "type": "about:blank",
-            "title": "Transition not allowed",
-            "status": 409,
-            "detail": "cannot go from 'completed' to 'planned'",
-            "instance": f"/v1/visits/{EXAMPLE_ID}/transitions",
-            "correlation_id": "5f0c9d7e6b2a4c1d",
-            "current": "completed",
-            "requested": "planned",
-            "allowed": [],
-        }
-    ],
 }
 
 # status → (name under components/responses, what it means here)
@@ -157,6 +144,48 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "InternalError",
         "An unexpected error. Nothing was half-written; quote correlation_id to the operators.",
     ),
+}
+
+# status → an example of its problem (title, detail and the extensions it carries)
+PROBLEM_EXAMPLES: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "400": ("Malformed JSON", "the request body is not valid JSON", {}),
+    "401": ("Authentication required", "send an OAuth2 bearer access token", {}),
+    "403": (
+        "Insufficient scope",
+        "this operation requires the scope 'visits:write'",
+        {"required_scope": "visits:write"},
+    ),
+    "404": ("Not found", f"no visit with id {EXAMPLE_ID}", {}),
+    "409": (
+        "Transition not allowed",
+        "cannot go from 'completed' to 'planned'",
+        {"current": "completed", "requested": "planned", "allowed": ["reported"]},
+    ),
+    "412": (
+        "Precondition failed",
+        "the resource changed since you read it; fetch it again",
+        {"current_etag": '"4"'},
+    ),
+    "413": ("Content too large", "the request body may have at most 1048576 bytes", {}),
+    "422": (
+        "Invalid request",
+        "one or more fields are invalid",
+        {
+            "errors": [
+                {
+                    "field": "body.end_date",
+                    "message": "Input should be a valid date",
+                    "type": "date_from_datetime_parsing",
+                }
+            ]
+        },
+    ),
+    "431": (
+        "Request header fields too large",
+        "the request line and headers may have at most 16384 bytes",
+        {},
+    ),
+    "500": ("Internal error", "the error was logged under this correlation id", {}),
 }
 
 HEADERS: dict[str, dict[str, Any]] = {
@@ -263,6 +292,8 @@ def _document_operation(path: str, method: str, operation: dict[str, Any]) -> No
     for code in _statuses(path, method, operation):
         responses[code] = {"$ref": f"#/components/responses/{PROBLEMS[code][0]}"}
     success = next((code for code in sorted(responses) if code.startswith("2")), None)
+    if success == "201" and responses["201"].get("description") == "Successful Response":
+        responses["201"]["description"] = "Created; Location (when given) says where it is read"
     names = _answer_headers(path, method, operation)
     if success and names:
         responses[success]["headers"] = {n: {"$ref": f"#/components/headers/{n}"} for n in names}
@@ -279,6 +310,19 @@ def _describe_pages(schemas: dict[str, Any]) -> None:
             schema["examples"] = [{"items": item["examples"][:1], "next_cursor": cursor}]
 
 
+def _problem_example(status: str) -> dict[str, Any]:
+    title, detail, extensions = PROBLEM_EXAMPLES[status]
+    return {
+        "type": "about:blank",
+        "title": title,
+        "status": int(status),
+        "detail": detail,
+        "instance": f"/v1/visits/{EXAMPLE_ID}/transitions",
+        "correlation_id": "5f0c9d7e-6b2a-4c1d-9e8f-0a1b2c3d4e5f",
+        **extensions,
+    }
+
+
 def _components(schema: dict[str, Any]) -> None:
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -289,9 +333,14 @@ def _components(schema: dict[str, Any]) -> None:
     components["responses"] = {
         name: {
             "description": meaning,
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {
+                PROBLEM_JSON: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": _problem_example(status),
+                }
+            },
         }
-        for name, meaning in PROBLEMS.values()
+        for status, (name, meaning) in PROBLEMS.items()
     }
     components["headers"] = copy.deepcopy(HEADERS)
 

@@ -157,3 +157,20 @@ def test_every_request_body_and_answer_has_an_example_its_schema_accepts(service
         for example in examples:
             errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(example)]
             assert errors == [], where
+
+
+@pytest.mark.parametrize("service", NAMES)
+def test_each_problem_response_has_an_example_of_its_own_status(service: str) -> None:
+    doc = DOCUMENTS[service]
+    validator = Draft202012Validator(
+        {"$ref": "#/components/schemas/Problem", "components": doc["components"]}
+    )
+    for name, response in doc["components"]["responses"].items():
+        media = response["content"]["application/problem+json"]
+        assert list(validator.iter_errors(media["example"])) == [], name
+    for _, _, operation in _operations(doc):
+        for code, response in operation["responses"].items():
+            if "$ref" in response:
+                name = response["$ref"].rsplit("/", 1)[-1]
+                content = doc["components"]["responses"][name]["content"]
+                assert content["application/problem+json"]["example"]["status"] == int(code)
