@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -166,4 +166,4 @@ def require_scope(scope: str, *, token_in_query: bool = False):  # type: ignore[
             )
         return principal
 
-    return Depends(dependency)
+    return Security(dependency, scopes=[scope])  # the scope shows in the OpenAPI security

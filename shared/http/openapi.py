@@ -343,6 +343,12 @@ def _components(schema: dict[str, Any]) -> None:
         for status, (name, meaning) in PROBLEMS.items()
     }
     components["headers"] = copy.deepcopy(HEADERS)
+    for scheme in components.get("securitySchemes", {}).values():
+        scheme.update(
+            bearerFormat="JWT",
+            description="An access token (JWT) whose scope claim lists the scopes granted, "
+            "space-separated; each operation's security requirement lists the scopes it needs.",
+        )
 
 
 def _models(annotation: Any) -> Iterator[type[BaseModel]]:

@@ -114,6 +114,8 @@ def test_every_error_is_a_problem_and_every_v1_operation_lists_its_refusals(serv
                 assert list(content) == ["application/problem+json"], (path, code)
         if path.startswith("/v1/"):
             assert {"401", "403", "500"} <= set(responses), (method, path)
+            scopes = [s for requirement in operation["security"] for s in requirement["HTTPBearer"]]
+            assert scopes, (method, path)  # the scopes it needs, stated
         if "{" in path:
             assert "404" in responses, (method, path)
 
