@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from shared.app import ServiceSpec
 
-NAMES = ("visits", "agreements", "passports", "reporting")
+NAMES = ("visits", "agreements", "passports", "reporting", "directory")
 
 
 def spec(name: str) -> ServiceSpec:

@@ -29,6 +29,8 @@ SCOPES = (
     "passports:pii",
     "passports:audit",
     "reports:read",
+    "directory:read",
+    "directory:write",
 )
 
 _bearer = HTTPBearer(auto_error=False, description="OAuth2 access token (JWT)")

@@ -5,8 +5,14 @@ from __future__ import annotations
 VISITS = "irp.visits.events.v1"
 AGREEMENTS = "irp.agreements.events.v1"
 PASSPORTS = "irp.passports.events.v1"
+DIRECTORY = "irp.directory.events.v1"
 
-BY_SERVICE = {"visits": VISITS, "agreements": AGREEMENTS, "passports": PASSPORTS}
+BY_SERVICE = {
+    "visits": VISITS,
+    "agreements": AGREEMENTS,
+    "passports": PASSPORTS,
+    "directory": DIRECTORY,
+}
 
 
 def topic(name: str, prefix: str = "") -> str:

@@ -6,7 +6,15 @@ imports every contract module, so the registry behind ``contract_for`` is comple
 
 from __future__ import annotations
 
-from shared.contracts import agreements, passports, visits
+from shared.contracts import agreements, directory, passports, visits
 from shared.contracts.base import EventData, contract_for, registered_types
 
-__all__ = ["EventData", "agreements", "contract_for", "passports", "registered_types", "visits"]
+__all__ = [
+    "EventData",
+    "agreements",
+    "contract_for",
+    "directory",
+    "passports",
+    "registered_types",
+    "visits",
+]

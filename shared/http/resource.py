@@ -2,7 +2,7 @@
 ``Idempotency-Key``), read (``ETag``), transitions (``If-Match``). Services add their
 own list route and extra actions on ``resource.router``."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -64,6 +64,7 @@ class LifecycleResource(Generic[A]):
         transitions: bool = True,
         output: type[BaseModel] | None = None,
         derived: Callable[[A], dict[str, Any]] | None = None,  # fields the answer adds
+        register: Callable[[UnitOfWork, A], Awaitable[A]] | None = None,  # checks references
         example: dict[str, Any] | None = None,  # a request body, for the OpenAPI document
         derived_example: dict[str, Any] | None = None,  # the fields ``derived`` adds to it
     ) -> None:
@@ -73,6 +74,7 @@ class LifecycleResource(Generic[A]):
         self.input = input_model(model, exclude=SERVICE_SET + exclude)
         self.output = output or output_model(model)
         self.derived = derived
+        self.register = register
         if example is not None:
             self._set_examples(example, derived_example or {})
         self.router = APIRouter(prefix=f"/v1/{path}", tags=[path])
@@ -127,9 +129,11 @@ class LifecycleResource(Generic[A]):
         )  # fmt: skip
 
     async def create_new(self, uow: UnitOfWork, body: BaseModel) -> Created:
-        aggregate = await create_document(
-            uow, self.repo(uow.session), aggregates.create(self.model.model_validate(dict(body)))
-        )
+        new = self.model.model_validate(dict(body))
+        if self.register is not None:
+            aggregate = await self.register(uow, new)
+        else:
+            aggregate = await create_document(uow, self.repo(uow.session), aggregates.create(new))
         return created(self.out(aggregate), f"/v1/{self.path}/{aggregate.id}", aggregate.version)
 
     def _create_route(self) -> None:
