@@ -194,7 +194,7 @@ def run_dev_stack(base_port: int = 8001) -> None:
     if taken:
         raise SystemExit(
             f"cannot start: port(s) already in use: {', '.join(taken)}. Stop what uses them "
-            "(another `make run`?), or choose others: irp dev --port N (services N..N+3), "
+            "(another `make run`?), or choose others: irp dev --port N (services N..N+4), "
             "IRP_EMBEDDED_KAFKA_PORT=M (broker)."
         )
     say(f"starting the embedded Kafka broker on 127.0.0.1:{kafka_port} ...")

@@ -3,3 +3,4 @@ CREATE DATABASE visits;
 CREATE DATABASE agreements;
 CREATE DATABASE passports;
 CREATE DATABASE reporting;
+CREATE DATABASE directory;
