@@ -31,6 +31,7 @@ SCOPES = (
     "reports:read",
     "directory:read",
     "directory:write",
+    "directory:audit",
 )
 
 _bearer = HTTPBearer(auto_error=False, description="OAuth2 access token (JWT)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directory import tables
@@ -13,6 +13,7 @@ from services.directory.domain.counterpart import Counterpart
 from services.directory.domain.post import Post
 from services.directory.domain.unit import Unit
 from shared.documents import DocumentRepository
+from shared.envelope import utcnow
 from shared.http.pagination import PageRequest
 
 
@@ -68,6 +69,17 @@ async def list_counterparts(
     t = tables.counterparts
     where = [c == v for c, v in ((t.c.kind, kind), (t.c.country_code, country)) if v is not None]
     return await counterparts(session).page(select(t).where(*where), page)
+
+
+async def record_post_reads(
+    session: AsyncSession, subject: str, shown: list[Post], endpoint: str
+) -> None:
+    """Who was shown which posts' holders, in the transaction that read them."""
+    if shown:
+        at = utcnow()
+        rows = [{"subject": subject, "post_id": p.id, "endpoint": endpoint, "read_at": at}
+                for p in shown]  # fmt: skip
+        await session.execute(insert(tables.post_reads), rows)
 
 
 async def list_posts(

@@ -3,7 +3,7 @@ lists filter on."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Index, String
+from sqlalchemy import Column, Date, DateTime, Index, Integer, String, Table
 
 from shared.db import new_metadata
 from shared.documents import document_table
@@ -39,6 +39,18 @@ posts = document_table(
     Column("valid_to", Date),
     Index("ix_posts_organisation", "organisation_id"),
     Index("ix_posts_unit", "unit_id"),
+)
+
+# Who listed which posts (names and work contacts), and when: the audit of bulk reads.
+post_reads = Table(
+    "post_reads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(200), nullable=False),
+    Column("post_id", String(36), nullable=False),
+    Column("endpoint", String(200), nullable=False),
+    Column("read_at", DateTime(timezone=True), nullable=False),
+    Index("ix_post_reads_post", "post_id"),
 )
 
 outbox = outbox_table(metadata)

@@ -57,14 +57,16 @@ async def list_posts(
     unit_id: str | None = Query(None, max_length=36, description="only in this unit"),
     on: Day | None = Query(None, description="only the posts held on that day"),
     page: PageRequest = Depends(page_request),
-    _: Principal = require_scope(READ),
+    principal: Principal = require_scope(READ),
     ctx: ServiceContext = Depends(get_context),
 ) -> dict[str, Any]:
     """Posts in registration order: who held what, where and when (``on``: who held a
-    post that day, e.g. the ambassador at the time of a visit)."""
+    post that day, e.g. the ambassador at the time of a visit). Every list read is
+    recorded (who was shown which posts, when): see ``GET /v1/audit/post-reads``."""
     flt = repository.PostFilter(organisation_id, unit_id, on)
-    async with ctx.db.unit_of_work(write=False) as session:
+    async with ctx.db.unit_of_work() as session:
         items, cursor = await repository.list_posts(session, flt, page)
+        await repository.record_post_reads(session, principal.subject, items, "GET /v1/posts")
     return {"items": [posts.out(p) for p in items], "next_cursor": cursor}
 
 

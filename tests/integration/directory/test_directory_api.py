@@ -172,3 +172,25 @@ async def test_counterparts_and_the_people_in_their_posts_over_time(directory, k
 
 async def _count_at_least(read, n: int) -> bool:  # type: ignore[no-untyped-def]
     return len(await read()) >= n
+
+
+async def test_listing_people_in_posts_is_recorded_for_the_audit(directory):
+    unit = await _unit(directory, IR)
+    taken = await directory.client.post(
+        "/v1/posts",
+        json={"person_name_latin": AMBASSADOR, "title": {"ka": "", "en": "Head"},
+              "unit_id": unit["id"], "heads_unit": True, "valid_from": "2024-01-01"},
+        headers=auth(),
+    )  # fmt: skip
+    assert taken.status_code == 201, taken.text
+    listed = await directory.client.get("/v1/posts", headers=auth(subject="crm-export"))
+    assert [p["id"] for p in listed.json()["items"]] == [taken.json()["id"]]
+
+    refused = await directory.client.get("/v1/audit/post-reads", headers=auth("directory:read"))
+    assert refused.status_code == 403
+    reads = await directory.client.get(
+        "/v1/audit/post-reads?subject=crm-export", headers=auth("directory:audit")
+    )
+    assert [(r["post_id"], r["endpoint"]) for r in reads.json()["items"]] == [
+        (taken.json()["id"], "GET /v1/posts")
+    ]
