@@ -103,6 +103,7 @@ with_examples(ProgrammeItem, {**PROGRAMME_ITEM, **NEW})
 with_examples(Accommodation, {**STAY, **NEW})
 with_examples(TravelSegment, {**JOURNEY, **NEW})
 with_examples(BilateralProposal, {**PROPOSAL, **NEW, "status": "proposed"})
+with_examples(FollowUp, {**FOLLOW_UP, **NEW})
 with_examples(Outcome, {**OUTCOME, "follow_ups": [{**FOLLOW_UP, **NEW}]})
 
 
@@ -142,6 +143,13 @@ def _all_items(attribute: str) -> Shown:
 def _the_points(points_id: str) -> Shown:
     def shown(visit: Visit) -> BaseModel:
         return _points_out(_by_id(visit.talking_points, points_id))
+
+    return shown
+
+
+def _the_follow_up(follow_up_id: str) -> Shown:
+    def shown(visit: Visit) -> BaseModel:
+        return _by_id(visit.outcome.follow_ups if visit.outcome else (), follow_up_id)
 
     return shown
 
@@ -392,6 +400,25 @@ async def get_outcome(
 ) -> Outcome | None:
     """The visit's outcome; null until it is recorded."""
     return (await load_visit(ctx, visit_id)).outcome
+
+
+@router.post(
+    "/outcome/follow-ups",
+    status_code=201,
+    response_model=FollowUp,
+    summary="Add a later commitment",
+)
+async def add_follow_up(
+    visit_id: str,
+    body: FollowUpIn,  # type: ignore[valid-type]
+    request: ChangeRequest = WRITE,
+) -> JSONResponse:
+    """A commitment made after the outcome was recorded; published like the others
+    (FollowUpCommitted), so the agreements service makes it an obligation too. 409 before
+    the outcome is recorded."""
+    follow_up = _from_body(FollowUp, body)
+    shown = _the_follow_up(follow_up.id)
+    return await _apply(request, visit_id, (domain.add_follow_up, [follow_up]), shown, 201)
 
 
 @router.post("/outcome", status_code=201, response_model=Outcome, summary="Record the outcome")

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.types import BilingualText, Day, ShortText
 
+MAX_FOLLOW_UPS = 100
+
 
 class FollowUp(BaseModel):
     """A commitment made during a visit; published so that it can become an obligation."""
@@ -26,4 +28,6 @@ class Outcome(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     summary: BilingualText = Field(description="the results, in Georgian and/or English")
-    follow_ups: tuple[FollowUp, ...] = Field((), max_length=100, description="the commitments made")
+    follow_ups: tuple[FollowUp, ...] = Field(
+        (), max_length=MAX_FOLLOW_UPS, description="the commitments made"
+    )

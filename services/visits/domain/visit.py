@@ -18,7 +18,7 @@ from services.visits.domain.logistics import (
     check_accommodation,
     check_segment,
 )
-from services.visits.domain.outcome import Outcome
+from services.visits.domain.outcome import MAX_FOLLOW_UPS, FollowUp, Outcome
 from services.visits.domain.preparation import (
     PROPOSALS,
     TALKING_POINTS,
@@ -416,17 +416,31 @@ def record_outcome(visit: Visit, outcome: Outcome) -> Changed[Visit]:
             visit_id=visit.id, summary=outcome.summary, follow_up_count=len(outcome.follow_ups)
         )
     ]
-    events += [
-        contracts.FollowUpCommittedV1(
-            visit_id=visit.id,
-            commitment_id=f.id,
-            text=f.text,
-            responsible_unit=f.responsible_unit,
-            deadline=f.deadline,
-            direction=visit.direction,
-            country_code=visit.country_code,
-            organisation=visit.organisation,
-        )
-        for f in outcome.follow_ups
-    ]
+    events += [_committed(visit, f) for f in outcome.follow_ups]
     return visit.changed(events, outcome=outcome)
+
+
+def add_follow_up(visit: Visit, follow_up: FollowUp) -> Changed[Visit]:
+    """A commitment that came after the outcome was recorded (a letter, a later call):
+    announced like those recorded with it, so it becomes an obligation too."""
+    if visit.outcome is None:
+        raise Conflict("record the visit's outcome first; later commitments are added to it")
+    if len(visit.outcome.follow_ups) >= MAX_FOLLOW_UPS:
+        raise RuleViolation(f"a visit's outcome holds at most {MAX_FOLLOW_UPS} commitments")
+    outcome = visit.outcome.model_copy(
+        update={"follow_ups": (*visit.outcome.follow_ups, follow_up)}
+    )
+    return visit.changed([_committed(visit, follow_up)], outcome=outcome)
+
+
+def _committed(visit: Visit, f: FollowUp) -> EventData:
+    return contracts.FollowUpCommittedV1(
+        visit_id=visit.id,
+        commitment_id=f.id,
+        text=f.text,
+        responsible_unit=f.responsible_unit,
+        deadline=f.deadline,
+        direction=visit.direction,
+        country_code=visit.country_code,
+        organisation=visit.organisation,
+    )

@@ -292,3 +292,35 @@ async def test_a_personal_calendar_key_reads_the_calendar_and_nothing_else_until
     with pytest.raises(NotFound):
         await calendar_keys.revoke(visits.db, key_id)  # once revoked, it stays revoked
     assert (await visits.client.get("/v1/calendar.ics", headers=headers)).status_code == 200
+
+
+async def test_a_commitment_made_after_the_outcome_is_added_and_announced(visits):
+    visit_id = await _visit(visits.client)
+    base, headers = f"/v1/visits/{visit_id}", auth()
+    later = {
+        "text": {"ka": "", "en": "Send the draft memorandum"},
+        "responsible_unit": "Legal Department",
+        "deadline": str(TODAY + timedelta(days=30)),
+    }
+    early = await visits.client.post(f"{base}/outcome/follow-ups", json=later, headers=headers)
+    assert early.status_code == 409 and "outcome first" in early.json()["detail"]
+
+    head = {"name_latin": "Jean Dupont", "role": "head", "precedence": 1}
+    assert (await visits.client.post(f"{base}/delegation", json=head, headers=headers)).is_success
+    for to in ("planned", "confirmed", "in_progress"):
+        moved = await visits.client.post(f"{base}/transitions", json={"to": to}, headers=headers)
+        assert moved.status_code == 200, moved.text
+    outcome = {
+        "summary": {"en": "Agreed to cooperate"},
+        "follow_ups": [{**later, "text": {"en": "Call"}}],
+    }
+    assert (await visits.client.post(f"{base}/outcome", json=outcome, headers=headers)).is_success
+
+    added = await visits.client.post(f"{base}/outcome/follow-ups", json=later, headers=headers)
+    assert added.status_code == 201, added.text
+    assert added.json()["text"]["en"] == "Send the draft memorandum"
+    assert added.headers["etag"]
+    visit = (await visits.client.get(base, headers=headers)).json()
+    assert [f["id"] for f in visit["outcome"]["follow_ups"]][-1] == added.json()["id"]
+    committed = tables.outbox.c.event_type == "irp.visits.FollowUpCommitted.v1"
+    assert await count_rows(visits.db, tables.outbox, committed) == 2
