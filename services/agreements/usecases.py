@@ -8,7 +8,7 @@ Single-document writes (create, transitions, progress, sessions...) are
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from services.agreements.domain import commission as cm
@@ -26,11 +26,20 @@ from shared.writes import UnitOfWork, Writer
 
 
 @dataclass(frozen=True)
+class ImportedRow:
+    row: int  # in the sheet, the header being row 1
+    ref: str | None
+    id: str | None  # the obligation's; None for one a dry run would create
+    outcome: str  # created, updated or unchanged
+
+
+@dataclass(frozen=True)
 class ImportOutcome:
     rows: int
     created: int
     updated: int
     unchanged: int
+    items: list[ImportedRow]
 
 
 async def import_obligations(
@@ -51,35 +60,36 @@ async def import_obligations(
                 f"{len({e.row for e in errors})} row(s) are invalid; nothing was imported",
                 errors=[vars(e) for e in errors],
             )
-        outcome = await _create_or_revise(uow, [o for _, o in valid], action_plan_id)
+        done = await _create_or_revise(uow, valid, action_plan_id)
         if dry_run:
             await uow.session.rollback()
-    return ImportOutcome(len(valid), outcome["created"], outcome["updated"], outcome["unchanged"])
+            done = [d if d.outcome != "created" else replace(d, id=None) for d in done]
+    counted = Counter(d.outcome for d in done)
+    return ImportOutcome(
+        len(valid), counted["created"], counted["updated"], counted["unchanged"], done
+    )
 
 
 async def _create_or_revise(
-    uow: UnitOfWork, rows: list[Obligation], action_plan_id: str | None
-) -> Counter[str]:
-    """Create new rows, revise changed ones, leave identical ones alone."""
+    uow: UnitOfWork, rows: list[tuple[int, Obligation]], action_plan_id: str | None
+) -> list[ImportedRow]:
+    """Create new rows, revise changed ones, leave identical ones alone; what each became."""
     repo = ObligationRepository(uow.session)
-    existing = {
-        o.external_ref: o
-        for o in await repo.of_plan(action_plan_id, [r.external_ref for r in rows])
-    }
-    outcome: Counter[str] = Counter()
-    for row in rows:
+    refs = [o.external_ref for _, o in rows]
+    existing = {o.external_ref: o for o in await repo.of_plan(action_plan_id, refs)}
+    done = []
+    for number, row in rows:
         current = existing.get(row.external_ref)
         if current is None:
             await create_document(uow, repo, (row, [row.event()]))
-            outcome["created"] += 1
+            done.append(ImportedRow(number, row.external_ref, row.id, "created"))
             continue
         revised, events = revise(current, {k: getattr(row, k) for k in CONTENT_FIELDS})
-        if not events:
-            outcome["unchanged"] += 1
-            continue
-        await save_document(uow, repo, (revised, events), current.version)
-        outcome["updated"] += 1
-    return outcome
+        if events:
+            await save_document(uow, repo, (revised, events), current.version)
+        outcome = "updated" if events else "unchanged"
+        done.append(ImportedRow(number, row.external_ref, current.id, outcome))
+    return done
 
 
 async def take_decision(

@@ -3,7 +3,7 @@ and their approval; the import of the office's sheets."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
@@ -97,17 +97,37 @@ async def list_obligations(
     return {"items": [obligations.out(o) for o in items], "next_cursor": cursor}
 
 
+class ImportedRow(BaseModel):
+    """What one row became."""
+
+    row: int = Field(description="the row in the sheet (the header is row 1)")
+    ref: str | None = Field(description="the row's ref")
+    id: str | None = Field(description="the obligation's id; null for one a dry run would create")
+    outcome: Literal["created", "updated", "unchanged"] = Field(description="what was done")
+
+
 class ImportResult(BaseModel):
     """What an import did (or, with dry_run, would do)."""
 
     model_config = examples(
-        {"rows": 120, "created": 4, "updated": 2, "unchanged": 114, "dry_run": False}
+        {
+            "rows": 2,
+            "created": 1,
+            "updated": 0,
+            "unchanged": 1,
+            "items": [
+                {"row": 2, "ref": "23.1.4", "id": EXAMPLE_ID, "outcome": "created"},
+                {"row": 3, "ref": "23.1.5", "id": OTHER_ID, "outcome": "unchanged"},
+            ],
+            "dry_run": False,
+        }
     )
 
     rows: int = Field(description="rows read")
     created: int = Field(description="obligations created")
     updated: int = Field(description="obligations changed")
     unchanged: int = Field(description="rows identical to the obligation kept")
+    items: list[ImportedRow] = Field(description="each row: its ref, the obligation, the outcome")
     dry_run: bool = Field(description="true when nothing was written")
 
 
@@ -133,7 +153,9 @@ class ImportResult(BaseModel):
                 },
             },
             "description": f"A sheet with a header row naming its columns, any of: "
-            f"{', '.join(obligation_import.COLUMNS)}. Each row needs ref (matches the "
+            f"{', '.join(obligation_import.COLUMNS)}, and for a row that cites more sources "
+            "source2_kind, source2_reference, source3_... (up to 20). Each row needs ref "
+            "(matches the "
             "obligation on a later import), title_ka or title_en, source_reference with "
             "source_kind (which may be left out with action_plan_id) and lead_unit; dates as "
             "YYYY-MM-DD; supporting_units separated by ;. At most IRP_MAX_IMPORT_BYTES "
@@ -155,7 +177,8 @@ async def import_obligations(
     content = await request.body()  # at most IRP_MAX_IMPORT_BYTES: the body limit saw to it
     table = obligation_import.read_table(content, request.headers.get("content-type", ""))
     outcome = await usecases.import_obligations(change.writer, table, action_plan_id, dry_run)
-    return ImportResult(**vars(outcome), dry_run=dry_run)
+    items = [ImportedRow(**vars(item)) for item in outcome.items]
+    return ImportResult(**{**vars(outcome), "items": items}, dry_run=dry_run)
 
 
 PROGRESS_EXAMPLE = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,10 +21,11 @@ from shared.errors import RuleViolation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
-    "ref", "title_ka", "title_en", "source_kind", "source_reference", "source2_kind",
-    "source2_reference", "area", "lead_unit", "supporting_units", "deadline", "indicator",
-    "target", "support_level",
+    "ref", "title_ka", "title_en", "source_kind", "source_reference", "area", "lead_unit",
+    "supporting_units", "deadline", "indicator", "target", "support_level",
 )  # fmt: skip
+# Further sources, as many as a row cites: source2_kind/source2_reference, source3_...
+MORE_SOURCES = re.compile(r"^source([2-9]|1[0-9]|20)_(kind|reference)$")
 MAX_ROWS = 20_000
 
 
@@ -49,7 +51,7 @@ def read_table(content: bytes, content_type: str) -> list[dict[str, Any]]:
     if not grid:
         raise RuleViolation("the file is empty")
     header = [str(h or "").strip().lower().replace(" ", "_") for h in grid[0]]
-    unknown = [h for h in header if h and h not in COLUMNS]
+    unknown = [h for h in header if h and h not in COLUMNS and not MORE_SOURCES.match(h)]
     if unknown:
         raise RuleViolation(f"unknown columns: {', '.join(unknown)}", expected=list(COLUMNS))
     rows = [
@@ -116,7 +118,8 @@ def to_obligations(
 
 def _fields(row: dict[str, Any], action_plan_id: str | None, kind: str | None) -> dict[str, Any]:
     sources = []
-    for prefix in ("source", "source2"):
+    numbered = sorted({int(m.group(1)) for h in row if (m := MORE_SOURCES.match(h))})
+    for prefix in ("source", *(f"source{n}" for n in numbered)):
         reference = row.get(f"{prefix}_reference")
         source_kind = row.get(f"{prefix}_kind") or (kind if prefix == "source" else None)
         if reference or row.get(f"{prefix}_kind"):

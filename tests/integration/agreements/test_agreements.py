@@ -91,15 +91,20 @@ async def test_an_action_plan_imports_from_xlsx_all_or_nothing_and_only_once(
     dry = await client.post(
         url + "&dry_run=true", content=_xlsx(rows), headers={**headers, "Content-Type": XLSX}
     )
-    assert dry.json() == {"rows": 200, "created": 200, "updated": 0, "unchanged": 0,
-                          "dry_run": True}  # fmt: skip
+    counts = {"rows": 200, "created": 200, "updated": 0, "unchanged": 0, "dry_run": True}
+    assert {k: v for k, v in dry.json().items() if k != "items"} == counts
+    assert dry.json()["items"][0] == {"row": 2, "ref": "AP-001", "id": None, "outcome": "created"}
     assert await count_rows(agreements.db, tables.obligations) == 0
 
     good = await client.post(url, content=_xlsx(rows), headers={**headers, "Content-Type": XLSX})
     assert good.json()["created"] == 200, good.text
+    created = {i["ref"]: i["id"] for i in good.json()["items"]}
+    assert len(set(created.values())) == 200 and None not in created.values()
     again = await client.post(url, content=_xlsx(rows), headers={**headers, "Content-Type": XLSX})
-    assert again.json() | {"dry_run": False} == {"rows": 200, "created": 0, "updated": 0,
-                                                 "unchanged": 200, "dry_run": False}  # fmt: skip
+    counts = {"rows": 200, "created": 0, "updated": 0, "unchanged": 200, "dry_run": False}
+    assert {k: v for k, v in again.json().items() if k != "items"} == counts
+    assert {i["ref"]: i["id"] for i in again.json()["items"]} == created
+    assert {i["outcome"] for i in again.json()["items"]} == {"unchanged"}
     assert await count_rows(agreements.db, tables.obligations) == 200
 
     listed = await client.get(
@@ -295,3 +300,24 @@ async def test_a_commission_decision_becomes_an_obligation(agreements):
     late = await client.post(f"{base}/sessions/1/decisions", json=decision, headers=headers)
     assert late.status_code == 409
     assert await count_rows(agreements.db, tables.obligations) == 1
+
+
+async def test_an_imported_row_cites_as_many_sources_as_it_has(agreements):
+    sheet = (
+        "ref,title_en,source_kind,source_reference,source2_kind,source2_reference,"
+        "source3_kind,source3_reference,lead_unit,support_level\n"
+        "UN-1,Ratify the Optional Protocol,un_treaty_body,CRC/C/GEO/CO/4 12,"
+        "upr_recommendation,148.12,un_hrc_resolution,A/HRC/RES/52/5,Legal Department,supported\n"
+    )
+    answer = await agreements.client.post(
+        "/v1/obligations/import",
+        content=sheet.encode(),
+        headers={**auth(), "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 200, answer.text
+    (item,) = answer.json()["items"]
+    assert (item["row"], item["ref"], item["outcome"]) == (2, "UN-1", "created")
+    kept = await agreements.client.get(f"/v1/obligations/{item['id']}", headers=auth())
+    assert [s["reference"] for s in kept.json()["sources"]] == [
+        "CRC/C/GEO/CO/4 12", "148.12", "A/HRC/RES/52/5"
+    ]  # fmt: skip
