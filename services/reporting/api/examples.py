@@ -61,6 +61,7 @@ EU = {
 }
 UN_ITEM = {
     "mechanism": "UPR recommendation",
+    "ref": "23.1.4",
     "reference": "148.112",
     "title": "Adopt the national human rights strategy",
     "support_level": "supported",

@@ -30,7 +30,7 @@ from shared.db import as_dicts
 
 MECHANISMS = ("un_hrc_resolution", "upr_recommendation", "un_treaty_body")
 ITEM_COLUMNS = (
-    "mechanism", "reference", "title", "support_level", "lead_unit", "deadline", "status",
+    "mechanism", "ref", "reference", "title", "support_level", "lead_unit", "deadline", "status",
     "overdue", "latest_percent", "latest_narrative",
 )  # fmt: skip
 
@@ -51,6 +51,9 @@ class UnItem(BaseModel):
     """One UN obligation with its latest approved progress."""
 
     mechanism: str = Field(description="the UN mechanism, in the report's language")
+    ref: str | None = Field(
+        description="the obligation's own ref (its number in the office's plan or sheet)"
+    )
     reference: str = Field(
         description="the source's reference (resolution symbol, recommendation number...)"
     )
@@ -112,8 +115,9 @@ class UnReport(BaseModel):
                 [m.mechanism, m.measures, m.implemented_percent, m.average_progress_percent]
                 for m in self.by_mechanism
             ]),
-            Sheet("sheet.overdue", ("mechanism", "reference", "title", "deadline"),
-                  [[i.mechanism, i.reference, i.title, i.deadline] for i in self.overdue]),
+            Sheet("sheet.overdue", ("mechanism", "ref", "reference", "title", "deadline"),
+                  [[i.mechanism, i.ref, i.reference, i.title, i.deadline]
+                   for i in self.overdue]),
             Sheet("sheet.items", ITEM_COLUMNS,
                   [[getattr(i, c) for c in ITEM_COLUMNS] for i in self.items], True),
         ]  # fmt: skip
@@ -166,6 +170,7 @@ async def un_obligations(
             items.append(
                 UnItem(
                     mechanism=source["kind"],
+                    ref=r["external_ref"],
                     reference=source["reference"],
                     title=text_in(r["title"], lang),
                     support_level=r["support_level"],

@@ -200,9 +200,10 @@ async def test_the_un_report_groups_by_mechanism_and_support_level(tmp_path, kaf
     treaty = next(m for m in report["by_mechanism"] if m["mechanism"] == "un_treaty_body")
     assert treaty["measures"] == 1  # U2 counts under both of its mechanisms
     assert report["overall"]["measures"] == 4
-    assert sorted((i["mechanism"], i["reference"]) for i in report["overdue"]) == [
-        ("un_treaty_body", "CAT/C/GEO/CO/4 para 9"),
-        ("upr_recommendation", "148.2"),
+    # an overdue item names the obligation (its own ref) and the source it answers
+    assert sorted((i["mechanism"], i["ref"], i["reference"]) for i in report["overdue"]) == [
+        ("un_treaty_body", "U2", "CAT/C/GEO/CO/4 para 9"),
+        ("upr_recommendation", "U2", "148.2"),
     ]
-    assert csv_text.splitlines()[0].lstrip("\ufeff").startswith("Mechanism,Reference,Title")
+    assert csv_text.splitlines()[0].lstrip("\ufeff").startswith("Mechanism,No.,Reference,Title")
     assert len(csv_text.splitlines()) == 1 + 5  # five citations of four obligations
