@@ -62,6 +62,9 @@ class Group(Figures):
     """The figures of one group (a chapter or a unit)."""
 
     name: str = Field(description="the chapter's or the unit's name")
+    overdue: int = Field(
+        0, description="its measures past their deadline, neither completed nor cancelled"
+    )
 
 
 def heading_lines(
@@ -118,10 +121,17 @@ def figures(rows: Iterable[dict[str, Any]]) -> Figures:
     return tally.figures()
 
 
-def groups(tallies: dict[str, MeasureCounter]) -> list[Group]:
-    """In the order a reader looks for them: by name, "Chapter 3" before "Chapter 10"."""
+def groups(
+    tallies: dict[str, MeasureCounter], overdue: dict[str, int] | None = None
+) -> list[Group]:
+    """In the order a reader looks for them: by name, "Chapter 3" before "Chapter 10"; with
+    each group's overdue count when given."""
     ordered = sorted(tallies.items(), key=lambda item: natural(item[0]))
-    return [Group(name=name, **t.figures().model_dump()) for name, t in ordered]
+    late = overdue or {}
+    return [
+        Group(name=name, overdue=late.get(name, 0), **t.figures().model_dump())
+        for name, t in ordered
+    ]
 
 
 def natural(name: str) -> list[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -23,6 +23,7 @@ from services.reporting.reports.common import (
     groups,
     heading_lines,
     in_language,
+    natural,
     overdue_on,
     tallied,
     text_in,
@@ -96,7 +97,7 @@ class EuReport(BaseModel):
         return self.definitions
 
     def sheets(self) -> list[Sheet]:
-        groups = ("name", "measures", "implemented_percent", "average_progress_percent")
+        groups = ("name", "measures", "implemented_percent", "average_progress_percent", "overdue")
         summary = [
             ["row.year", self.overall.measures, self.overall.implemented_percent,
              self.overall.average_progress_percent],
@@ -119,14 +120,14 @@ class EuReport(BaseModel):
             for chapter in self.by_chapter
         ]
         return [
-            Sheet("sheet.summary", ("scope", *groups[1:]), summary, summary=True),
+            Sheet("sheet.summary", ("scope", *groups[1:4]), summary, summary=True),
             Sheet("sheet.by_status", ("status", "measures"), by_status, summary=True),
             Sheet("sheet.chapters", groups,
                   [[getattr(g, c) for c in groups] for g in self.by_chapter], summary=True),
             Sheet("sheet.units", groups, [[getattr(g, c) for c in groups] for g in self.by_unit]),
             *chapters,
-            Sheet("sheet.overdue_measures", ("ref", "measure", "unit", "deadline"),
-                  [[m.ref, m.title, m.lead_unit, m.deadline] for m in self.overdue]),
+            Sheet("sheet.overdue_measures", ("area", "unit", "ref", "measure", "deadline"),
+                  [[m.area, m.lead_unit, m.ref, m.title, m.deadline] for m in self.overdue]),
             Sheet("sheet.measures", MEASURE_COLUMNS, Rows.of(self.measures, MEASURE_COLUMNS),
                   True),
         ]  # fmt: skip
@@ -189,6 +190,11 @@ async def eu_association(
             tally.add(r)
     for r in before:
         cumulative.add(r)
+    # overdue, by chapter then unit: each chapter's and unit's list reads as one block
+    late = sorted(
+        (m for m in measures if m.overdue),
+        key=lambda m: (natural(m.area or "—"), m.lead_unit, natural(m.ref or "")),
+    )
     return {
         "title": text_in(plan.title, lang),
         "year": year,
@@ -198,9 +204,9 @@ async def eu_association(
         "unit": unit,
         "overall": overall.figures(),
         "cumulative": cumulative.figures(),
-        "by_chapter": groups(chapters),
-        "by_unit": groups(units),
-        "overdue": [m for m in measures if m.overdue],
+        "by_chapter": groups(chapters, Counter(m.area or "—" for m in late)),
+        "by_unit": groups(units, Counter(m.lead_unit for m in late)),
+        "overdue": late,
         "measures": measures,
     }
 

@@ -128,6 +128,11 @@ async def test_the_eu_report_counts_what_was_done_in_every_format_and_as_of_a_mo
     assert chapters["Chapter A"]["implemented_percent"] == 50.0  # M1 of M1, M3
     assert chapters["Chapter B"]["implemented_percent"] == 33.3  # M5 of M4, M5, M6
     assert [m["ref"] for m in report["overdue"]] == ["M4"]
+    # and where it is overdue: its chapter's and its unit's count
+    assert {name: c["overdue"] for name, c in chapters.items()} == {"Chapter A": 0, "Chapter B": 1}
+    m4 = next(m for m in report["measures"] if m["ref"] == "M4")
+    assert {u["name"]: u["overdue"] for u in report["by_unit"]}[m4["lead_unit"]] == 1
+    assert sum(u["overdue"] for u in report["by_unit"]) == 1
     m3 = next(m for m in report["measures"] if m["ref"] == "M3")
     assert (m3["latest_percent"], m3["latest_narrative"]) == (80, "80% done")
     assert set(report["includes_events_until"]) == {"agreements"}
@@ -139,6 +144,9 @@ async def test_the_eu_report_counts_what_was_done_in_every_format_and_as_of_a_mo
     rows = book["Chapters"].iter_rows(values_only=True)
     chapters = [r for r in rows if r[0] in ("Chapter A", "Chapter B")]
     assert {r[0]: r[2] for r in chapters} == {"Chapter A": 0.5, "Chapter B": 0.333}
+    assert {r[0]: r[4] for r in chapters} == {"Chapter A": 0, "Chapter B": 1}  # overdue
+    late = [r for r in book["Overdue measures"].iter_rows(values_only=True) if r[2] == "M4"]
+    assert late and late[0][0] == "Chapter B"  # listed under its chapter and unit
     assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     cells = [
