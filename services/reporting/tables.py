@@ -174,6 +174,7 @@ commission_decisions = Table(
     Column("decision_id", String(36), primary_key=True),
     Column("commission_id", String(36), nullable=False),
     Column("session_number", Integer, nullable=False),
+    Column("decision_number", Integer),
     Column("obligation_id", String(36), nullable=False),
     Column("responsible_unit", String(200), nullable=False),
     Column("deadline", Date, nullable=False),

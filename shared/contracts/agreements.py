@@ -235,6 +235,9 @@ class CommissionDecisionTakenV1(CommissionEvent):
 
     session_number: int
     decision_id: str
+    decision_number: int | None = Field(
+        None, description="its number within the session (absent before numbering began)"
+    )
     obligation_id: str
     responsible_unit: str
     deadline: date

@@ -46,13 +46,18 @@ SessionIn = with_examples(
         "place": "Vilnius",
         "attendees": ["Deputy Minister Giorgi Kapanadze", "Vice-Minister Rūta Petrauskienė"],
         "protocol_items": [
-            {"number": 1, "topic": "Decisions of the third session", "text": None},
-            {"number": 2, "topic": "Vocational education exchange", "text": None},
+            {
+                "number": 1,
+                "kind": "previous_decisions",
+                "topic": "Decisions of the third session",
+                "text": None,
+            },
+            {"number": 2, "kind": "topic", "topic": "Vocational education exchange", "text": None},
         ],
     },
 )
 DecisionIn = with_examples(
-    input_model(cm.Decision, exclude=("id", "obligation_id")),
+    input_model(cm.Decision, exclude=("id", "number", "obligation_id")),
     {
         "text": {"ka": "", "en": "Prepare a memorandum on vocational education exchange"},
         "responsible_unit": "International Relations and Protocol Department",

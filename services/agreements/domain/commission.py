@@ -27,6 +27,11 @@ class ProtocolItem(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     number: int = Field(ge=1, description="its place on the agenda, from 1")
+    kind: Literal["previous_decisions", "topic"] | None = Field(
+        None,
+        description="previous_decisions: the implementation of the previous session's "
+        "decisions (item 1 of every session after the first); topic: any other item",
+    )
     topic: ShortText = Field(description="what it is about")
     text: LocalizedText | None = Field(None, description="what the protocol records on it")
 
@@ -37,6 +42,9 @@ class Decision(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="the decision's id")
+    number: int | None = Field(
+        None, description="its number within the session, from 1, given by the service"
+    )
     text: BilingualText = Field(description="what was decided")
     responsible_unit: ShortText = Field(description="the ministry unit that carries it out")
     deadline: Day = Field(description="by when")
@@ -110,10 +118,10 @@ def hold_session(commission: Commission, session: Session) -> Changed[Commission
         raise RuleViolation("a new session comes after the previous ones")
     if session.decisions or session.protocol_status != "draft":
         raise RuleViolation("record decisions and protocol steps after the session")
-    first = session.protocol_items[0].topic.casefold() if session.protocol_items else ""
-    if len(commission.sessions) and "previous session" not in first:
+    if commission.sessions and not _reviews_previous_decisions(session):
         raise RuleViolation(
-            "item 1 of the protocol is the implementation of the previous session's decisions"
+            "item 1 of the protocol is the implementation of the previous session's decisions "
+            "(kind previous_decisions)"
         )
     event = contracts.CommissionSessionHeldV1(
         commission_id=commission.id,
@@ -123,6 +131,17 @@ def hold_session(commission: Commission, session: Session) -> Changed[Commission
         place=session.place,
     )
     return commission._with_session(session), [event]
+
+
+def _reviews_previous_decisions(session: Session) -> bool:
+    """Item 1 is of kind previous_decisions. Deprecated until 2027-06-30: an item without a
+    kind whose English topic names the previous session still counts."""
+    if not session.protocol_items:
+        return False
+    first = session.protocol_items[0]
+    if first.kind is not None:
+        return first.kind == "previous_decisions"
+    return "previous session" in first.topic.casefold()
 
 
 def move_protocol(commission: Commission, number: int, to: str) -> Changed[Commission]:
@@ -144,12 +163,15 @@ def take_decision(
     session = commission.session(number)
     if session.protocol_status == "signed":
         raise Conflict("the protocol is signed: its decisions are final")
+    decision = decision.model_copy(update={"number": len(session.decisions) + 1})
+    reference = f"session {number}, decision {decision.number}"
     obligation = Obligation(
-        sources=(Source(kind="commission_decision", reference=f"session {number}"),),
+        sources=(Source(kind="commission_decision", reference=reference),),
         title=decision.text,
         area=f"Intergovernmental commission with {commission.partner_country}",
         lead_unit=decision.responsible_unit,
         deadline=decision.deadline,
+        external_ref=f"{number}.{decision.number}",
         origin_ref=decision.id,
     )
     obligation.check()
@@ -162,6 +184,7 @@ def take_decision(
         partner_country=commission.partner_country,
         session_number=number,
         decision_id=decision.id,
+        decision_number=decision.number,
         obligation_id=obligation.id,
         responsible_unit=decision.responsible_unit,
         deadline=decision.deadline,

@@ -140,8 +140,10 @@ COMMISSION = {
     "partner_co_chair": "Vice-Minister Rūta Petrauskienė",
     "previous_session": 3,
     "implementation": {**FIGURES, "measures": 6},
+    "taken": [],
     "decisions": [
         {
+            "ref": "3.1",
             "decision": "Prepare a memorandum on vocational education exchange",
             "responsible_unit": "International Relations and Protocol Department",
             "deadline": "2026-09-30",

@@ -204,7 +204,9 @@ async def commission_report(
     lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
-    """Item 1 of the session's protocol: the previous session's decisions and their status."""
+    """Item 1 of the session's protocol (the previous session's decisions and their status)
+    and the decisions the session itself took, numbered session.decision: a session's own
+    decisions are reported without waiting for the next session."""
     build = partial(
         commissions.commission, commission_id=commission_id, number=session_number, lang=lang,
         on=r.day, unit=unit,

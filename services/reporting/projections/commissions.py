@@ -43,7 +43,8 @@ async def project(session: Any, dialect: str, changes: Sequence[tuple[ReceivedEv
         elif isinstance(p, agreement_events.CommissionDecisionTakenV1):
             rows[tables.commission_decisions][p.decision_id] = {
                 "decision_id": p.decision_id, "commission_id": p.commission_id,
-                "session_number": p.session_number, "obligation_id": p.obligation_id,
+                "session_number": p.session_number, "decision_number": p.decision_number,
+                "obligation_id": p.obligation_id,
                 "responsible_unit": p.responsible_unit, "deadline": p.deadline,
             }  # fmt: skip
         elif isinstance(p, visit_events.FollowUpCommittedV1):

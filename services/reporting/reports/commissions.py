@@ -27,13 +27,17 @@ from services.reporting.reports.tabular import Sheet
 from shared.db import as_dicts
 from shared.errors import NotFound
 
-DECISION_COLUMNS = ("decision", "responsible_unit", "deadline", "status", "overdue",
+DECISION_COLUMNS = ("ref", "decision", "responsible_unit", "deadline", "status", "overdue",
                     "latest_percent", "latest_narrative")  # fmt: skip
 
 
 class DecisionStatus(BaseModel):
-    """How far one decision of the previous session is carried out."""
+    """How far one decision is carried out."""
 
+    ref: str | None = Field(
+        description="the decision's number, session.decision (e.g. 4.2); null for one taken "
+        "before decisions were numbered"
+    )
     decision: str = Field(description="what was decided, in the report's language")
     responsible_unit: str = Field(description="the unit that carries it out")
     deadline: date = Field(description="by when")
@@ -46,8 +50,8 @@ class DecisionStatus(BaseModel):
 
 
 class CommissionReport(BaseModel):
-    """Item 1 of a commission session's protocol: how the previous session's decisions are carried
-    out."""
+    """A commission session: how the previous session's decisions are carried out (item 1 of
+    its protocol), and the decisions it took."""
 
     title: str = Field(description="the commission's name, in the report's language")
     partner_country: str = Field(description="ISO 3166-1 alpha-2")
@@ -64,6 +68,9 @@ class CommissionReport(BaseModel):
     definitions: dict[str, str] = Field(default=DEFINITIONS, description=About.DEFINITIONS)
     implementation: Figures = Field(description="the previous session's decisions")
     decisions: list[DecisionStatus] = Field(description="each decision of the previous session")
+    taken: list[DecisionStatus] = Field(
+        description="the decisions taken at this session, and how far each is carried out"
+    )
     as_of: datetime | None = Field(None, description=About.AS_OF)
     includes_events_until: dict[str, datetime] = Field(description=About.INCLUDES)
 
@@ -94,7 +101,11 @@ class CommissionReport(BaseModel):
 
     def sheets(self) -> list[Sheet]:
         rows = [[getattr(d, c) for c in DECISION_COLUMNS] for d in self.decisions]
-        return [Sheet("sheet.decisions", DECISION_COLUMNS, rows, True)]
+        taken = [[getattr(d, c) for c in DECISION_COLUMNS] for d in self.taken]
+        return [
+            Sheet("sheet.decisions", DECISION_COLUMNS, rows, True),
+            Sheet("sheet.decisions_taken", DECISION_COLUMNS, taken, True),
+        ]
 
 
 async def commission(
@@ -122,17 +133,8 @@ async def commission(
     if number not in numbers:
         raise NotFound(f"no session {number} of this commission")
     previous = max((n for n in numbers if n < number), default=None)
-    d, o = tables.commission_decisions, tables.obligations
-    decided = (
-        select(d, o, overdue_on(on)).join(o, o.c.obligation_id == d.c.obligation_id)
-        .where(d.c.commission_id == commission_id, d.c.session_number == previous)
-        .order_by(d.c.deadline, d.c.decision_id)
-    )  # fmt: skip
-    rows = [
-        r
-        for r in as_dicts(await session.execute(decided))
-        if unit is None or r["responsible_unit"] == unit
-    ]
+    rows = await _decisions(session, commission_id, previous, on, unit)
+    taken = await _decisions(session, commission_id, number, on, unit)
     return {
         "title": text_in(c.name, lang),
         "partner_country": c.partner_country,
@@ -145,16 +147,40 @@ async def commission(
         "report_date": on,
         "language": lang,
         "implementation": figures(rows),
-        "decisions": [
-            DecisionStatus(
-                decision=text_in(r["title"], lang),
-                responsible_unit=r["responsible_unit"],
-                deadline=r["deadline"],
-                status=r["status"],
-                overdue=bool(r["overdue"]),
-                latest_percent=r["latest_percent"],
-                latest_narrative=text_in(r["latest_narrative"], lang) or None,
-            )
-            for r in rows
-        ],
+        "decisions": [_status(r, lang) for r in rows],
+        "taken": [_status(r, lang) for r in taken],
     }
+
+
+async def _decisions(
+    session: AsyncSession, commission_id: str, number: int | None, on: date, unit: str | None
+) -> list[dict[str, Any]]:
+    """The decisions of session ``number`` (none without one), in their order, with their
+    obligations' status on ``on``."""
+    if number is None:
+        return []
+    d, o = tables.commission_decisions, tables.obligations
+    decided = (
+        select(d, o, overdue_on(on)).join(o, o.c.obligation_id == d.c.obligation_id)
+        .where(d.c.commission_id == commission_id, d.c.session_number == number)
+        .order_by(d.c.decision_number, d.c.deadline, d.c.decision_id)
+    )  # fmt: skip
+    return [
+        r
+        for r in as_dicts(await session.execute(decided))
+        if unit is None or r["responsible_unit"] == unit
+    ]
+
+
+def _status(r: dict[str, Any], lang: Lang) -> DecisionStatus:
+    number = r["decision_number"]
+    return DecisionStatus(
+        ref=f"{r['session_number']}.{number}" if number else None,
+        decision=text_in(r["title"], lang),
+        responsible_unit=r["responsible_unit"],
+        deadline=r["deadline"],
+        status=r["status"],
+        overdue=bool(r["overdue"]),
+        latest_percent=r["latest_percent"],
+        latest_narrative=text_in(r["latest_narrative"], lang) or None,
+    )

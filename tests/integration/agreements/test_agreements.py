@@ -289,7 +289,10 @@ async def test_a_commission_decision_becomes_an_obligation(agreements):
                 "deadline": "2026-12-31"}  # fmt: skip
     taken = await client.post(f"{base}/sessions/1/decisions", json=decision, headers=headers)
     assert taken.status_code == 201, taken.text
-    assert taken.json()["sources"] == [{"kind": "commission_decision", "reference": "session 1"}]
+    assert taken.json()["sources"] == [
+        {"kind": "commission_decision", "reference": "session 1, decision 1"}
+    ]
+    assert taken.json()["external_ref"] == "1.1"
     shown = (await client.get(base, headers=headers)).json()
     assert shown["sessions"][0]["decisions"][0]["obligation_id"] == taken.json()["id"]
     for to in ("agreed", "signed"):

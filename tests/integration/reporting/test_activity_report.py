@@ -179,7 +179,7 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
             await agreements.client.post(
                 f"/v1/obligations/{decided[0]}/transitions", json={"to": to}, headers=h
             )
-        item_one = {"number": 1, "topic": "The previous session's decisions"}
+        item_one = {"number": 1, "kind": "previous_decisions", "topic": "გადაწყვეტილებები"}
         second = {"number": 2, "held_on": "2026-05-10", "place": "Tbilisi",
                   "protocol_items": [item_one]}  # fmt: skip
         assert (await agreements.client.post(f"{base}/sessions", json=second, headers=h)).is_success
@@ -192,6 +192,9 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
         await eventually(applied)
         url = f"/v1/reports/commissions/{commission['id']}"
         report = (await reporting.client.get(url, headers=auth())).json()
+        first_report = (
+            await reporting.client.get(url, params={"session": 1}, headers=auth())
+        ).json()
         dossier = (await reporting.client.get("/v1/reports/countries/AZ", headers=auth())).json()
         later = (
             await reporting.client.get(
@@ -206,10 +209,13 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
     assert (report["our_co_chair"], report["partner_co_chair"]) == (
         "Minister", "Minister of Economy"
     )  # fmt: skip
-    assert [(d["decision"], d["status"]) for d in report["decisions"]] == [
-        ("Open a checkpoint", "completed"),
-        ("Harmonise tariffs", "not_started"),
+    assert [(d["ref"], d["decision"], d["status"]) for d in report["decisions"]] == [
+        ("1.1", "Open a checkpoint", "completed"),
+        ("1.2", "Harmonise tariffs", "not_started"),
     ]
+    assert report["taken"] == []  # session 2 took no decision yet
+    assert [d["ref"] for d in first_report["taken"]] == ["1.1", "1.2"]  # its own, before 2
+    assert first_report["decisions"] == [] and first_report["previous_session"] is None
     assert report["implementation"]["implemented_percent"] == 50.0
     assert [v["what"] for v in dossier["visits"]] == ["incoming visit"]
     assert sorted(o["title"] for o in dossier["obligations"]) == [

@@ -50,8 +50,33 @@ def test_later_sessions_start_with_the_previous_sessions_decisions():
     held, (event,) = cm.hold_session(
         commission,
         _session(2, date(2027, 3, 1), "Implementation of the previous session's decisions"),
-    )
+    )  # the wording alone, without a kind: accepted until the deprecation ends
     assert [s.number for s in held.sessions] == [1, 2] and event.session_number == 2
+
+
+def test_item_one_is_recognised_by_its_kind_in_any_language():
+    commission = _with_first_session()
+    item = cm.ProtocolItem(
+        number=1, kind="previous_decisions", topic="წინა სხდომის გადაწყვეტილებები"
+    )
+    georgian = cm.Session(
+        number=2, held_on=date(2027, 3, 1), place="Vilnius", protocol_items=(item,)
+    )
+    held, _ = cm.hold_session(commission, georgian)
+    assert held.session(2).protocol_items[0].kind == "previous_decisions"
+    titled = cm.ProtocolItem(number=1, kind="topic", topic="The previous session's decisions")
+    with pytest.raises(RuleViolation, match="kind previous_decisions"):
+        cm.hold_session(commission, georgian.model_copy(update={"protocol_items": (titled,)}))
+
+
+def test_decisions_are_numbered_within_their_session_and_become_referenced_obligations():
+    commission = _with_first_session()
+    (first, _), (obligation, _) = cm.take_decision(commission, 1, _decision())
+    (second, (event,)), (next_obligation, _) = cm.take_decision(first, 1, _decision())
+    assert [d.number for d in second.session(1).decisions] == [1, 2]
+    assert event.decision_number == 2
+    assert (obligation.external_ref, next_obligation.external_ref) == ("1.1", "1.2")
+    assert next_obligation.sources[0].reference == "session 1, decision 2"
 
 
 @pytest.mark.parametrize(

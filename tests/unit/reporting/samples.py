@@ -84,16 +84,19 @@ def activity_report(lang: Lang = "en") -> ActivityReport:
 
 def commission_report(lang: Lang = "en") -> CommissionReport:
     decision = DecisionStatus(
-        decision="Open a checkpoint", responsible_unit="Customs", deadline=date(2026, 9, 1),
+        ref="1.1", decision="Open a checkpoint", responsible_unit="Customs", deadline=date(2026, 9, 1),
         status="in_progress", overdue=False, latest_percent=40, latest_narrative=None,
     )  # fmt: skip
-    done = decision.model_copy(update={"decision": "Harmonise tariffs", "status": "completed",
-                                       "latest_percent": 100})  # fmt: skip
+    done = decision.model_copy(update={"ref": "1.2", "decision": "Harmonise tariffs",
+                                       "status": "completed", "latest_percent": 100})  # fmt: skip
     return CommissionReport(
         title="Georgia–Lithuania intergovernmental commission", partner_country="LT",
         session_number=2, held_on=date(2026, 5, 10), place="Tbilisi", previous_session=1,
         report_date=date(2026, 6, 30), language=lang, implementation=figures([]),
-        decisions=[decision, done, decision.model_copy(update={"responsible_unit": "Legal"})],
+        decisions=[decision, done, decision.model_copy(update={"ref": "1.3",
+                                                               "responsible_unit": "Legal"})],
+        taken=[decision.model_copy(update={"ref": "2.1", "decision": "Joint customs training",
+                                           "status": "not_started", "latest_percent": None})],
         our_co_chair="Minister of Economy", partner_co_chair="Minister of Economy of Lithuania",
         includes_events_until=AS_OF,
     )  # fmt: skip
