@@ -84,7 +84,8 @@ def activity_report(lang: Lang = "en") -> ActivityReport:
 
 def commission_report(lang: Lang = "en") -> CommissionReport:
     decision = DecisionStatus(
-        ref="1.1", decision="Open a checkpoint", responsible_unit="Customs", deadline=date(2026, 9, 1),
+        ref="1.1", decision="Open a checkpoint", responsible_unit="Customs",
+        deadline=date(2026, 9, 1),
         status="in_progress", overdue=False, latest_percent=40, latest_narrative=None,
     )  # fmt: skip
     done = decision.model_copy(update={"ref": "1.2", "decision": "Harmonise tariffs",
