@@ -58,6 +58,12 @@ class ServiceSettings(BaseSettings):
     passport_max_validity_years: int = 10
     passport_expiry_window_days: int = 180
     passport_return_days: int = 30
+    passport_safe_return_days: int = Field(
+        5,
+        ge=0,
+        le=90,
+        description="passports: days after a trip to put the passport back in the safe",
+    )
     passport_sweep_interval: float = 3600.0
     passport_validity_margin_days: int = 180
     snapshot_dir: str = Field("", description="reporting: default <var_dir>/snapshots/<service>")

@@ -91,7 +91,7 @@ async def issue_passport(
         for old in await repo.find(
             t.c.holder_id == issued.holder_id, t.c.passport_type == issued.passport_type
         ):
-            if old.id != issued.id and old.status in pp.IN_HAND:
+            if old.id != issued.id and old.status in pp.VALID:
                 await save_document(uow, repo, pp.supersede(old, issued.id), old.version)
         await audit_passports(uow, reader, [issued])
         return issued
@@ -107,11 +107,12 @@ async def move_passport(
     today: date,
     expected_version: int | None,
     reader: Reader | None,
+    trip: pp.Trip | None = None,
 ) -> pp.Passport:
     async with writer.unit_of_work() as uow:
         moved = await change_document(
             uow, passport_repository(uow.session), passport_id, pp.move, to, reason, on, today,
-            expected_version=expected_version,
+            trip, expected_version=expected_version,
         )  # fmt: skip
         await audit_passports(uow, reader, [moved])
         return moved

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import Field
+
 from shared.contracts.base import EventData
 
 
@@ -44,6 +46,10 @@ class PassportEvent(EventData):
     issued_on: date | None = None
     expires_on: date | None = None
     return_due_by: date | None = None
+    trip_id: str | None = Field(None, description="the trip it was last handed over for")
+    safe_return_by: date | None = Field(
+        None, description="when it must be back in the office's safe after that trip"
+    )
 
 
 class PassportRequestedV1(PassportEvent):
@@ -70,6 +76,12 @@ class PassportIssuedV1(PassportEvent):
 
 class PassportHandedOverV1(PassportEvent):
     event_type = "irp.passports.PassportHandedOver.v1"
+
+
+class PassportPlacedInSafeV1(PassportEvent):
+    """Kept in the office's safe: deposited after issue, or handed back after a trip."""
+
+    event_type = "irp.passports.PassportPlacedInSafe.v1"
 
 
 class PassportReturnDueV1(PassportEvent):
@@ -100,6 +112,12 @@ class PassportExpiringV1(PassportEvent):
     """Expires within the configured window (once per passport)."""
 
     event_type = "irp.passports.PassportExpiring.v1"
+
+
+class PassportSafeReturnOverdueV1(PassportEvent):
+    """Handed over for a trip and not back in the safe by ``safe_return_by`` (once per trip)."""
+
+    event_type = "irp.passports.PassportSafeReturnOverdue.v1"
 
 
 class PassportReturnOverdueV1(PassportEvent):

@@ -21,6 +21,7 @@ from services.passports.repository import passport_repository
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import today
+from shared.errors import RuleViolation
 from shared.http.conditional import etag
 from shared.http.examples import EXAMPLE_ID, OTHER_ID, as_kept, examples
 from shared.http.idempotency import created
@@ -58,11 +59,25 @@ class IssueIn(StrictModel):
 
 
 class DatedTransition(TransitionRequest):
-    """A move of a passport, dated when it happened on another day than today."""
+    """A move of a passport, dated when it happened on another day than today; a hand-over
+    out of the safe names the trip."""
 
-    model_config = examples({"to": "handed_over", "on": "2026-12-03"})
+    model_config = examples(
+        {"to": "handed_over", "on": "2026-12-03", "trip_id": OTHER_ID, "trip_ends_on": "2026-12-09"}
+    )
 
     on: Day | None = Field(None, description="hand-over or return date; default today")
+    trip_id: str | None = Field(
+        None, max_length=36, description="handed over for this trip (a business trip or visit)"
+    )
+    trip_ends_on: Day | None = Field(None, description="the trip's last day")
+
+    def trip(self, return_days: int) -> pp.Trip | None:
+        if self.trip_id is None and self.trip_ends_on is None:
+            return None
+        if self.trip_id is None or self.trip_ends_on is None:
+            raise RuleViolation("a trip is named with both trip_id and trip_ends_on")
+        return pp.Trip(self.trip_id, self.trip_ends_on, return_days)
 
 
 class PassportOut(BaseModel):
@@ -83,6 +98,11 @@ class PassportOut(BaseModel):
             returned_on=None,
             expiring_soon=False,
             return_overdue=False,
+            in_safe_since=None,
+            trip_id=None,
+            trip_ends_on=None,
+            safe_return_by=None,
+            safe_return_overdue=False,
             version=5,
         )
     )
@@ -91,7 +111,7 @@ class PassportOut(BaseModel):
     holder_id: str = Field(description="the holder's id")
     passport_type: str = Field(description="diplomatic or service")
     status: str = Field(
-        description="requested, approved, submitted, rejected, issued, handed_over, "
+        description="requested, approved, submitted, rejected, issued, handed_over, in_safe, "
         "return_due, returned, cancelled, lost, stolen or expired"
     )
     status_reason: str | None = Field(description="why it was last moved, when given")
@@ -109,6 +129,11 @@ class PassportOut(BaseModel):
         description="expires within IRP_PASSPORT_EXPIRY_WINDOW_DAYS from today"
     )
     return_overdue: bool = Field(description="due back before today and not returned")
+    in_safe_since: date | None = Field(description="kept in the office's safe since")
+    trip_id: str | None = Field(description="the trip it was last handed over for")
+    trip_ends_on: date | None = Field(description="that trip's last day")
+    safe_return_by: date | None = Field(description="due back in the safe by (after the trip)")
+    safe_return_overdue: bool = Field(description="not back in the safe by safe_return_by")
     version: int = Field(description="how many changes it has had; its ETag")
     created_at: datetime = Field(description="when it was requested (UTC)")
     updated_at: datetime = Field(description="when it last changed (UTC)")
@@ -117,7 +142,15 @@ class PassportOut(BaseModel):
 def _out(p: pp.Passport, with_pii: bool, window: int) -> PassportOut:
     number = p.number if with_pii or p.number is None else mask_personal_number(p.number)
     return PassportOut(
-        **p.model_dump(exclude={"number", "expiring_notified", "return_overdue_notified"}),
+        **p.model_dump(
+            exclude={
+                "number",
+                "expiring_notified",
+                "return_overdue_notified",
+                "safe_return_overdue_notified",
+            }
+        ),
+        safe_return_overdue=p.safe_return_overdue(today()),
         number=number,
         personal_data_masked=not with_pii,
         allowed_transitions=sorted(p.lifecycle.allowed_from(p.status)),
@@ -237,11 +270,16 @@ async def transition_passport(
 ) -> JSONResponse:
     """``requested → approved → submitted → (issue) → handed_over``, or ``rejected``;
     ``handed_over → return_due (dismissal) → returned → cancelled``; ``lost``/``stolen`` →
-    ``cancelled``; ``expired``."""
+    ``cancelled``; ``expired``. Safe-keeping: ``issued`` or ``handed_over → in_safe`` (kept
+    by the office), ``in_safe → handed_over`` only for a trip (``trip_id``,
+    ``trip_ends_on``): due back in the safe IRP_PASSPORT_SAFE_RETURN_DAYS after the trip,
+    else overdue (``safe_return_overdue``, and a PassportSafeReturnOverdue event)."""
+    settings = request.ctx.settings
     passport = await usecases.move_passport(
         request.writer, passport_id, body.to, body.reason,
         on=body.on or today(), today=today(), expected_version=request.expected_version,
         reader=reader(request.principal, "POST /v1/passports/{id}/transitions"),
+        trip=body.trip(settings.passport_safe_return_days),
     )  # fmt: skip
     return _respond(request.ctx, passport, request.principal)
 

@@ -5,6 +5,7 @@ Plain Python, no I/O. The passport number is personal data: it never enters an e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, ClassVar, Literal
 
@@ -19,7 +20,18 @@ from shared.errors import Conflict, RuleViolation, StateMachine
 
 PassportType = Literal["diplomatic", "service"]
 IN_HAND = {"issued", "handed_over"}  # valid documents the holder has or will get
+VALID = IN_HAND | {"in_safe"}  # valid documents, with the holder or in the office's safe
 PENDING = {"requested", "approved", "submitted"}
+
+
+@dataclass(frozen=True)
+class Trip:
+    """The trip a passport leaves the safe for, and how soon after it the office wants the
+    passport back."""
+
+    trip_id: str
+    ends_on: date
+    return_days: int
 
 
 class Passport(LifecycleAggregate):
@@ -28,8 +40,9 @@ class Passport(LifecycleAggregate):
             "requested": {"approved", "rejected"},
             "approved": {"submitted", "rejected"},
             "submitted": {"issued", "rejected"},
-            "issued": {"handed_over", "cancelled"},
-            "handed_over": {"return_due", "lost", "stolen", "expired", "cancelled"},
+            "issued": {"handed_over", "in_safe", "cancelled"},
+            "handed_over": {"in_safe", "return_due", "lost", "stolen", "expired", "cancelled"},
+            "in_safe": {"handed_over", "expired", "lost", "stolen", "cancelled"},
             "return_due": {"returned", "lost", "stolen"},
             "returned": {"cancelled"},
             "lost": {"cancelled"},
@@ -46,6 +59,7 @@ class Passport(LifecycleAggregate):
         "rejected": contracts.PassportRejectedV1,
         "issued": contracts.PassportIssuedV1,
         "handed_over": contracts.PassportHandedOverV1,
+        "in_safe": contracts.PassportPlacedInSafeV1,
         "return_due": contracts.PassportReturnDueV1,
         "returned": contracts.PassportReturnedV1,
         "cancelled": contracts.PassportCancelledV1,
@@ -64,8 +78,15 @@ class Passport(LifecycleAggregate):
     handed_over_on: date | None = None
     return_due_by: date | None = None
     returned_on: date | None = None
+    in_safe_since: date | None = Field(None, description="kept in the office's safe since")
+    trip_id: str | None = Field(None, description="the trip it was last handed over for")
+    trip_ends_on: date | None = Field(None, description="the last day of that trip")
+    safe_return_by: date | None = Field(
+        None, description="when it must be back in the safe after the trip"
+    )
     expiring_notified: bool = False
     return_overdue_notified: bool = False
+    safe_return_overdue_notified: bool = False
 
     def index(self) -> dict[str, Any]:
         return {
@@ -84,6 +105,8 @@ class Passport(LifecycleAggregate):
             "issued_on": self.issued_on,
             "expires_on": self.expires_on,
             "return_due_by": self.return_due_by,
+            "trip_id": self.trip_id,
+            "safe_return_by": self.safe_return_by,
         }
 
     def guard(self, to: str, reason: str | None, today: date) -> None:
@@ -97,13 +120,17 @@ class Passport(LifecycleAggregate):
 
     def expiring(self, today: date, window_days: int) -> bool:
         return (
-            self.status in IN_HAND
+            self.status in VALID
             and self.expires_on is not None
             and today <= self.expires_on <= today + timedelta(days=window_days)
         )
 
     def return_overdue(self, today: date) -> bool:
         return is_overdue(self.return_due_by, today, done=self.status != "return_due")
+
+    def safe_return_overdue(self, today: date) -> bool:
+        """Handed over for a trip and not back in the safe by its deadline."""
+        return is_overdue(self.safe_return_by, today, done=self.status != "handed_over")
 
 
 def issue(
@@ -126,18 +153,46 @@ def issue(
     return issued, [issued.event(from_status=passport.status)]
 
 
-def hand_over(passport: Passport, on: date) -> Changed[Passport]:
+def hand_over(passport: Passport, on: date, trip: Trip | None = None) -> Changed[Passport]:
+    """To the holder; out of the safe only for a trip, due back ``trip.return_days`` after
+    it ends."""
     passport.lifecycle.check(passport.status, "handed_over")
-    moved = passport.evolve(status="handed_over", handed_over_on=on)
+    if passport.status == "in_safe" and trip is None:
+        raise RuleViolation("a passport leaves the safe for a trip: name the trip and its end")
+    changes: dict[str, Any] = {"status": "handed_over", "handed_over_on": on}
+    if trip is not None:
+        if trip.ends_on < on:
+            raise RuleViolation("the trip ends before the hand-over")
+        changes |= {
+            "trip_id": trip.trip_id,
+            "trip_ends_on": trip.ends_on,
+            "safe_return_by": trip.ends_on + timedelta(days=trip.return_days),
+            "safe_return_overdue_notified": False,
+        }
+    moved = passport.evolve(**changes)
+    return moved, [moved.event(from_status=passport.status)]
+
+
+def place_in_safe(passport: Passport, on: date) -> Changed[Passport]:
+    """Kept by the office: deposited after issue, or handed back after a trip."""
+    passport.lifecycle.check(passport.status, "in_safe")
+    moved = passport.evolve(status="in_safe", in_safe_since=on, safe_return_by=None)
     return moved, [moved.event(from_status=passport.status)]
 
 
 def move(
-    passport: Passport, to: str, reason: str | None, on: date, today: date
+    passport: Passport,
+    to: str,
+    reason: str | None,
+    on: date,
+    today: date,
+    trip: Trip | None = None,
 ) -> Changed[Passport]:
     """A transition asked for by the office; hand-over and return carry their date."""
     if to == "handed_over":
-        return hand_over(passport, on)
+        return hand_over(passport, on, trip)
+    if to == "in_safe":
+        return place_in_safe(passport, on)
     if to == "returned":
         return mark_returned(passport, on)
     return transition(passport, to, reason, today)
@@ -163,7 +218,7 @@ def supersede(old: Passport, new_id: str) -> Changed[Passport]:
 
 def sweep(passport: Passport, today: date, window_days: int) -> Changed[Passport]:
     """What time alone changes: expiry, an approaching expiry, an overdue return."""
-    if passport.status in IN_HAND and passport.expires_on and passport.expires_on < today:
+    if passport.status in VALID and passport.expires_on and passport.expires_on < today:
         if passport.status == "issued":  # never handed over: nothing to take back
             moved = passport.evolve(status="cancelled", status_reason="expired before hand-over")
         else:
@@ -175,6 +230,10 @@ def sweep(passport: Passport, today: date, window_days: int) -> Changed[Passport
     if passport.return_overdue(today) and not passport.return_overdue_notified:
         moved = passport.evolve(return_overdue_notified=True)
         return moved, [contracts.PassportReturnOverdueV1(**moved.facts(), status=moved.status)]
+    if passport.safe_return_overdue(today) and not passport.safe_return_overdue_notified:
+        moved = passport.evolve(safe_return_overdue_notified=True)
+        event = contracts.PassportSafeReturnOverdueV1(**moved.facts(), status=moved.status)
+        return moved, [event]
     return passport, []
 
 

@@ -110,6 +110,9 @@ ACTIVITY = {
         "cancelled": 1,
         "expiring_notices": 2,
         "return_overdue_notices": 0,
+        "in_hand_at_end": 7,
+        "in_safe_at_end": 12,
+        "overdue_at_end": 1,
     },
     "total": 57,
     "by_month": [

@@ -3,7 +3,8 @@ and the projections' freshness: queries over the projections."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import json
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -59,6 +60,19 @@ class PassportFigures(BaseModel):
     cancelled: int = Field(description="passports cancelled")
     expiring_notices: int = Field(description="notices that a passport expires soon")
     return_overdue_notices: int = Field(description="notices that a passport's return is overdue")
+    in_hand_at_end: int = Field(
+        0, description="at the period's end: with their holders (handed over, or due back)"
+    )
+    in_safe_at_end: int = Field(
+        0,
+        description="at the period's end: kept by the office (in the safe, or issued and "
+        "not yet handed over)",
+    )
+    overdue_at_end: int = Field(
+        0,
+        description="at the period's end: not back by their deadline (after a dismissal, "
+        "or in the safe after a trip)",
+    )
 
 
 class MonthFigures(BaseModel):
@@ -263,7 +277,45 @@ async def _passports(
         for figure, step in PASSPORT_FIGURES.items()
     }
     query = for_unit(select(*[c.label(f) for f, c in counts.items()]), t, unit)
-    return PassportFigures(**(await session.execute(query)).one()._mapping)
+    moved = (await session.execute(query)).one()._mapping
+    return PassportFigures(**moved, **await _positions_at(session, last, unit))
+
+
+WITH_HOLDER, WITH_OFFICE = {"handed_over", "return_due"}, {"in_safe", "issued"}
+
+
+async def _positions_at(session: AsyncSession, last: date, unit: str | None) -> dict[str, int]:
+    """Where the passports were at the end of ``last``: each passport's newest event by
+    then says its status and deadlines (a passport's events always carry them)."""
+    e, p = tables.events, tables.passports
+    end = datetime.combine(last + timedelta(days=1), time(), UTC)
+    newest = (
+        select(e.c.aggregate_id, func.max(e.c.aggregate_version).label("version"))
+        .where(e.c.aggregate_type == "passport", e.c.occurred_at < end)
+        .group_by(e.c.aggregate_id)
+        .subquery()
+    )
+    query = (
+        select(e.c.data)
+        .join(
+            newest,
+            (e.c.aggregate_id == newest.c.aggregate_id)
+            & (e.c.aggregate_version == newest.c.version),
+        )
+        .where(e.c.aggregate_type == "passport")
+    )
+    if unit is not None:
+        query = query.join(p, p.c.passport_id == e.c.aggregate_id).where(p.c.unit == unit)
+    found = {"in_hand_at_end": 0, "in_safe_at_end": 0, "overdue_at_end": 0}
+    for (stored,) in await session.execute(query):
+        data = json.loads(stored)["data"]
+        status = data.get("status")
+        found["in_hand_at_end"] += status in WITH_HOLDER
+        found["in_safe_at_end"] += status in WITH_OFFICE
+        due = data.get("return_due_by") if status == "return_due" else data.get("safe_return_by")
+        late = status in WITH_HOLDER and due is not None and date.fromisoformat(due) < last
+        found["overdue_at_end"] += late
+    return found
 
 
 PASSPORT_FIGURES = {

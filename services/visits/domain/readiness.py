@@ -15,7 +15,7 @@ from shared.aggregates import Changed
 from shared.contracts.base import EventData
 from shared.contracts.visits import DelegationMemberReadinessChangedV1
 
-IN_HAND = {"issued", "handed_over"}
+IN_HAND = {"issued", "handed_over", "in_safe"}  # usable: the holder's or in the safe
 FINISHED = {"cancelled", "completed", "reported"}
 
 

@@ -194,3 +194,41 @@ async def test_personal_data_is_masked_without_the_scope_and_audited_with_it(pas
         headers=writer,
     )  # fmt: skip
     assert mrz.json()["valid"] is True
+
+
+async def test_the_office_keeps_passports_in_its_safe_and_hands_them_over_for_trips(passports):
+    client, headers = passports.client, auth()
+    holder = await _ok(await client.post("/v1/holders", json=MINISTER, headers=headers), 201)
+    request = {"holder_id": holder["id"], "passport_type": "diplomatic"}
+    passport = await _ok(await client.post("/v1/passports", json=request, headers=headers), 201)
+    base = f"/v1/passports/{passport['id']}"
+
+    def move(**body):  # type: ignore[no-untyped-def]
+        return client.post(f"{base}/transitions", json=body, headers=headers)
+
+    for to in ("approved", "submitted"):
+        await _ok(await move(to=to))
+    issue = {"number": "GD7654321", "issued_on": str(TODAY - timedelta(days=60)),
+             "expires_on": str(TODAY + timedelta(days=3000))}  # fmt: skip
+    await _ok(await client.post(f"{base}/issue", json=issue, headers=headers))
+    kept = await _ok(await move(to="in_safe", on=str(TODAY - timedelta(days=30))))
+    assert (kept["status"], kept["in_safe_since"]) == ("in_safe", str(TODAY - timedelta(30)))
+
+    refused = await move(to="handed_over")
+    assert refused.status_code == 422 and "for a trip" in refused.json()["detail"]
+    trip = {"trip_id": "trip-brussels", "trip_ends_on": str(TODAY - timedelta(days=10))}
+    out = await _ok(await move(to="handed_over", on=str(TODAY - timedelta(days=20)), **trip))
+    assert out["safe_return_by"] == str(TODAY - timedelta(days=5))  # 5 days after the trip
+    assert out["safe_return_overdue"] is True and out["trip_id"] == "trip-brussels"
+
+    overdue = tables.outbox.c.event_type == "irp.passports.PassportSafeReturnOverdue.v1"
+    for _ in range(2):  # the sweep announces it once
+        await passports.ctx.schedules[0].run()
+    assert await count_rows(passports.db, tables.outbox, overdue) == 1
+    listed = await client.get("/v1/passports", headers=headers)
+    assert [p["safe_return_overdue"] for p in listed.json()["items"]] == [True]
+
+    back = await _ok(await move(to="in_safe"))
+    assert (back["status"], back["safe_return_by"], back["safe_return_overdue"]) == (
+        "in_safe", None, False
+    )  # fmt: skip

@@ -227,3 +227,52 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
     assert later["visits"] == []
     assert (later["period_from"], later["period_to"]) == ("2030-01-01", None)
     assert legal["decisions"] == []  # both decisions are the Customs unit's
+
+
+async def test_the_activity_report_says_where_passports_were_at_the_periods_end(
+    tmp_path, kafka, prefix
+):
+    def settings(service: str):  # type: ignore[no-untyped-def]
+        return settings_for(service, f"sqlite:///{tmp_path}/{service}.db", kafka.bootstrap, prefix)
+
+    async with (
+        running("passports", settings("passports")) as passports,
+        running("reporting", settings("reporting")) as reporting,
+    ):
+        h = auth()
+        holder = (await passports.client.post("/v1/holders", json=HOLDER, headers=h)).json()
+        moves = (  # one kept in the safe; one out for a trip that ended weeks ago
+            [{"to": "in_safe"}],
+            [{"to": "in_safe"}, {"to": "handed_over", "on": str(TODAY - timedelta(days=30)),
+                                 "trip_id": "t1", "trip_ends_on": str(TODAY - timedelta(20))}],
+        )  # fmt: skip
+        for number, (kind, steps) in enumerate(zip(("service", "diplomatic"), moves, strict=True)):
+            request = {"holder_id": holder["id"], "passport_type": kind}
+            created = await passports.client.post("/v1/passports", json=request, headers=h)
+            base = f"/v1/passports/{created.json()['id']}"
+            for to in ("approved", "submitted"):
+                await passports.client.post(f"{base}/transitions", json={"to": to}, headers=h)
+            issue = {"number": f"DS55{number}5555", "issued_on": str(TODAY - timedelta(60)),
+                     "expires_on": str(TODAY + timedelta(days=1800))}  # fmt: skip
+            assert (await passports.client.post(f"{base}/issue", json=issue, headers=h)).is_success
+            for step in steps:
+                moved = await passports.client.post(f"{base}/transitions", json=step, headers=h)
+                assert moved.is_success, moved.text
+        sent = 1 + 2 * 5 + 1  # holder; each passport 5 events; the diplomatic one's trip
+
+        async def applied() -> bool:
+            return await count_rows(reporting.db, reporting_tables.events) >= sent
+
+        await eventually(applied)
+
+        async def passports_in(last: str) -> dict:
+            params = {"from": str(TODAY - timedelta(days=90)), "to": last}
+            answer = await reporting.client.get("/v1/reports/activity", params=params, headers=h)
+            return answer.json()["passports"]
+
+        now, before = await passports_in(DAY), await passports_in(str(TODAY - timedelta(1)))
+    assert (now["in_hand_at_end"], now["in_safe_at_end"], now["overdue_at_end"]) == (1, 1, 1)
+    # every event happened today: at yesterday's end no passport was anywhere yet
+    assert (before["in_hand_at_end"], before["in_safe_at_end"], before["overdue_at_end"]) == (
+        0, 0, 0
+    )  # fmt: skip
