@@ -83,6 +83,9 @@ class ObligationSource(BaseModel):
 
     kind: str
     reference: str
+    support_level: str | None = Field(
+        None, description="for a UN recommendation: Georgia's answer to it"
+    )
 
 
 class ObligationEvent(EventData):

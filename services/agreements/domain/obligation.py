@@ -44,6 +44,12 @@ class Source(BaseModel):
         " visit_commitment"
     )
     reference: ShortText = Field(description="article, paragraph, symbol or number")
+    support_level: SupportLevel | None = Field(
+        None,
+        description="for a UN recommendation: Georgia's answer to it (supported, "
+        "supported_in_part, noted): a property of the recommendation, whichever measures "
+        "implement it",
+    )
 
 
 class Progress(BaseModel):
@@ -109,7 +115,11 @@ class Obligation(LifecycleAggregate):
     target: str | None = Field(
         None, max_length=2000, description="the value of the indicator that means done"
     )
-    support_level: SupportLevel | None = Field(None, description="for UN recommendations")
+    support_level: SupportLevel | None = Field(
+        None,
+        description="deprecated (until 2027-06-30): give it on the UN source instead; when "
+        "given here it applies to the obligation's UN sources that state none",
+    )
     action_plan_id: str | None = Field(
         None, max_length=36, description="the action plan it is a measure of"
     )
@@ -131,7 +141,7 @@ class Obligation(LifecycleAggregate):
     def facts(self) -> dict[str, Any]:
         return {
             "obligation_id": self.id,
-            "sources": [s.model_dump() for s in self.sources],
+            "sources": [s.model_dump() for s in self.stated_sources()],
             "title": self.title,
             "area": self.area,
             "lead_unit": self.lead_unit,
@@ -158,10 +168,21 @@ class Obligation(LifecycleAggregate):
             raise RuleViolation("the same source is cited twice")
         if self.support_level and not UN_KINDS & set(kinds):
             raise RuleViolation("a support level is given for UN recommendations only")
-        if "upr_recommendation" in kinds and self.support_level is None:
-            raise RuleViolation("say whether the UPR recommendation is supported or noted")
+        if any(s.support_level and s.kind not in UN_KINDS for s in self.sources):
+            raise RuleViolation("a support level is Georgia's answer to a UN recommendation only")
         if "eu_action_plan" in kinds and self.action_plan_id is None:
             raise RuleViolation("an action plan measure belongs to an action plan")
+
+    def stated_sources(self) -> tuple[Source, ...]:
+        """The sources, each UN recommendation with its support level (the obligation's own,
+        deprecated, for those that state none)."""
+        level = self.support_level
+        return tuple(
+            s.model_copy(update={"support_level": level})
+            if level and s.kind in UN_KINDS and s.support_level is None
+            else s
+            for s in self.sources
+        )
 
     def is_overdue(self, today: date) -> bool:
         return is_overdue(self.deadline, today, done=self.status in OBLIGATION_DONE)

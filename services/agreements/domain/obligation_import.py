@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.agreements.domain.obligation import Obligation
+from services.agreements.domain.obligation import UN_KINDS, Obligation
 from shared.errors import RuleViolation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -124,6 +124,10 @@ def _fields(row: dict[str, Any], action_plan_id: str | None, kind: str | None) -
         source_kind = row.get(f"{prefix}_kind") or (kind if prefix == "source" else None)
         if reference or row.get(f"{prefix}_kind"):
             sources.append({"kind": source_kind, "reference": reference})
+    level = row.get("support_level") or None
+    recommendations = [s for s in sources if s["kind"] in UN_KINDS]
+    for source in recommendations:  # Georgia's answer belongs to the recommendation
+        source["support_level"] = level
     deadline = row.get("deadline")
     if isinstance(deadline, str) and deadline:
         deadline = _date(deadline)
@@ -137,7 +141,7 @@ def _fields(row: dict[str, Any], action_plan_id: str | None, kind: str | None) -
         "deadline": deadline or None,
         "indicator": row.get("indicator") or None,
         "target": row.get("target") or None,
-        "support_level": row.get("support_level") or None,
+        "support_level": None if recommendations else level,
         "action_plan_id": action_plan_id,
     }
 

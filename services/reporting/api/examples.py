@@ -78,7 +78,12 @@ UN = {
     "period_to": None,
     "overall": FIGURES,
     "by_mechanism": [
-        {**FIGURES, "mechanism": "UPR recommendation", "by_support_level": {"supported": 20}}
+        {
+            **FIGURES,
+            "mechanism": "UPR recommendation",
+            "recommendations": 12,
+            "by_support_level": {"noted": 2, "supported": 10},
+        }
     ],
     "overdue": [UN_ITEM],
     "items": [UN_ITEM],

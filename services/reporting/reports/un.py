@@ -42,8 +42,13 @@ class MechanismFigures(Figures):
         description="un_hrc_resolution, upr_recommendation or un_treaty_body, in the report's "
         "language"
     )
+    recommendations: int = Field(
+        description="distinct recommendations (resolutions...) of the mechanism the "
+        "obligations cite; several measures may implement one"
+    )
     by_support_level: dict[str, int] = Field(
-        description="obligations per Georgia's answer (supported, supported_in_part, noted)"
+        description="recommendations per Georgia's answer (supported, supported_in_part, "
+        "noted; — when none is stated), each counted once however many measures cite it"
     )
 
 
@@ -109,10 +114,12 @@ class UnReport(BaseModel):
         return self.definitions
 
     def sheets(self) -> list[Sheet]:
-        header = ("mechanism", "items", "implemented_percent", "average_progress_percent")
+        header = ("mechanism", "recommendations", "measures", "implemented_percent",
+                  "average_progress_percent")  # fmt: skip
         return [
             Sheet("sheet.by_mechanism", header, [
-                [m.mechanism, m.measures, m.implemented_percent, m.average_progress_percent]
+                [m.mechanism, m.recommendations, m.measures, m.implemented_percent,
+                 m.average_progress_percent]
                 for m in self.by_mechanism
             ]),
             Sheet("sheet.overdue", ("mechanism", "ref", "reference", "title", "deadline"),
@@ -121,6 +128,18 @@ class UnReport(BaseModel):
             Sheet("sheet.items", ITEM_COLUMNS,
                   [[getattr(i, c) for c in ITEM_COLUMNS] for i in self.items], True),
         ]  # fmt: skip
+
+
+def _answers(rows: list[dict[str, Any]], wanted: list[str]) -> dict[str, dict[str, str]]:
+    """Georgia's answer to each recommendation, as any obligation citing it states it (on
+    the source, or deprecated, on the obligation): the recommendation's, not each measure's."""
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in rows:
+        for source in r["sources"]:
+            level = source.get("support_level") or r["support_level"]
+            if source["kind"] in wanted and level:
+                found[source["kind"]].setdefault(source["reference"], level)
+    return found
 
 
 def _due_within(deadline: date | None, first: date | None, last: date | None) -> bool:
@@ -156,15 +175,15 @@ async def un_obligations(
     rows = as_dicts(await session.execute(query))
     if unit:
         rows = [r for r in rows if concerns_unit(r, unit)]
-    if support_level:
-        rows = [r for r in rows if r["support_level"] == support_level]
     if first or last:
         rows = [r for r in rows if _due_within(r["deadline"], first, last)]
+    answers = _answers(rows, wanted)  # mechanism → recommendation → Georgia's answer
     per_mechanism: dict[str, list[dict[str, Any]]] = defaultdict(list)
     items: list[UnItem] = []
     for r in sorted(rows, key=lambda r: (r["external_ref"] or "", r["obligation_id"])):
         for source in r["sources"]:
-            if source["kind"] not in wanted:
+            answer = answers.get(source["kind"], {}).get(source["reference"])
+            if source["kind"] not in wanted or (support_level and answer != support_level):
                 continue
             per_mechanism[source["kind"]].append(r)
             items.append(
@@ -173,7 +192,7 @@ async def un_obligations(
                     ref=r["external_ref"],
                     reference=source["reference"],
                     title=text_in(r["title"], lang),
-                    support_level=r["support_level"],
+                    support_level=answer,
                     lead_unit=r["lead_unit"],
                     deadline=r["deadline"],
                     status=r["status"],
@@ -186,11 +205,14 @@ async def un_obligations(
     for name in wanted:
         group = per_mechanism.get(name, [])
         levels: dict[str, int] = defaultdict(int)
-        for r in group:
-            levels[r["support_level"] or "—"] += 1
+        cited = {source["reference"] for r in group for source in r["sources"]
+                 if source["kind"] == name}  # fmt: skip
+        for reference in cited:
+            levels[answers[name].get(reference) or "—"] += 1
         by_mechanism.append(
             MechanismFigures(
                 mechanism=name,
+                recommendations=len(cited),
                 by_support_level=dict(sorted(levels.items())),
                 **figures(group).model_dump(),
             )
@@ -203,7 +225,9 @@ async def un_obligations(
         "support_level": support_level,
         "period_from": first,
         "period_to": last,
-        "overall": figures(rows),
+        "overall": figures(
+            {r["obligation_id"]: r for g in per_mechanism.values() for r in g}.values()
+        ),
         "by_mechanism": by_mechanism,
         "overdue": [i for i in items if i.overdue],
         "items": items,

@@ -112,9 +112,9 @@ async def test_an_action_plan_imports_from_xlsx_all_or_nothing_and_only_once(
     )
     (both,) = listed.json()["items"]
     assert both["external_ref"] == "AP-007"
-    assert both["sources"] == [
-        {"kind": "eu_association_agreement", "reference": "Article 14"},
-        {"kind": "upr_recommendation", "reference": "148.12"},
+    assert both["sources"] == [  # the answer is the recommendation's
+        {"kind": "eu_association_agreement", "reference": "Article 14", "support_level": None},
+        {"kind": "upr_recommendation", "reference": "148.12", "support_level": "supported"},
     ]
     assert both["action_plan_id"] == plan.json()["id"]
     aa = await client.get(
@@ -226,20 +226,22 @@ async def test_lifecycles_refuse_invalid_moves_and_codes(agreements):
         f"{base}/transitions", json={"to": "in_force", "on": "2026-02-01"}, headers=headers
     )
     assert early.status_code == 422  # in force before signature
+    misplaced = await client.post(
+        "/v1/obligations",
+        json={"sources": [{"kind": "agreement_clause", "reference": "Art. 3",
+                           "support_level": "supported"}],
+              "title": {"en": "Clause"}, "lead_unit": "Policy"},
+        headers=headers,
+    )  # fmt: skip
+    assert misplaced.status_code == 422  # an answer belongs to a UN recommendation only
     obligation = await client.post(
         "/v1/obligations",
-        json={"sources": [{"kind": "upr_recommendation", "reference": "148.1"}],
+        json={"sources": [{"kind": "upr_recommendation", "reference": "148.1",
+                           "support_level": "supported"}],
               "title": {"en": "Recommendation"}, "lead_unit": "Policy"},
         headers=headers,
     )  # fmt: skip
-    assert obligation.status_code == 422  # a UPR recommendation needs its support level
-    obligation = await client.post(
-        "/v1/obligations",
-        json={"sources": [{"kind": "upr_recommendation", "reference": "148.1"}],
-              "title": {"en": "Recommendation"}, "lead_unit": "Policy",
-              "support_level": "supported"},
-        headers=headers,
-    )  # fmt: skip
+    assert obligation.json()["sources"][0]["support_level"] == "supported"
     moved = await client.post(
         f"/v1/obligations/{obligation.json()['id']}/transitions",
         json={"to": "completed"},
@@ -290,7 +292,7 @@ async def test_a_commission_decision_becomes_an_obligation(agreements):
     taken = await client.post(f"{base}/sessions/1/decisions", json=decision, headers=headers)
     assert taken.status_code == 201, taken.text
     assert taken.json()["sources"] == [
-        {"kind": "commission_decision", "reference": "session 1, decision 1"}
+        {"kind": "commission_decision", "reference": "session 1, decision 1", "support_level": None}
     ]
     assert taken.json()["external_ref"] == "1.1"
     shown = (await client.get(base, headers=headers)).json()

@@ -176,6 +176,8 @@ async def test_the_un_report_groups_by_mechanism_and_support_level(tmp_path, kaf
         "Legal,2020-01-01,supported_in_part\n"
         "U3,Consider the protocol,upr_recommendation,148.3,,,Policy,2030-01-01,noted\n"
         "H1,Resolution follow-up,un_hrc_resolution,A/HRC/RES/52/1,,,Policy,2030-01-01,\n"
+        # a measure implementing 148.1 without answering it: the answer is the recommendation's
+        "E1,Draft the law,eu_association_agenda,AA 2.1,upr_recommendation,148.1,Legal,2030-01-01,\n"
     )
     async with (
         running("agreements", agreements_settings) as agreements,
@@ -185,7 +187,7 @@ async def test_the_un_report_groups_by_mechanism_and_support_level(tmp_path, kaf
             "/v1/obligations/import", content=rows.encode(),
             headers={**auth(), "Content-Type": "text/csv"},
         )  # fmt: skip
-        assert imported.json()["created"] == 4, imported.text
+        assert imported.json()["created"] == 5, imported.text
         listed = (await agreements.client.get("/v1/obligations", headers=auth())).json()["items"]
         u1 = next(o["id"] for o in listed if o["external_ref"] == "U1")
         for to in ("in_progress", "completed"):
@@ -194,24 +196,33 @@ async def test_the_un_report_groups_by_mechanism_and_support_level(tmp_path, kaf
             )
 
         async def applied() -> bool:
-            return await count_rows(reporting.db, reporting_tables.events) >= 6
+            return await count_rows(reporting.db, reporting_tables.events) >= 7
 
         await eventually(applied)
         url = "/v1/reports/un-obligations"
         report = (await reporting.client.get(url, headers=auth())).json()
         csv_text = (await reporting.client.get(url, params={"format": "csv"}, headers=auth())).text
+        supported = (
+            await reporting.client.get(url, params={"support_level": "supported"}, headers=auth())
+        ).json()
 
     upr = next(m for m in report["by_mechanism"] if m["mechanism"] == "upr_recommendation")
-    assert upr["measures"] == 3
+    assert (upr["measures"], upr["recommendations"]) == (4, 3)  # 148.1 has two measures
+    # each recommendation counted once, with the answer stated for it
     assert upr["by_support_level"] == {"noted": 1, "supported": 1, "supported_in_part": 1}
-    assert upr["implemented_percent"] == 33.3
+    assert upr["implemented_percent"] == 25.0
     treaty = next(m for m in report["by_mechanism"] if m["mechanism"] == "un_treaty_body")
     assert treaty["measures"] == 1  # U2 counts under both of its mechanisms
-    assert report["overall"]["measures"] == 4
+    assert report["overall"]["measures"] == 5
+    e1 = next(i for i in report["items"] if i["ref"] == "E1")
+    assert e1["support_level"] == "supported"  # 148.1's answer, stated on U1
     # an overdue item names the obligation (its own ref) and the source it answers
     assert sorted((i["mechanism"], i["ref"], i["reference"]) for i in report["overdue"]) == [
         ("un_treaty_body", "U2", "CAT/C/GEO/CO/4 para 9"),
         ("upr_recommendation", "U2", "148.2"),
     ]
     assert csv_text.splitlines()[0].lstrip("\ufeff").startswith("Mechanism,No.,Reference,Title")
-    assert len(csv_text.splitlines()) == 1 + 5  # five citations of four obligations
+    assert len(csv_text.splitlines()) == 1 + 6  # six citations of five obligations
+    # the measures implementing supported recommendations: 148.1's two, whoever stated it
+    assert sorted(i["ref"] for i in supported["items"]) == ["E1", "U1"]
+    assert supported["overall"]["measures"] == 2

@@ -42,7 +42,6 @@ def _report(period: str = "2026-Q2", percent: int = 40) -> Progress:
     ("kinds", "overrides", "reason"),
     [(("agreement_clause", "agreement_clause"), {}, "cited twice"),
      (("agreement_clause",), {"support_level": "supported"}, "UN recommendations only"),
-     (("upr_recommendation",), {}, "supported or noted"),
      (("eu_action_plan",), {}, "belongs to an action plan")],
 )  # fmt: skip
 def test_what_an_obligation_must_say_about_its_sources(kinds, overrides, reason):
@@ -128,3 +127,25 @@ def test_the_latest_approved_report_is_the_last_decided():
 def test_no_progress_on_a_closed_obligation(status):
     with pytest.raises(Conflict):
         submit_progress(_obligation(status=status), _report(), NOW)
+
+
+def test_a_measure_cites_a_recommendation_without_answering_it_and_the_answer_is_the_sources():
+    measure = _obligation("eu_action_plan", "upr_recommendation", action_plan_id="plan-1")
+    measure.check()  # the support level is the recommendation's, not each measure's
+    answered = measure.model_copy(
+        update={"sources": (Source(kind="eu_action_plan", reference="AP 1"),
+                            Source(kind="upr_recommendation", reference="148.2",
+                                   support_level="noted"))}
+    )  # fmt: skip
+    answered.check()
+    assert answered.facts()["sources"][1]["support_level"] == "noted"
+    with pytest.raises(RuleViolation, match="UN recommendation only"):
+        answered.model_copy(
+            update={"sources": (Source(kind="eu_action_plan", reference="AP 1",
+                                       support_level="supported"),)}
+        ).check()  # fmt: skip
+
+
+def test_the_deprecated_obligation_level_answer_applies_to_its_recommendations():
+    legacy = _obligation("upr_recommendation", support_level="supported")
+    assert [s["support_level"] for s in legacy.facts()["sources"]] == ["supported"]

@@ -69,8 +69,8 @@ def test_every_invalid_row_is_named_and_a_repeated_ref_too():
     rows = [
         {"ref": "1", "title_en": "A", "source_kind": "agreement_clause", "source_reference": "x",
          "lead_unit": "L", "deadline": "31/01/2027"},
-        {"ref": "2", "title_en": "B", "source_kind": "upr_recommendation",
-         "source_reference": "x", "lead_unit": "L"},
+        {"ref": "2", "title_en": "B", "source_kind": "agreement_clause",
+         "source_reference": "x", "lead_unit": "L", "support_level": "noted"},
         {"ref": "2", "title_en": "C", "source_kind": "agreement_clause", "source_reference": "x",
          "lead_unit": "L"},
     ]  # fmt: skip
