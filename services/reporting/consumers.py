@@ -8,7 +8,7 @@ from shared import topics
 from shared.app import ServiceContext
 from shared.consumer import EventConsumer
 
-STREAMS = (topics.VISITS, topics.AGREEMENTS, topics.PASSPORTS)
+STREAMS = (topics.VISITS, topics.AGREEMENTS, topics.PASSPORTS, topics.DIRECTORY)
 
 
 def make_consumers(ctx: ServiceContext) -> list[EventConsumer]:

@@ -227,6 +227,43 @@ passports = Table(
     Column("version", Integer, nullable=False),
 )
 
+# The directory's units and counterpart organisations as they stand now, and every name each
+# had from a day on (the first name from EARLIEST): reports name them as of their moment.
+directory_units = Table(
+    "directory_units",
+    metadata,
+    Column("unit_id", String(36), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("parent_id", String(36)),
+    Column("name", JSON, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("merged_into", String(36)),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+directory_counterparts = Table(
+    "directory_counterparts",
+    metadata,
+    Column("counterpart_id", String(36), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("country_code", String(2)),
+    Column("name", JSON, nullable=False),
+    Column("acronym", String(200)),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_directory_counterparts_country", "country_code"),
+)
+
+directory_names = Table(
+    "directory_names",
+    metadata,
+    Column("record_id", String(36), primary_key=True),  # a unit's or a counterpart's id
+    Column("valid_from", Date, primary_key=True),
+    Column("name", JSON, nullable=False),
+)
+
 # The reporting office's accounts for the office page: never projected, never in a snapshot.
 office_accounts = Table(
     "office_accounts",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.reporting.reports import activity, commissions, dossiers, eu, trend, un
-from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, with_examples
+from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, OTHER_ID, with_examples
 
 INCLUDES = {
     "agreements": "2026-11-28T09:12:03Z",
@@ -182,6 +182,15 @@ DOSSIER = {
     "meetings_events_trips": [],
     "agreements": [],
     "obligations": [],
+    "counterparts": [
+        {
+            "counterpart_id": OTHER_ID,
+            "name": "Embassy of France",
+            "kind": "embassy",
+            "acronym": None,
+            "status": "active",
+        }
+    ],
 }
 FRESHNESS = {
     "streams": [

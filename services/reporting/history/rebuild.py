@@ -33,6 +33,9 @@ PROJECTED_TABLES = (
     tables.daily_counts,
     tables.holders,
     tables.passports,
+    tables.directory_units,
+    tables.directory_counterparts,
+    tables.directory_names,
 )
 COMPARED = (tables.events, *PROJECTED_TABLES)
 

@@ -20,6 +20,7 @@ from services.reporting.projections import (
     activities,
     agreements,
     commissions,
+    directory,
     obligations,
     passports,
     visits,
@@ -39,6 +40,7 @@ PROJECTIONS = (
     agreements.project,
     commissions.project,
     passports.project,
+    directory.project,
 )
 
 

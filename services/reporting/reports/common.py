@@ -142,6 +142,27 @@ def natural(name: str) -> list[Any]:
 _DIGITS = re.compile(r"(\d+)")
 
 
+async def names_on(
+    session: AsyncSession, ids: Iterable[str], on: date, lang: Lang
+) -> dict[str, str]:
+    """The name each directory record (unit, counterpart) had on ``on``, in ``lang``: its
+    newest name from that day or before (its first name if it came later)."""
+    t = tables.directory_names
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(t.c.record_id, t.c.valid_from, t.c.name)
+        .where(t.c.record_id.in_(wanted))
+        .order_by(t.c.record_id, t.c.valid_from)
+    )
+    names: dict[str, str] = {}
+    for record_id, since, name in rows:
+        if since <= on or record_id not in names:
+            names[record_id] = text_in(name, lang)
+    return names
+
+
 def overdue_on(on: date) -> Any:
     """An obligation's *overdue* flag (``shared.deadlines``) on ``on``, for a query to select."""
     t = tables.obligations

@@ -17,6 +17,9 @@ from services.reporting.reports.common import (
     for_unit,
     heading_lines,
     in_language,
+    names_on,
+    natural,
+    text_in,
 )
 from services.reporting.reports.language import country as country_name
 from services.reporting.reports.language import day, word
@@ -41,6 +44,17 @@ class DossierEntry(BaseModel):
 
 
 _ENTRIES = TypeAdapter(list[DossierEntry])
+COUNTERPART_COLUMNS = ("name", "kind", "acronym", "status")
+
+
+class Counterpart(BaseModel):
+    """An organisation of the country the ministry deals with (from the directory)."""
+
+    counterpart_id: str = Field(description="its id in the directory")
+    name: str = Field(description="its name on the report's day, in the report's language")
+    kind: str = Field(description="embassy, foreign_ministry, donor... (see the directory)")
+    acronym: str | None = Field(description="its usual short name")
+    status: str = Field(description="active or closed")
 
 
 class CountryDossier(BaseModel):
@@ -61,6 +75,9 @@ class CountryDossier(BaseModel):
     obligations: list[DossierEntry] = Field(
         description="obligations towards the country (commission decisions, agreements' "
         "commitments)"
+    )
+    counterparts: list[Counterpart] = Field(
+        [], description="the country's organisations the ministry deals with (the directory)"
     )
     as_of: datetime | None = Field(None, description=About.AS_OF)
     includes_events_until: dict[str, datetime] = Field(description=About.INCLUDES)
@@ -88,7 +105,11 @@ class CountryDossier(BaseModel):
             *self.agreements,
             *self.obligations,
         ]
-        return [Sheet("sheet.dossier", ENTRY_COLUMNS, Rows.of(everything, ENTRY_COLUMNS), True)]
+        return [
+            Sheet("sheet.dossier", ENTRY_COLUMNS, Rows.of(everything, ENTRY_COLUMNS), True),
+            Sheet("sheet.counterparts", COUNTERPART_COLUMNS,
+                  Rows.of(self.counterparts, COUNTERPART_COLUMNS)),
+        ]  # fmt: skip
 
 
 def _dated(query: Any, column: Any, first: date | None, last: date | None) -> Any:
@@ -165,5 +186,25 @@ async def country(
         "country_code": code, "report_date": on, "language": lang, "unit": unit,
         "period_from": first, "period_to": last,
         "visits": visits, "meetings_events_trips": activities, "agreements": agreements,
-        "obligations": obligations,
+        "obligations": obligations, "counterparts": await _counterparts(session, code, on, lang),
     }  # fmt: skip
+
+
+async def _counterparts(
+    session: AsyncSession, code: str, on: date, lang: Lang
+) -> list[Counterpart]:
+    """The country's organisations in the directory, named as on ``on``, by name."""
+    t = tables.directory_counterparts
+    rows = (await session.execute(select(t).where(t.c.country_code == code))).all()
+    names = await names_on(session, [r.counterpart_id for r in rows], on, lang)
+    found = [
+        Counterpart(
+            counterpart_id=r.counterpart_id,
+            name=names.get(r.counterpart_id) or text_in(r.name, lang),
+            kind=r.kind,
+            acronym=r.acronym,
+            status=r.status,
+        )
+        for r in rows
+    ]
+    return sorted(found, key=lambda c: natural(c.name))

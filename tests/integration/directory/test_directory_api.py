@@ -4,11 +4,13 @@ standard identifiers, people in posts over time; events published without people
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiokafka import AIOKafkaConsumer
 
 from services.directory import tables
+from services.reporting import tables as reporting_tables
 from shared import topics
 from tests.harness import (
     auth,
@@ -194,3 +196,53 @@ async def test_listing_people_in_posts_is_recorded_for_the_audit(directory):
     assert [(r["post_id"], r["endpoint"]) for r in reads.json()["items"]] == [
         (taken.json()["id"], "GET /v1/posts")
     ]
+
+
+async def test_the_country_dossier_lists_the_countrys_counterparts_named_as_on_its_day(
+    databases, kafka, prefix
+):
+    today = datetime.now(UTC).date()
+    directory_settings = settings_for(
+        "directory", await databases.new("d"), kafka.bootstrap, prefix
+    )
+    reporting_settings = settings_for(
+        "reporting", await databases.new("r"), kafka.bootstrap, prefix
+    )
+    async with (
+        running("directory", directory_settings) as directory,
+        running("reporting", reporting_settings) as reporting,
+    ):
+        h = auth()
+        made = {}
+        for key, body in {
+            "embassy": {"name": {"ka": "", "en": "Embassy of France"}, "kind": "embassy",
+                        "country_code": "FR"},
+            "agency": {"name": {"ka": "", "en": "French Development Agency"},
+                       "kind": "foreign_agency", "country_code": "FR", "acronym": "AFD"},
+            "undp": {"name": {"ka": "", "en": "UNDP"}, "kind": "donor"},
+        }.items():  # fmt: skip
+            answer = await directory.client.post("/v1/counterparts", json=body, headers=h)
+            assert answer.status_code == 201, answer.text
+            made[key] = answer.json()["id"]
+        for key, name, on in (("embassy", "Embassy of the French Republic", today + timedelta(1)),
+                              ("agency", "Agence française de développement", today)):  # fmt: skip
+            renamed = await directory.client.post(
+                f"/v1/counterparts/{made[key]}/renaming",
+                json={"name": {"ka": "", "en": name}, "on": str(on)}, headers=h,
+            )  # fmt: skip
+            assert renamed.status_code == 200, renamed.text
+
+        async def applied() -> bool:
+            return await count_rows(reporting.db, reporting_tables.events) >= 5
+
+        await eventually(applied)
+        dossier = (await reporting.client.get("/v1/reports/countries/FR", headers=h)).json()
+        sheet = await reporting.client.get(
+            "/v1/reports/countries/FR", params={"format": "csv"}, headers=h
+        )
+    # the agency's new name holds from today; the embassy's only from tomorrow; UNDP is no FR's
+    assert [(c["name"], c["kind"], c["acronym"]) for c in dossier["counterparts"]] == [
+        ("Agence française de développement", "foreign_agency", "AFD"),
+        ("Embassy of France", "embassy", None),
+    ]
+    assert sheet.status_code == 200
