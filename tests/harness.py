@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -56,6 +57,22 @@ async def every_message(bootstrap: str) -> list[bytes]:
     finally:
         await consumer.stop()
     return values
+
+
+async def events_on(bootstrap: str, topic: str) -> list[dict[str, Any]]:
+    """Every event on ``topic``, from the start, as its JSON envelope."""
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
+    )
+    await consumer.start()
+    found: list[dict[str, Any]] = []
+    try:
+        while batch := await consumer.getmany(timeout_ms=1500):
+            for records in batch.values():
+                found += [json.loads(r.value) for r in records]
+    finally:
+        await consumer.stop()
+    return found
 
 
 def personal_data_in(messages: list[bytes], logs: str, metrics: str) -> dict[str, str]:

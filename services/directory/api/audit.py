@@ -6,14 +6,13 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from services.directory import tables
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.envelope import as_utc
 from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, examples
-from shared.http.pagination import Page, PageRequest, build_page, keyset, page_request
+from shared.http.pagination import Page, PageRequest, page_request
+from shared.http.reads import list_reads
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -48,14 +47,6 @@ async def list_post_reads(
 ) -> Page[PostRead]:
     """Who listed which posts' holders, and when (oldest first): the audit of bulk reads of
     the directory's personal data."""
-    t = tables.post_reads
-    query = select(t)
-    if post_id:
-        query = query.where(t.c.post_id == post_id)
-    if subject:
-        query = query.where(t.c.subject == subject)
-    async with ctx.db.unit_of_work(write=False) as session:
-        rows = (await session.execute(keyset(query, [t.c.id], page, [int]))).all()
-    reads = [PostRead(**{**r._mapping, "read_at": as_utc(r.read_at)}) for r in rows]
-    items, cursor = build_page(reads, page, lambda read: [read.id])
-    return Page[PostRead](items=items, next_cursor=cursor)
+    return await list_reads(
+        ctx.db, tables.post_reads, PostRead, page, post_id=post_id, subject=subject
+    )

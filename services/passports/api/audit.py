@@ -6,14 +6,13 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from services.passports import tables
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.envelope import as_utc
 from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, examples
-from shared.http.pagination import Page, PageRequest, build_page, keyset, page_request
+from shared.http.pagination import Page, PageRequest, page_request
+from shared.http.reads import list_reads
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -38,10 +37,6 @@ class PersonalDataRead(BaseModel):
     read_at: datetime = Field(description="when (UTC)")
 
 
-def _position(read: PersonalDataRead) -> list[object]:
-    return [read.id]
-
-
 @router.get(
     "/personal-data-reads", response_model=Page[PersonalDataRead], summary="Personal data reads"
 )
@@ -53,15 +48,6 @@ async def list_personal_data_reads(
     ctx: ServiceContext = Depends(get_context),
 ) -> Page[PersonalDataRead]:
     """Who read which holder's personal data, and when (newest last)."""
-    t = tables.pii_reads
-    query = select(t)
-    if holder_id:
-        query = query.where(t.c.holder_id == holder_id)
-    if subject:
-        query = query.where(t.c.subject == subject)
-    query = keyset(query, [t.c.id], page, [int])
-    async with ctx.db.unit_of_work(write=False) as session:
-        rows = (await session.execute(query)).all()
-    reads = [PersonalDataRead(**{**r._mapping, "read_at": as_utc(r.read_at)}) for r in rows]
-    items, cursor = build_page(reads, page, _position)
-    return Page[PersonalDataRead](items=items, next_cursor=cursor)
+    return await list_reads(
+        ctx.db, tables.pii_reads, PersonalDataRead, page, holder_id=holder_id, subject=subject
+    )

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from openpyxl import Workbook
 
 from services.agreements import tables
@@ -16,7 +14,7 @@ from shared.contracts.base import LocalizedText
 from shared.contracts.visits import FollowUpCommittedV1
 from shared.envelope import EventEnvelope
 from shared.kafka import OutgoingMessage, Publisher
-from tests.harness import auth, count_rows, eventually, running, settings_for
+from tests.harness import auth, count_rows, events_on, eventually, running, settings_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TODAY = datetime.now(UTC).date()
@@ -44,21 +42,6 @@ def _xlsx(rows: list[list]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-async def _broker_events(bootstrap: str, topic: str) -> list[dict]:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
-    )
-    await consumer.start()
-    found: list[dict] = []
-    try:
-        while batch := await consumer.getmany(timeout_ms=1500):
-            for records in batch.values():
-                found += [json.loads(r.value) for r in records]
-    finally:
-        await consumer.stop()
-    return found
 
 
 @pytest.fixture
@@ -149,7 +132,7 @@ async def test_an_action_plan_imports_from_xlsx_all_or_nothing_and_only_once(
         return await count_rows(agreements.db, tables.outbox, pending) == 0
 
     await eventually(drained)
-    events = await _broker_events(kafka.bootstrap, prefix + topics.AGREEMENTS)
+    events = await events_on(kafka.bootstrap, prefix + topics.AGREEMENTS)
     types = [e["type"].split(".")[2] for e in events]
     assert types.count("ActionPlanDrafted") == 1
     assert types.count("ObligationRegistered") == 200

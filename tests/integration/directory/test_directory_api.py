@@ -7,7 +7,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from services.directory import tables
 from services.reporting import tables as reporting_tables
@@ -15,6 +14,7 @@ from shared import topics
 from tests.harness import (
     auth,
     count_rows,
+    events_on,
     eventually,
     remember_personal_data,
     running,
@@ -39,21 +39,6 @@ async def _unit(directory, name, **fields):  # type: ignore[no-untyped-def]
     created = await directory.client.post("/v1/units", json=body, headers=auth())
     assert created.status_code == 201, created.text
     return created.json()
-
-
-async def _published(bootstrap: str, topic: str) -> list[dict]:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
-    )
-    await consumer.start()
-    found: list[dict] = []
-    try:
-        while batch := await consumer.getmany(timeout_ms=1500):
-            for records in batch.values():
-                found += [json.loads(r.value) for r in records]
-    finally:
-        await consumer.stop()
-    return found
 
 
 async def test_a_unit_renamed_then_merged_keeps_its_history(directory):
@@ -161,7 +146,7 @@ async def test_counterparts_and_the_people_in_their_posts_over_time(directory, k
     assert unread.status_code == 403
 
     async def published() -> list[dict]:
-        return await _published(kafka.bootstrap, prefix + topics.DIRECTORY)
+        return await events_on(kafka.bootstrap, prefix + topics.DIRECTORY)
 
     await eventually(lambda: _count_at_least(published, 4), timeout=30)
     events = await published()
