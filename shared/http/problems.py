@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
@@ -123,6 +124,20 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
             errors=errors,
         )
+
+    @app.exception_handler(ValidationError)
+    async def _invalid_state(request: Request, exc: ValidationError) -> JSONResponse:
+        # A request whose fields each pass but whose result a model refuses (a PATCH that
+        # clears a required field): the caller's to fix, like any invalid field.
+        errors = [
+            {"field": ".".join(str(p) for p in ("body", *e["loc"])), "message": e["msg"],
+             "type": e["type"]}
+            for e in exc.errors()
+        ]  # fmt: skip
+        return problem_response(
+            422, "Invalid request", "the change would leave the record invalid",
+            instance=request.url.path, errors=errors,
+        )  # fmt: skip
 
     @app.exception_handler(IntegrityError)
     async def _conflict(request: Request, exc: IntegrityError) -> JSONResponse:

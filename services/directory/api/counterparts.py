@@ -44,10 +44,10 @@ class CounterpartChange(StrictModel):
 
     model_config = examples({"identifiers": {"iati": "XM-DAC-41114"}})
 
-    kind: CounterpartKind | None = Field(None, description="its kind")
+    kind: CounterpartKind = Field(None, description="its kind (it cannot be cleared)")  # type: ignore[assignment]
     country_code: CountryCode | None = Field(None, description="its country")
     acronym: ShortText | None = Field(None, description="its usual short name")
-    identifiers: Identifiers | None = Field(None, description="its standard identifiers")
+    identifiers: Identifiers = Field(None, description="its standard identifiers (all of them)")  # type: ignore[assignment]
     on: Day | None = Field(None, description="the day the change takes effect; default today")
 
 

@@ -46,7 +46,7 @@ class UnitChange(StrictModel):
 
     model_config = examples({"notice_email": "ir-notices@mes.gov.ge"})
 
-    kind: UnitKind | None = Field(None, description="its kind")
+    kind: UnitKind = Field(None, description="its kind (it cannot be cleared)")  # type: ignore[assignment]
     parent_id: str | None = Field(None, max_length=36, description="the unit it belongs to")
     notice_email: EmailStr | None = Field(None, description="where notices go")
     on: Day | None = Field(None, description="the day the change takes effect; default today")

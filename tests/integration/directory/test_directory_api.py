@@ -93,6 +93,10 @@ async def test_a_unit_cannot_be_placed_under_itself_or_an_unknown_parent(directo
         f"/v1/units/{ir['id']}", json={"parent_id": division["id"]}, headers=auth()
     )
     assert cycle.status_code == 422 and "under itself" in cycle.json()["detail"]
+    cleared = await directory.client.patch(
+        f"/v1/units/{ir['id']}", json={"kind": None}, headers=auth()
+    )
+    assert cleared.status_code == 422 and cleared.json()["errors"][0]["field"] == "body.kind"
     unknown = await directory.client.post(
         "/v1/units",
         json={"name": EU, "kind": "division", "valid_from": "2020-01-01", "parent_id": "nope"},
