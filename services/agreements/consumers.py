@@ -1,5 +1,5 @@
 """What the agreements service takes from other services' streams: a visit's follow-up
-commitments become obligations."""
+commitments become obligations; the directory's units are kept to check references."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ from shared import topics
 from shared.app import ServiceContext
 from shared.consumer import EventConsumer, ReceivedEvent
 from shared.contracts.visits import FollowUpCommittedV1
+from shared.directory_view import record_unit_events
 
 
 def make_consumers(ctx: ServiceContext) -> list[EventConsumer]:
     writer = ctx.writer
 
     async def apply(session: AsyncSession, events: Sequence[ReceivedEvent]) -> None:
+        await record_unit_events(session, tables.directory_units, events)
         for event in events:
             if event.envelope.type == FollowUpCommittedV1.event_type:
                 commitment = FollowUpCommittedV1.model_validate(event.envelope.data)
                 await usecases.register_visit_commitment(writer.joining(session), commitment)
 
-    return [ctx.consumer(topics=[topics.VISITS], inbox=tables.inbox, apply=apply)]
+    streams = [topics.VISITS, topics.DIRECTORY]
+    return [ctx.consumer(topics=streams, inbox=tables.inbox, apply=apply)]

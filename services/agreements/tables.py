@@ -6,6 +6,7 @@ from sqlalchemy import Column, Date, Index, Integer, String, UniqueConstraint
 
 from shared.consumer import inbox_table
 from shared.db import new_metadata
+from shared.directory_view import units_table
 from shared.documents import document_table
 from shared.http.idempotency import idempotency_table
 from shared.outbox import outbox_table
@@ -46,6 +47,9 @@ commissions = document_table(
     "commissions",
     Column("partner_country", String(2), nullable=False),
 )
+
+# The directory's units as far as references need them (from its events).
+directory_units = units_table(metadata)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

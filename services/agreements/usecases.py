@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.agreements import tables
 from services.agreements.domain import commission as cm
 from services.agreements.domain import obligation_import
 from services.agreements.domain.obligation import CONTENT_FIELDS, Obligation, Source, revise
@@ -19,7 +20,9 @@ from services.agreements.repository import (
     action_plan_repository,
     commission_repository,
 )
+from shared import aggregates
 from shared.contracts.visits import FollowUpCommittedV1
+from shared.directory_view import active_unit
 from shared.documents import create_document, save_document
 from shared.errors import Conflict, RuleViolation, check_expected_version
 from shared.writes import UnitOfWork, Writer
@@ -90,6 +93,17 @@ async def _create_or_revise(
         outcome = "updated" if events else "unchanged"
         done.append(ImportedRow(number, row.external_ref, current.id, outcome))
     return done
+
+
+async def register_obligation(uow: UnitOfWork, obligation: Obligation) -> Obligation:
+    """A new obligation; its lead unit, when named by id, checked against the directory's
+    units and named as the directory names it."""
+    if obligation.lead_unit_id is not None:
+        unit = await active_unit(uow.session, tables.directory_units, obligation.lead_unit_id)
+        name = unit["name"].get("en") or unit["name"].get("ka")
+        obligation = obligation.model_copy(update={"lead_unit": name})
+    repo = ObligationRepository(uow.session)
+    return await create_document(uow, repo, aggregates.create(obligation))
 
 
 async def take_decision(

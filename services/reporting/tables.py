@@ -96,6 +96,7 @@ obligations = Table(
     Column("title", JSON, nullable=False),
     Column("area", String(200)),
     Column("lead_unit", String(200), nullable=False),
+    Column("lead_unit_id", String(36)),  # the directory's unit, when the obligation names it
     Column("supporting_units", JSON, nullable=False),
     Column("deadline", Date),
     Column("support_level", String(30)),

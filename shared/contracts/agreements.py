@@ -99,6 +99,7 @@ class ObligationFacts(ObligationEvent):
     title: LocalizedText
     area: str | None = None
     lead_unit: str
+    lead_unit_id: str | None = Field(None, description="the lead unit's id in the directory")
     supporting_units: list[str] = []
     deadline: date | None = None
     indicator: str | None = None

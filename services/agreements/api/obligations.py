@@ -58,6 +58,7 @@ EXAMPLE = {
     "description": None,
     "area": "Chapter 23: Judiciary and fundamental rights",
     "lead_unit": "Policy Department",
+    "lead_unit_id": EXAMPLE_ID,
     "supporting_units": ["Legal Department"],
     "deadline": "2026-12-31",
     "indicator": "the strategy adopted by government decree",
@@ -70,7 +71,8 @@ EXAMPLE = {
 obligations = LifecycleResource(
     "obligations", "obligation", Obligation, tables.obligations, scope="agreements",
     exclude=("progress",), output=ObligationOut, derived=_derived,
-    example=EXAMPLE, derived_example={"overdue": False, "latest_approved_percent": None},
+    register=usecases.register_obligation, example=EXAMPLE,
+    derived_example={"overdue": False, "latest_approved_percent": None},
 )  # fmt: skip
 router = obligations.router
 

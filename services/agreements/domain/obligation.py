@@ -104,7 +104,14 @@ class Obligation(LifecycleAggregate):
     title: BilingualText = Field(description="what must be done, in Georgian and/or English")
     description: LocalizedText | None = Field(None, description="the detail")
     area: ShortText | None = Field(None, description="chapter, title or thematic area")
-    lead_unit: ShortText = Field(description="the unit answerable for it")
+    lead_unit: ShortText | None = Field(
+        None,
+        description="the unit answerable for it, by name (deprecated as the reference until "
+        "2027-06-30: give lead_unit_id; the name is then the directory's)",
+    )
+    lead_unit_id: str | None = Field(
+        None, max_length=36, description="the unit answerable for it: its id in the directory"
+    )
     supporting_units: tuple[ShortText, ...] = Field(
         (), max_length=50, description="units that contribute"
     )
@@ -145,6 +152,7 @@ class Obligation(LifecycleAggregate):
             "title": self.title,
             "area": self.area,
             "lead_unit": self.lead_unit,
+            "lead_unit_id": self.lead_unit_id,
             "supporting_units": list(self.supporting_units),
             "deadline": self.deadline,
             "indicator": self.indicator,
@@ -164,6 +172,8 @@ class Obligation(LifecycleAggregate):
 
     def check(self) -> None:
         kinds = [s.kind for s in self.sources]
+        if not self.lead_unit:
+            raise RuleViolation("name the lead unit: lead_unit_id (or, deprecated, lead_unit)")
         if len(set(self.sources)) != len(self.sources):
             raise RuleViolation("the same source is cited twice")
         if self.support_level and not UN_KINDS & set(kinds):

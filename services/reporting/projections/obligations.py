@@ -92,6 +92,7 @@ def _facts(p: Any) -> dict[str, Any]:
         "title": p.title.model_dump(),
         "area": p.area,
         "lead_unit": p.lead_unit,
+        "lead_unit_id": p.lead_unit_id,
         "supporting_units": list(p.supporting_units),
         "deadline": p.deadline,
         "support_level": p.support_level,

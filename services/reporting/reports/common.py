@@ -163,6 +163,28 @@ async def names_on(
     return names
 
 
+async def units_on(
+    session: AsyncSession, unit_ids: Iterable[str], on: date, lang: Lang
+) -> dict[str, str]:
+    """For each unit id, the name on ``on`` of the unit that carries its work that day: the
+    unit itself, or after a merger that took effect by then, the unit it joined."""
+    t = tables.directory_units
+    known = {r.unit_id: r for r in await session.execute(select(t))}
+    carrier: dict[str, str] = {}
+    for unit_id in unit_ids:
+        current, hops = unit_id, 0
+        while (unit := known.get(current)) and unit.merged_into and hops < MAX_MERGERS:
+            if unit.valid_to is None or unit.valid_to >= on:
+                break  # the merger had not taken effect on that day
+            current, hops = unit.merged_into, hops + 1
+        carrier[unit_id] = current
+    names = await names_on(session, set(carrier.values()), on, lang)
+    return {u: names[c] for u, c in carrier.items() if c in names}
+
+
+MAX_MERGERS = 20  # a longer chain of mergers is a cycle in the data
+
+
 def overdue_on(on: date) -> Any:
     """An obligation's *overdue* flag (``shared.deadlines``) on ``on``, for a query to select."""
     t = tables.obligations

@@ -27,6 +27,7 @@ from services.reporting.reports.common import (
     overdue_on,
     tallied,
     text_in,
+    units_on,
 )
 from services.reporting.reports.language import word
 from services.reporting.reports.tabular import Rows, Sheet
@@ -141,6 +142,7 @@ def _measure_columns(lang: Lang, on: date, unit: str | None) -> list[Any]:
     thousands of rows become ``Measure``s in one validation."""
     t = tables.obligations
     columns = [t.c.obligation_id, t.c.external_ref.label("ref"), t.c.area, t.c.lead_unit,
+               t.c.lead_unit_id,
                t.c.source_labels.label("sources"), t.c.deadline, t.c.status,
                overdue_on(on),
                t.c.latest_percent, t.c.latest_period,
@@ -176,6 +178,11 @@ async def eu_association(
         t.c.action_plan_id == plan.action_plan_id
     )
     this_year = as_dicts(await session.execute(current))
+    # a unit named by id is shown by its name on the report's day, its work after a merger
+    # under the unit it joined
+    named = await units_on(session, {r["lead_unit_id"] for r in this_year} - {None}, on, lang)
+    for r in this_year:
+        r["lead_unit"] = named.get(r["lead_unit_id"], r["lead_unit"])
     # earlier years count in the cumulative figures only: their counts suffice
     before = await tallied(session, t.c.action_plan_id.in_(earlier), unit)
     if unit:
