@@ -31,13 +31,9 @@ async def test_reports_name_units_as_on_their_day_and_follow_a_merger(databases,
         running("agreements", settings("agreements", urls["agreements"])) as agreements,
         running("reporting", settings("reporting", urls["reporting"])) as reporting,
     ):
-        ir = await _created(
-            directory.client,
-            "/v1/units",
-            {"name": IR, "kind": "department", "valid_from": "2019-07-01"},
-        )
-        eu = await _created(directory.client, "/v1/units",
-                            {"name": EU, "kind": "department", "valid_from": "2019-07-01"})  # fmt: skip
+        unit = {"kind": "department", "valid_from": "2019-07-01"}
+        ir = await _created(directory.client, "/v1/units", {**unit, "name": IR})
+        eu = await _created(directory.client, "/v1/units", {**unit, "name": EU})
         plan = await _created(agreements.client, "/v1/action-plans",
                               {"year": TODAY.year, "title": {"en": "Action Plan"}})  # fmt: skip
 
@@ -50,8 +46,8 @@ async def test_reports_name_units_as_on_their_day_and_follow_a_merger(databases,
             answer = await agreements.client.post("/v1/obligations", json=body, headers=auth())
             return answer.status_code == 201
 
-        for ref, unit in (("1.1", ir), ("1.2", ir), ("2.1", eu)):
-            await eventually(lambda b=measure(ref, unit): registered(b), timeout=30)
+        for ref, owner in (("1.1", ir), ("1.2", ir), ("2.1", eu)):
+            await eventually(lambda b=measure(ref, owner): registered(b), timeout=30)
         unknown = await agreements.client.post(
             "/v1/obligations", json={**measure("9.9", ir), "lead_unit_id": "nope"}, headers=auth()
         )
