@@ -43,7 +43,7 @@ def output_model(model: type[LifecycleAggregate]) -> type[BaseModel]:
         __doc__=model.__doc__,
         allowed_transitions=(
             list[str],
-            Field(description="the statuses it may move to now (POST .../transitions)"),
+            Field(description="the statuses its lifecycle allows from the current one"),
         ),
     )
 
