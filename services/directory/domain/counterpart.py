@@ -98,14 +98,14 @@ class Counterpart(Named):
 
 
 def rename_counterpart(org: Counterpart, name: LocalizedText, on: date) -> Changed[Counterpart]:
-    _still_active(org)
+    org.still_active("counterpart")
     renamed, facts = org.renamed(name, on)
     event = contracts.CounterpartRenamedV1(**{**renamed.facts(), **facts}, status=org.status)
     return renamed.changed([event])
 
 
 def change_counterpart(org: Counterpart, changes: dict[str, Any], on: date) -> Changed[Counterpart]:
-    _still_active(org)
+    org.still_active("counterpart")
     changed = Counterpart.model_validate({**org.model_dump(), **changes})
     changed.check()
     event = contracts.CounterpartChangedV1(
@@ -115,15 +115,10 @@ def change_counterpart(org: Counterpart, changes: dict[str, Any], on: date) -> C
 
 
 def close_counterpart(org: Counterpart, reason: str, on: date) -> Changed[Counterpart]:
-    _still_active(org)
+    org.still_active("counterpart")
     closed = org.evolve(status="closed", status_reason=reason)
     event = contracts.CounterpartClosedV1(
         **{**closed.facts(), "effective_on": on},
         status="closed", from_status="active", reason=reason,
     )  # fmt: skip
     return closed, [event]
-
-
-def _still_active(org: Counterpart) -> None:
-    if org.status != "active":
-        raise RuleViolation(f"the counterpart is {org.status}: its record is final")

@@ -37,6 +37,11 @@ class Named(LifecycleAggregate):
         (), description="the names before, oldest first, with the days each was used"
     )
 
+    def still_active(self, noun: str) -> None:
+        """Refuse a change to a record that has ended (merged, closed): its record is final."""
+        if self.status != "active":
+            raise RuleViolation(f"the {noun} is {self.status}: its record is final")
+
     def name_on(self, day: date) -> LocalizedText:
         """The name it had on ``day`` (its first name before it existed)."""
         for former in self.former_names:

@@ -71,7 +71,7 @@ class Unit(Named):
 
 
 def rename_unit(unit: Unit, name: LocalizedText, on: date) -> Changed[Unit]:
-    _still_active(unit)
+    unit.still_active("unit")
     renamed, facts = unit.renamed(name, on)
     return renamed.changed([contracts.UnitRenamedV1(**{**renamed.facts(), **facts},
                                                     status=renamed.status)])  # fmt: skip
@@ -79,7 +79,7 @@ def rename_unit(unit: Unit, name: LocalizedText, on: date) -> Changed[Unit]:
 
 def change_unit(unit: Unit, changes: dict[str, Any], on: date) -> Changed[Unit]:
     """Its kind, parent or notice address; only the fields given."""
-    _still_active(unit)
+    unit.still_active("unit")
     changed = Unit.model_validate({**unit.model_dump(), **changes})
     changed.check()
     event = contracts.UnitChangedV1(**{**changed.facts(), "effective_on": on}, status="active")
@@ -88,7 +88,7 @@ def change_unit(unit: Unit, changes: dict[str, Any], on: date) -> Changed[Unit]:
 
 def merge_unit(unit: Unit, into: Unit, on: date) -> Changed[Unit]:
     """``unit`` ends the day before ``on``; from ``on`` its work is ``into``'s."""
-    _still_active(unit)
+    unit.still_active("unit")
     if into.id == unit.id:
         raise RuleViolation("a unit cannot be merged into itself")
     if into.status != "active":
@@ -106,7 +106,7 @@ def merge_unit(unit: Unit, into: Unit, on: date) -> Changed[Unit]:
 
 def close_unit(unit: Unit, reason: str, on: date) -> Changed[Unit]:
     """The unit is abolished from ``on`` (its last day the day before), for ``reason``."""
-    _still_active(unit)
+    unit.still_active("unit")
     if on <= unit.valid_from:
         raise RuleViolation("a unit is closed after the day it was established")
     closed = unit.evolve(status="closed", valid_to=on - timedelta(1), status_reason=reason)
@@ -115,8 +115,3 @@ def close_unit(unit: Unit, reason: str, on: date) -> Changed[Unit]:
         status="closed", from_status="active", reason=reason,
     )  # fmt: skip
     return closed, [event]
-
-
-def _still_active(unit: Unit) -> None:
-    if unit.status != "active":
-        raise RuleViolation(f"the unit is {unit.status}: its record is final")
