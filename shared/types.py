@@ -24,6 +24,8 @@ from pydantic_core import CoreSchema
 from shared.contracts.base import LocalizedText
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# A record's id (a UUID as the services make them; other services' ids kept as given).
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=36)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, Date, Index, Integer, String, UniqueConstraint
 
 from shared.consumer import inbox_table
 from shared.db import new_metadata
-from shared.directory_view import units_table
+from shared.directory_view import DirectoryView, LinkedField
 from shared.documents import document_table
 from shared.http.idempotency import idempotency_table
 from shared.outbox import outbox_table
@@ -48,8 +50,29 @@ commissions = document_table(
     Column("partner_country", String(2), nullable=False),
 )
 
-# The directory's units as far as references need them (from its events).
-directory_units = units_table(metadata)
+# The directory's units, counterparts and posts as far as references need them (from its
+# events), and the names kept from before the directory that wait to be linked to them.
+directory = DirectoryView(metadata)
+directory_units = directory.units
+
+
+def linked_fields(agreements: Any, obligations: Any) -> tuple[LinkedField, ...]:
+    """The names these tables kept as text, and the ids that replace them (for the tables
+    as they are, and as a migration sees them)."""
+    return (
+        LinkedField(agreements, "unit", "body.responsible_unit", "body.responsible_unit_id"),
+        LinkedField(
+            agreements, "counterpart", "body.parties.organisations",
+            "body.parties.organisation_ids", many=True,
+        ),
+        LinkedField(obligations, "unit", "body.lead_unit", "body.lead_unit_id"),
+        LinkedField(
+            obligations, "unit", "body.supporting_units", "body.supporting_unit_ids", many=True
+        ),
+    )  # fmt: skip
+
+
+LINKED_FIELDS = linked_fields(agreements, obligations)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from services.agreements import tables
 from services.agreements.domain import commission as cm
@@ -20,12 +22,12 @@ from services.agreements.repository import (
     action_plan_repository,
     commission_repository,
 )
-from shared import aggregates
 from shared.contracts.visits import FollowUpCommittedV1
-from shared.directory_view import active_unit
 from shared.documents import create_document, save_document
 from shared.errors import Conflict, RuleViolation, check_expected_version
 from shared.writes import UnitOfWork, Writer
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ async def _create_or_revise(
     existing = {o.external_ref: o for o in await repo.of_plan(action_plan_id, refs)}
     done = []
     for number, row in rows:
+        row = await tables.directory.named_model(uow.session, row)
         current = existing.get(row.external_ref)
         if current is None:
             await create_document(uow, repo, (row, [row.event()]))
@@ -95,15 +98,11 @@ async def _create_or_revise(
     return done
 
 
-async def register_obligation(uow: UnitOfWork, obligation: Obligation) -> Obligation:
-    """A new obligation; its lead unit, when named by id, checked against the directory's
-    units and named as the directory names it."""
-    if obligation.lead_unit_id is not None:
-        unit = await active_unit(uow.session, tables.directory_units, obligation.lead_unit_id)
-        name = unit["name"].get("en") or unit["name"].get("ka")
-        obligation = obligation.model_copy(update={"lead_unit": name})
-    repo = ObligationRepository(uow.session)
-    return await create_document(uow, repo, aggregates.create(obligation))
+async def named(writer: Writer, model: M) -> M:
+    """``model`` with its units and organisations checked against the directory's and named
+    as the directory names them."""
+    async with writer.unit_of_work() as uow:
+        return await tables.directory.named_model(uow.session, model)
 
 
 async def take_decision(
@@ -115,6 +114,7 @@ async def take_decision(
 ) -> Obligation:
     """The decision on the commission's session, and the obligation it becomes."""
     async with writer.unit_of_work() as uow:
+        decision = await tables.directory.named_model(uow.session, decision)
         commissions = commission_repository(uow.session)
         commission = await commissions.get(commission_id)
         check_expected_version(commission.version, expected_version)
@@ -140,6 +140,7 @@ async def register_visit_commitment(
         ),
         title=commitment.text,
         lead_unit=commitment.responsible_unit,
+        lead_unit_id=commitment.responsible_unit_id,
         deadline=commitment.deadline,
         origin_ref=commitment.commitment_id,
         area="Visit follow-up",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, Date, DateTime, Index, Integer, String, Table, UniqueConstraint
 
 from shared.consumer import inbox_table
 from shared.db import new_metadata
+from shared.directory_view import DirectoryView, LinkedField
 from shared.documents import document_table
 from shared.http.idempotency import idempotency_table
 from shared.outbox import outbox_table
@@ -23,6 +26,7 @@ holders = Table(
     Column("category", String(40), nullable=False),
     Column("position", String(200)),
     Column("unit", String(200)),
+    Column("unit_id", String(36)),
     Column("appointed_on", Date),
     Column("dismissed_on", Date),
     Column("version", Integer, nullable=False),
@@ -58,3 +62,15 @@ passports = document_table(
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
+
+# The directory's units as far as holders name them (from its events), and the units kept as
+# text from before the directory that wait to be linked to them.
+directory = DirectoryView(metadata)
+
+
+def linked_fields(holders: Any) -> tuple[LinkedField, ...]:
+    """The names these tables kept as text, and the ids that replace them."""
+    return (LinkedField(holders, "unit", "unit", "unit_id"),)
+
+
+LINKED_FIELDS = linked_fields(holders)

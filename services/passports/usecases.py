@@ -47,7 +47,9 @@ async def audit_passports(
 async def register_holder(
     uow: UnitOfWork, fields: dict[str, Any], today: date, reader: Reader | None
 ) -> holders.Holder:
-    """A new holder, in the unit of work of its idempotent creation."""
+    """A new holder, in the unit of work of its idempotent creation; the unit checked
+    against the directory's and named as the directory names it."""
+    fields = await tables.directory.named(uow.session, holders.REFERENCES, fields)
     holder, events = holders.register_holder(**fields, today=today)
     holder = await HolderRepository(uow.session).add(holder)
     await uow.record(holder, events)

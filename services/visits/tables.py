@@ -6,10 +6,13 @@ the delegation, programme, logistics, preparation and outcome as one document.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import JSON, Column, Date, DateTime, Index, Integer, String, Table, Text
 
 from shared.consumer import inbox_table
 from shared.db import new_metadata
+from shared.directory_view import DirectoryView, LinkedField
 from shared.documents import document_table
 from shared.http.idempotency import idempotency_table
 from shared.outbox import outbox_table
@@ -25,6 +28,8 @@ visits = Table(
     Column("lead_level", String(40)),
     Column("country_code", String(2)),
     Column("organisation", String(200)),
+    Column("organisation_id", String(36)),
+    Column("counterpart_post_id", String(36)),
     Column("our_lead_official", String(200)),
     Column("counterpart_lead_official", String(200)),
     Column("title", JSON, nullable=False),
@@ -33,6 +38,7 @@ visits = Table(
     Column("end_date", Date),
     Column("city", String(200)),
     Column("responsible_unit", String(200)),
+    Column("responsible_unit_id", String(36)),
     Column("responsible_officer", String(200)),
     Column("status", String(20), nullable=False),
     Column("status_reason", Text),
@@ -80,6 +86,26 @@ def _activity_table(name: str) -> Table:
 meetings = _activity_table("meetings")
 international_events = _activity_table("international_events")
 business_trips = _activity_table("business_trips")
+
+# The directory's units, counterparts and posts as far as references need them (from its
+# events), and the names kept from before the directory that wait to be linked to them.
+directory = DirectoryView(metadata)
+
+
+def linked_fields(visits: Any, meetings: Any, events: Any, trips: Any) -> tuple[LinkedField, ...]:
+    """The names these tables kept as text, and the ids that replace them (for the tables
+    as they are, and as a migration sees them)."""
+    return (
+        LinkedField(visits, "unit", "responsible_unit", "responsible_unit_id"),
+        LinkedField(visits, "counterpart", "organisation", "organisation_id"),
+        LinkedField(meetings, "counterpart", "body.organisation", "body.organisation_id"),
+        LinkedField(events, "unit", "body.responsible_unit", "body.responsible_unit_id"),
+        LinkedField(events, "counterpart", "body.partners", "body.partner_ids", many=True),
+        LinkedField(trips, "unit", "body.unit", "body.unit_id"),
+    )
+
+
+LINKED_FIELDS = linked_fields(visits, meetings, international_events, business_trips)
 
 # Personal calendar keys: a subscription address (/calendar/<key>.ics) that reads the
 # calendar and nothing else, lives until revoked, and is kept only as its SHA-256.

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.visits import tables
 from services.visits.domain import readiness
 from services.visits.domain import visit as domain
 from services.visits.domain.visit import Visit
@@ -19,7 +23,9 @@ from shared.writes import UnitOfWork, Writer
 
 
 async def register_visit(uow: UnitOfWork, fields: dict[str, Any]) -> Visit:
-    """A new visit, in the unit of work of its idempotent creation."""
+    """A new visit, in the unit of work of its idempotent creation; what it names from the
+    directory checked and named as the directory names it."""
+    fields = await tables.directory.named(uow.session, domain.REFERENCES, fields)
     visit, events = domain.register_visit(**fields)
     visit = await VisitRepository(uow.session).add(visit)
     await uow.record(visit, events)
@@ -36,9 +42,11 @@ async def change_visit(
 ) -> Visit:
     """Load the visit, apply ``step(visit, *args)``, save it with its events.
 
-    An outgoing visit's trip readiness is reassessed with every change.
+    An outgoing visit's trip readiness is reassessed with every change. What the arguments
+    name from the directory (a follow-up's unit) is checked and named first.
     """
     async with writer.unit_of_work() as uow:
+        args = tuple([await _named(uow.session, a) for a in args])
         repo = VisitRepository(uow.session)
         visit = await repo.get(visit_id)
         check_expected_version(visit.version, expected_version)
@@ -53,6 +61,16 @@ async def change_visit(
         saved = await repo.save(changed, previous_version=visit.version)
         await uow.record(saved, events)
         return saved
+
+
+async def named_changes(writer: Writer, changes: dict[str, Any]) -> dict[str, Any]:
+    """A visit's edited fields, with what they name from the directory checked and named."""
+    async with writer.unit_of_work() as uow:
+        return await tables.directory.named(uow.session, domain.REFERENCES, changes)
+
+
+async def _named(session: AsyncSession, arg: Any) -> Any:
+    return await tables.directory.named_model(session, arg) if isinstance(arg, BaseModel) else arg
 
 
 async def reassess_readiness(uow: UnitOfWork, holder_ids: set[str], margin_days: int) -> int:

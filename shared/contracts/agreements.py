@@ -24,7 +24,11 @@ class AgreementEvent(EventData):
     title: LocalizedText
     party_countries: list[str]
     party_organisations: list[str]
+    party_organisation_ids: list[str] = Field(
+        [], description="the organisations' ids in the directory, when they are named by id"
+    )
     responsible_unit: str | None = None
+    responsible_unit_id: str | None = Field(None, description="the unit's id in the directory")
     funding_amount: Decimal | None = None
     funding_currency: str | None = None
     signed_on: date | None = None
@@ -101,6 +105,9 @@ class ObligationFacts(ObligationEvent):
     lead_unit: str
     lead_unit_id: str | None = Field(None, description="the lead unit's id in the directory")
     supporting_units: list[str] = []
+    supporting_unit_ids: list[str] = Field(
+        [], description="the supporting units' ids in the directory, when named by id"
+    )
     deadline: date | None = None
     indicator: str | None = None
     target: str | None = None
@@ -134,6 +141,7 @@ class ProgressEvent(ObligationEvent):
     period: str
     percent: int
     reporting_unit: str
+    reporting_unit_id: str | None = Field(None, description="the unit's id in the directory")
 
 
 class ProgressSubmittedV1(ProgressEvent):
@@ -244,4 +252,5 @@ class CommissionDecisionTakenV1(CommissionEvent):
     )
     obligation_id: str
     responsible_unit: str
+    responsible_unit_id: str | None = Field(None, description="the unit's id in the directory")
     deadline: date

@@ -20,6 +20,7 @@ class HolderRegisteredV1(EventData):
     holder_id: str
     category: str
     unit: str | None = None
+    unit_id: str | None = Field(None, description="the unit's id in the directory")
     appointed_on: date | None = None
 
 

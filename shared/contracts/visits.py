@@ -28,6 +28,11 @@ class VisitCreatedV1(VisitEvent):
     end_date: date | None = None
     city: str | None = None
     responsible_unit: str | None = None
+    organisation_id: str | None = Field(None, description="the organisation's id in the directory")
+    counterpart_post_id: str | None = Field(
+        None, description="the post of the counterpart's lead official, in the directory"
+    )
+    responsible_unit_id: str | None = Field(None, description="the unit's id in the directory")
     status: str
 
 
@@ -91,6 +96,12 @@ class VisitDetailsChangedV1(VisitEvent):
     start_date: date | None = None
     end_date: date | None = None
     responsible_unit: str | None = Field(None, description="meaningful when in `changed`")
+    organisation: str | None = Field(None, description="meaningful when in `changed`")
+    organisation_id: str | None = Field(None, description="the organisation's id in the directory")
+    counterpart_post_id: str | None = Field(
+        None, description="the post of the counterpart's lead official, in the directory"
+    )
+    responsible_unit_id: str | None = Field(None, description="the unit's id in the directory")
 
 
 # --- delegation (names stay in the visits service) ---
@@ -274,10 +285,12 @@ class FollowUpCommittedV1(VisitEvent):
     commitment_id: str
     text: LocalizedText
     responsible_unit: str
+    responsible_unit_id: str | None = Field(None, description="the unit's id in the directory")
     deadline: date
     direction: str
     country_code: str | None = None
     organisation: str | None = None
+    organisation_id: str | None = Field(None, description="the organisation's id in the directory")
 
 
 # --- ministerial meetings, international events, business trips ---
@@ -300,6 +313,10 @@ class MeetingEvent(ActivityEvent):
     official_level: str
     counterpart_type: str
     organisation: str | None = None
+    organisation_id: str | None = Field(None, description="the organisation's id in the directory")
+    counterpart_post_id: str | None = Field(
+        None, description="the post of the counterpart met, in the directory"
+    )
 
 
 class MeetingScheduledV1(MeetingEvent):
@@ -329,7 +346,9 @@ class InternationalEventEvent(ActivityEvent):
     international_event_id: str
     event_kind: str
     responsible_unit: str | None = None
+    responsible_unit_id: str | None = Field(None, description="the unit's id in the directory")
     partners: list[str] = []
+    partner_ids: list[str] = Field([], description="the partners' ids in the directory")
     donors: list[str] = []
     participants: int | None = None
 
@@ -358,6 +377,7 @@ class BusinessTripEvent(ActivityEvent):
     aggregate_type = "business_trip"
     business_trip_id: str
     unit: str
+    unit_id: str | None = Field(None, description="the unit's id in the directory")
     funding: str
     estimated_cost: Decimal | None = None
     currency: str | None = None

@@ -17,6 +17,7 @@ from shared.aggregates import LifecycleAggregate
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import today
+from shared.directory_view import DirectoryView
 from shared.documents import DocumentRepository, Step, create_document
 from shared.http.conditional import etag
 from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, with_examples
@@ -65,6 +66,7 @@ class LifecycleResource(Generic[A]):
         output: type[BaseModel] | None = None,
         derived: Callable[[A], dict[str, Any]] | None = None,  # fields the answer adds
         register: Callable[[UnitOfWork, A], Awaitable[A]] | None = None,  # checks references
+        directory: DirectoryView | None = None,  # names the model's ``references``
         example: dict[str, Any] | None = None,  # a request body, for the OpenAPI document
         derived_example: dict[str, Any] | None = None,  # the fields ``derived`` adds to it
     ) -> None:
@@ -75,6 +77,7 @@ class LifecycleResource(Generic[A]):
         self.output = output or output_model(model)
         self.derived = derived
         self.register = register
+        self.directory = directory
         if example is not None:
             self._set_examples(example, derived_example or {})
         self.router = APIRouter(prefix=f"/v1/{path}", tags=[path])
@@ -130,6 +133,8 @@ class LifecycleResource(Generic[A]):
 
     async def create_new(self, uow: UnitOfWork, body: BaseModel) -> Created:
         new = self.model.model_validate(dict(body))
+        if self.directory is not None:
+            new = await self.directory.named_model(uow.session, new)
         if self.register is not None:
             aggregate = await self.register(uow, new)
         else:

@@ -19,7 +19,7 @@ from services.agreements.domain.agreement import (
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import today
-from shared.http.examples import examples
+from shared.http.examples import EXAMPLE_ID, examples
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource
 from shared.http.writes import ChangeRequest, change_request
@@ -51,8 +51,9 @@ EXAMPLE = {
         "ka": "შეთანხმება საქართველოსა და ესტონეთს შორის ციფრული მმართველობის სფეროში",
         "en": "Agreement between Georgia and Estonia on cooperation in digital governance",
     },
-    "parties": {"countries": ["EE"], "organisations": []},
+    "parties": {"countries": ["EE"], "organisations": [], "organisation_ids": []},
     "responsible_unit": "International Relations and Protocol Department",
+    "responsible_unit_id": EXAMPLE_ID,
     "funding": None,
     "depositary": None,
     "registration_number": None,
@@ -62,7 +63,7 @@ EXAMPLE = {
 agreements = LifecycleResource(
     "agreements", "agreement", Agreement, tables.agreements, scope="agreements",
     exclude=("signed_on", "in_force_on", "ended_on", "step_dates"), transitions=False,
-    output=AgreementOut, derived=_derived, example=EXAMPLE,
+    output=AgreementOut, derived=_derived, example=EXAMPLE, directory=tables.directory,
     derived_example={"expiring_soon": False},
 )  # fmt: skip
 router = agreements.router

@@ -14,7 +14,7 @@ from services.agreements.domain import commission as cm
 from services.agreements.repository import list_where
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
-from shared.http.examples import with_examples
+from shared.http.examples import EXAMPLE_ID, with_examples
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.resource import LifecycleResource
 from shared.http.writes import ChangeRequest, change_request
@@ -61,6 +61,7 @@ DecisionIn = with_examples(
     {
         "text": {"ka": "", "en": "Prepare a memorandum on vocational education exchange"},
         "responsible_unit": "International Relations and Protocol Department",
+        "responsible_unit_id": EXAMPLE_ID,
         "deadline": "2027-03-31",
     },
 )

@@ -60,6 +60,7 @@ EXAMPLE = {
     "lead_unit": "Policy Department",
     "lead_unit_id": EXAMPLE_ID,
     "supporting_units": ["Legal Department"],
+    "supporting_unit_ids": [OTHER_ID],
     "deadline": "2026-12-31",
     "indicator": "the strategy adopted by government decree",
     "target": "adopted",
@@ -71,7 +72,7 @@ EXAMPLE = {
 obligations = LifecycleResource(
     "obligations", "obligation", Obligation, tables.obligations, scope="agreements",
     exclude=("progress",), output=ObligationOut, derived=_derived,
-    register=usecases.register_obligation, example=EXAMPLE,
+    directory=tables.directory, example=EXAMPLE,
     derived_example={"overdue": False, "latest_approved_percent": None},
 )  # fmt: skip
 router = obligations.router
@@ -189,6 +190,7 @@ PROGRESS_EXAMPLE = {
     "narrative": {"ka": "", "en": "The draft strategy went to public consultation."},
     "evidence": ["https://example.gov.ge/consultation/strategy-2026"],
     "reporting_unit": "Policy Department",
+    "reporting_unit_id": EXAMPLE_ID,
 }
 ProgressIn = with_examples(
     input_model(
@@ -240,7 +242,7 @@ async def submit_progress(
 ) -> JSONResponse:
     """A unit reports on the obligation for a period; the office then approves or returns
     it. The answer's ETag is the obligation's new version."""
-    report = ob.Progress.model_validate(dict(body))
+    report = await usecases.named(request.writer, ob.Progress.model_validate(dict(body)))
     changed = await obligations.change(request, obligation_id, ob.submit_progress, report, now())
     return _progress_response(changed, report.id, 201)
 

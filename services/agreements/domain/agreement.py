@@ -8,11 +8,13 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared import references as refs
 from shared.aggregates import Changed, LifecycleAggregate
 from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData
 from shared.errors import RuleViolation, StateMachine
-from shared.types import BilingualText, CountryCode, CurrencyCode, Day, ShortText
+from shared.references import Reference, deprecated
+from shared.types import BilingualText, CountryCode, CurrencyCode, Day, Id, ShortText
 
 AgreementType = Literal[
     "treaty",
@@ -34,7 +36,10 @@ class Parties(BaseModel):
         (), max_length=200, description="the states party to it, ISO 3166-1 alpha-2"
     )
     organisations: tuple[ShortText, ...] = Field(
-        (), max_length=200, description="the international organisations party to it"
+        (), max_length=200, description=deprecated("the organisations party to it")
+    )
+    organisation_ids: tuple[Id, ...] = Field(
+        (), max_length=200, description="the organisations party to it: their ids in the directory"
     )
 
 
@@ -81,6 +86,10 @@ class Agreement(LifecycleAggregate):
         "withdrawn": contracts.AgreementWithdrawnV1,
     }
     needs_reason: ClassVar[set[str]] = {"suspended", "terminated", "withdrawn"}
+    references: ClassVar[tuple[Reference, ...]] = (
+        refs.unit("responsible_unit_id", "responsible_unit"),
+        refs.counterpart("parties.organisation_ids", "parties.organisations", many=True),
+    )
 
     status: str = Field(
         "proposal",
@@ -95,7 +104,10 @@ class Agreement(LifecycleAggregate):
     title: BilingualText = Field(description="the agreement's title, in Georgian and/or English")
     parties: Parties = Field(description="the other parties")
     responsible_unit: ShortText | None = Field(
-        None, description="the ministry unit that implements it"
+        None, description=deprecated("the ministry unit that implements it")
+    )
+    responsible_unit_id: Id | None = Field(
+        None, description="the ministry unit that implements it: its id in the directory"
     )
     funding: Funding | None = Field(
         None, description="what it provides, for donor and grant agreements"
@@ -131,7 +143,9 @@ class Agreement(LifecycleAggregate):
             "title": self.title,
             "party_countries": list(self.parties.countries),
             "party_organisations": list(self.parties.organisations),
+            "party_organisation_ids": list(self.parties.organisation_ids),
             "responsible_unit": self.responsible_unit,
+            "responsible_unit_id": self.responsible_unit_id,
             "funding_amount": self.funding.amount if self.funding else None,
             "funding_currency": self.funding.currency if self.funding else None,
             "signed_on": self.signed_on,

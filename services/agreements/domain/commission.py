@@ -16,7 +16,8 @@ from shared.aggregates import Changed, LifecycleAggregate
 from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
-from shared.types import BilingualText, CountryCode, Day, ShortText
+from shared.references import Reference, deprecated, unit
+from shared.types import BilingualText, CountryCode, Day, Id, ShortText
 
 PROTOCOL = StateMachine({"draft": {"agreed"}, "agreed": {"signed"}, "signed": set()})
 
@@ -40,13 +41,19 @@ class Decision(BaseModel):
     """A decision taken at a session; it becomes an obligation of the responsible unit."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    references: ClassVar[tuple[Reference, ...]] = (unit("responsible_unit_id", "responsible_unit"),)
 
     id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="the decision's id")
     number: int | None = Field(
         None, description="its number within the session, from 1, given by the service"
     )
     text: BilingualText = Field(description="what was decided")
-    responsible_unit: ShortText = Field(description="the ministry unit that carries it out")
+    responsible_unit: ShortText | None = Field(
+        None, description=deprecated("the ministry unit that carries it out")
+    )
+    responsible_unit_id: Id | None = Field(
+        None, description="the ministry unit that carries it out: its id in the directory"
+    )
     deadline: Day = Field(description="by when")
     obligation_id: str | None = Field(None, description="the obligation made of it")
 
@@ -170,6 +177,7 @@ def take_decision(
         title=decision.text,
         area=f"Intergovernmental commission with {commission.partner_country}",
         lead_unit=decision.responsible_unit,
+        lead_unit_id=decision.responsible_unit_id,
         deadline=decision.deadline,
         external_ref=f"{number}.{decision.number}",
         origin_ref=decision.id,
@@ -187,6 +195,7 @@ def take_decision(
         decision_number=decision.number,
         obligation_id=obligation.id,
         responsible_unit=decision.responsible_unit,
+        responsible_unit_id=decision.responsible_unit_id,
         deadline=decision.deadline,
     )
     return (changed, [event]), (obligation, [obligation.event()])

@@ -8,12 +8,14 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from shared import references as refs
 from shared.aggregates import Changed, LifecycleAggregate
 from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData, LocalizedText
 from shared.deadlines import OBLIGATION_DONE, is_overdue
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
-from shared.types import BilingualText, Day, ShortText
+from shared.references import Reference, deprecated
+from shared.types import BilingualText, Day, Id, ShortText
 
 SourceKind = Literal[
     "eu_association_agreement",
@@ -56,6 +58,9 @@ class Progress(BaseModel):
     """A progress report on an obligation for one period, approved or returned by the office."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    references: ClassVar[tuple[Reference, ...]] = (
+        refs.unit("reporting_unit_id", "reporting_unit"),
+    )
 
     id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="the report's id")
     period: str = Field(pattern=r"^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$", description="2026, 2026-Q1...")
@@ -64,7 +69,10 @@ class Progress(BaseModel):
     evidence: tuple[HttpUrl, ...] = Field(
         (), max_length=20, description="links to the documents that show it"
     )
-    reporting_unit: ShortText = Field(description="the unit that reports")
+    reporting_unit: ShortText | None = Field(None, description=deprecated("the unit that reports"))
+    reporting_unit_id: Id | None = Field(
+        None, description="the unit that reports: its id in the directory"
+    )
     status: Literal["submitted", "approved", "returned"] = Field(
         "submitted", description="submitted, then approved or returned (for rework)"
     )
@@ -90,6 +98,10 @@ class Obligation(LifecycleAggregate):
         }
     )
     needs_reason: ClassVar[set[str]] = {"cancelled", "not_completed"}
+    references: ClassVar[tuple[Reference, ...]] = (
+        refs.unit("lead_unit_id", "lead_unit"),
+        refs.unit("supporting_unit_ids", "supporting_units", many=True),
+    )
 
     status: str = Field(
         "not_started",
@@ -104,16 +116,15 @@ class Obligation(LifecycleAggregate):
     title: BilingualText = Field(description="what must be done, in Georgian and/or English")
     description: LocalizedText | None = Field(None, description="the detail")
     area: ShortText | None = Field(None, description="chapter, title or thematic area")
-    lead_unit: ShortText | None = Field(
-        None,
-        description="the unit answerable for it, by name (deprecated as the reference until "
-        "2027-06-30: give lead_unit_id; the name is then the directory's)",
-    )
-    lead_unit_id: str | None = Field(
-        None, max_length=36, description="the unit answerable for it: its id in the directory"
+    lead_unit: ShortText | None = Field(None, description=deprecated("the unit answerable for it"))
+    lead_unit_id: Id | None = Field(
+        None, description="the unit answerable for it: its id in the directory"
     )
     supporting_units: tuple[ShortText, ...] = Field(
-        (), max_length=50, description="units that contribute"
+        (), max_length=50, description=deprecated("units that contribute")
+    )
+    supporting_unit_ids: tuple[Id, ...] = Field(
+        (), max_length=50, description="units that contribute: their ids in the directory"
     )
     deadline: Day | None = Field(
         None, description="when it must be done; overdue after it unless completed or cancelled"
@@ -154,6 +165,7 @@ class Obligation(LifecycleAggregate):
             "lead_unit": self.lead_unit,
             "lead_unit_id": self.lead_unit_id,
             "supporting_units": list(self.supporting_units),
+            "supporting_unit_ids": list(self.supporting_unit_ids),
             "deadline": self.deadline,
             "indicator": self.indicator,
             "target": self.target,
@@ -203,8 +215,8 @@ class Obligation(LifecycleAggregate):
 
 
 CONTENT_FIELDS = (
-    "sources", "title", "description", "area", "lead_unit", "supporting_units", "deadline",
-    "indicator", "target", "support_level",
+    "sources", "title", "description", "area", "lead_unit", "lead_unit_id", "supporting_units",
+    "supporting_unit_ids", "deadline", "indicator", "target", "support_level",
 )  # fmt: skip
 
 
@@ -229,10 +241,13 @@ def _progress_facts(o: Obligation, p: Progress) -> dict[str, Any]:
         "period": p.period,
         "percent": p.percent,
         "reporting_unit": p.reporting_unit,
+        "reporting_unit_id": p.reporting_unit_id,
     }
 
 
 def submit_progress(obligation: Obligation, report: Progress, now: datetime) -> Changed[Obligation]:
+    if not report.reporting_unit:
+        raise RuleViolation("name the reporting unit: reporting_unit_id (or, deprecated, its name)")
     if obligation.status in ("completed", "cancelled"):
         raise Conflict(f"no progress is reported on a {obligation.status} obligation")
     if any(p.period == report.period and p.status != "returned" for p in obligation.progress):

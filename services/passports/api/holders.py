@@ -25,11 +25,12 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import today
 from shared.http.conditional import etag
-from shared.http.examples import as_kept, examples
+from shared.http.examples import EXAMPLE_ID, as_kept, examples
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.writes import ChangeRequest, Created, CreateRequest, change_request, create_request
-from shared.types import Day, ShortText, StrictModel
+from shared.references import deprecated
+from shared.types import Day, Id, ShortText, StrictModel
 from shared.writes import UnitOfWork
 
 router = APIRouter(prefix="/v1/holders", tags=["holders"])
@@ -45,6 +46,7 @@ HOLDER_EXAMPLE = {
     "category": "head_of_department",
     "position": "Head of the International Relations and Protocol Department",
     "unit": "International Relations and Protocol Department",
+    "unit_id": EXAMPLE_ID,
     "appointed_on": "2024-02-01",
     "dismissed_on": None,
 }
@@ -67,7 +69,12 @@ class HolderIn(StrictModel):
         description="the office held, which decides the passport types the holder may have"
     )
     position: ShortText | None = Field(None, description="the position's title")
-    unit: ShortText | None = Field(None, description="the ministry unit the holder works in")
+    unit: ShortText | None = Field(
+        None, description=deprecated("the ministry unit the holder works in")
+    )
+    unit_id: Id | None = Field(
+        None, description="the ministry unit the holder works in: its id in the directory"
+    )
     appointed_on: Day | None = Field(None, description="first day in the office held")
     dismissed_on: Day | None = Field(
         None, description="last day in office; passports in hand then fall due for return"
@@ -97,6 +104,7 @@ class HolderOut(BaseModel):
     category: str = Field(description="the office held (see HolderIn.category)")
     position: str | None = Field(description="the position's title")
     unit: str | None = Field(description="the ministry unit the holder works in")
+    unit_id: str | None = Field(description="its id in the directory, when known")
     appointed_on: date | None = Field(description="first day in the office held")
     dismissed_on: date | None = Field(description="last day in office, once dismissed")
     version: int = Field(description="how many changes the record has had; its ETag")
@@ -115,6 +123,7 @@ def _out(h: Holder, with_pii: bool) -> HolderOut:
         category=h.category,
         position=h.position,
         unit=h.unit,
+        unit_id=h.unit_id,
         appointed_on=h.appointed_on,
         dismissed_on=h.dismissed_on,
         version=h.version,

@@ -8,6 +8,7 @@ from datetime import date
 from shared.aggregates import Aggregate, Changed
 from shared.contracts.passports import HolderDismissedV1, HolderRegisteredV1
 from shared.errors import Conflict, RuleViolation
+from shared.references import unit
 
 CATEGORIES = (
     "minister",
@@ -47,6 +48,7 @@ class Holder(Aggregate):
     category: str
     position: str | None = None
     unit: str | None = None
+    unit_id: str | None = None
     appointed_on: date | None = None
     dismissed_on: date | None = None
 
@@ -74,9 +76,14 @@ def register_holder(
         holder_id=holder.id,
         category=holder.category,
         unit=holder.unit,
+        unit_id=holder.unit_id,
         appointed_on=holder.appointed_on,
     )
     return holder, [event]
+
+
+# The unit a holder works in, from the directory.
+REFERENCES = (unit("unit_id", "unit"),)
 
 
 def mask_personal_number(number: str) -> str:

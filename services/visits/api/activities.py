@@ -67,6 +67,7 @@ def _resource(
             scope="visits",
             exclude=exclude,
             repository=ActivityRepository,
+            directory=tables.directory,
             example=example,
         )
     )

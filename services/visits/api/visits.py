@@ -24,11 +24,20 @@ from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import today
 from shared.contracts.base import LocalizedText
-from shared.http.examples import as_kept, examples
+from shared.http.examples import EXAMPLE_ID, OTHER_ID, as_kept, examples
 from shared.http.idempotency import created
 from shared.http.pagination import Page, PageRequest, page_request
 from shared.http.writes import ChangeRequest, Created, CreateRequest, change_request, create_request
-from shared.types import BilingualText, CountryCode, Day, ShortText, StrictModel, TransitionRequest
+from shared.references import deprecated
+from shared.types import (
+    BilingualText,
+    CountryCode,
+    Day,
+    Id,
+    ShortText,
+    StrictModel,
+    TransitionRequest,
+)
 from shared.writes import UnitOfWork
 
 router = APIRouter(prefix="/v1/visits", tags=["visits"])
@@ -51,6 +60,8 @@ VISIT_EXAMPLE = {
     "lead_level": "minister",
     "country_code": "FR",
     "organisation": "Ministry of National Education",
+    "organisation_id": OTHER_ID,
+    "counterpart_post_id": None,
     "our_lead_official": "Minister",
     "counterpart_lead_official": "Minister of National Education",
     "title": {
@@ -62,6 +73,7 @@ VISIT_EXAMPLE = {
     "end_date": "2027-03-17",
     "city": "Tbilisi",
     "responsible_unit": "International Relations and Protocol Department",
+    "responsible_unit_id": EXAMPLE_ID,
     "responsible_officer": "Protocol Officer",
 }
 VISIT_ANSWER = as_kept(
@@ -89,7 +101,17 @@ class VisitIn(StrictModel):
     country_code: CountryCode | None = Field(
         None, description="counterpart country, ISO 3166-1 alpha-2"
     )
-    organisation: ShortText | None = Field(None, description="counterpart organisation")
+    organisation: ShortText | None = Field(
+        None, description=deprecated("the counterpart organisation")
+    )
+    organisation_id: Id | None = Field(
+        None, description="the counterpart organisation: its id in the directory"
+    )
+    counterpart_post_id: Id | None = Field(
+        None,
+        description="the post of the counterpart's lead official in the directory (its "
+        "organisation follows)",
+    )
     our_lead_official: ShortText | None = Field(None, description="who leads on Georgia's side")
     counterpart_lead_official: ShortText | None = Field(
         None, description="who leads on the other side"
@@ -99,7 +121,12 @@ class VisitIn(StrictModel):
     start_date: Day | None = Field(None, description="first day (needed to plan the visit)")
     end_date: Day | None = Field(None, description="last day, not before start_date")
     city: ShortText | None = Field(None, description="where the visit takes place")
-    responsible_unit: ShortText | None = Field(None, description="the ministry unit in charge")
+    responsible_unit: ShortText | None = Field(
+        None, description=deprecated("the ministry unit in charge")
+    )
+    responsible_unit_id: Id | None = Field(
+        None, description="the ministry unit in charge: its id in the directory"
+    )
     responsible_officer: ShortText | None = Field(None, description="the protocol officer")
 
 
@@ -113,7 +140,17 @@ class VisitPatch(StrictModel):
     country_code: CountryCode | None = Field(
         None, description="counterpart country, ISO 3166-1 alpha-2"
     )
-    organisation: ShortText | None = Field(None, description="counterpart organisation")
+    organisation: ShortText | None = Field(
+        None, description=deprecated("the counterpart organisation")
+    )
+    organisation_id: Id | None = Field(
+        None, description="the counterpart organisation: its id in the directory"
+    )
+    counterpart_post_id: Id | None = Field(
+        None,
+        description="the post of the counterpart's lead official in the directory (its "
+        "organisation follows)",
+    )
     our_lead_official: ShortText | None = Field(None, description="who leads on Georgia's side")
     counterpart_lead_official: ShortText | None = Field(
         None, description="who leads on the other side"
@@ -123,7 +160,12 @@ class VisitPatch(StrictModel):
     start_date: Day | None = Field(None, description="first day")
     end_date: Day | None = Field(None, description="last day, not before start_date")
     city: ShortText | None = Field(None, description="where the visit takes place")
-    responsible_unit: ShortText | None = Field(None, description="the ministry unit in charge")
+    responsible_unit: ShortText | None = Field(
+        None, description=deprecated("the ministry unit in charge")
+    )
+    responsible_unit_id: Id | None = Field(
+        None, description="the ministry unit in charge: its id in the directory"
+    )
     responsible_officer: ShortText | None = Field(None, description="the protocol officer")
 
 
@@ -138,6 +180,10 @@ class VisitOut(BaseModel):
     lead_level: str | None = Field(description="rank of the visit's lead official")
     country_code: str | None = Field(description="counterpart country, ISO 3166-1 alpha-2")
     organisation: str | None = Field(description="counterpart organisation")
+    organisation_id: str | None = Field(description="its id in the directory, when known")
+    counterpart_post_id: str | None = Field(
+        description="the post of the counterpart's lead official in the directory"
+    )
     our_lead_official: str | None = Field(description="who leads on Georgia's side")
     counterpart_lead_official: str | None = Field(description="who leads on the other side")
     title: LocalizedText = Field(description="in Georgian (ka) and/or English (en)")
@@ -146,6 +192,7 @@ class VisitOut(BaseModel):
     end_date: date | None = Field(description="last day")
     city: str | None = Field(description="where the visit takes place")
     responsible_unit: str | None = Field(description="the ministry unit in charge")
+    responsible_unit_id: str | None = Field(description="its id in the directory, when known")
     responsible_officer: str | None = Field(description="the protocol officer")
     status: str = Field(
         description="draft → planned → confirmed → in_progress → completed → reported; postponed "
@@ -276,6 +323,7 @@ async def edit_visit(
     """Changes the fields sent (a JSON merge: null clears an optional field). Dates change
     only while the visit is draft, planned or postponed, and must keep the programme in."""
     changes = {name: getattr(body, name) for name in body.model_fields_set}
+    changes = await usecases.named_changes(request.writer, changes)
     visit = await change_visit(request, visit_id, domain.edit_visit, changes)
     return visit_response(detail_out(visit), visit)
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from services.visits.domain.activity import Activity
 from shared.contracts import visits as contracts
 from shared.errors import RuleViolation, StateMachine
-from shared.types import BilingualText, CountryCode, CurrencyCode, Day, ShortText
+from shared.references import Reference, deprecated, unit
+from shared.types import BilingualText, CountryCode, CurrencyCode, Day, Id, ShortText
 
 
 class BusinessTrip(Activity):
@@ -36,6 +37,8 @@ class BusinessTrip(Activity):
         "report_submitted": contracts.BusinessTripReportSubmittedV1,
     }
 
+    references: ClassVar[tuple[Reference, ...]] = (unit("unit_id", "unit"),)
+
     status: Literal[
         "requested", "approved", "completed", "report_submitted", "rejected", "cancelled"
     ] = Field(
@@ -44,7 +47,8 @@ class BusinessTrip(Activity):
         "cancelled (with a reason)",
     )
     traveller: ShortText = Field(description="who travels")
-    unit: ShortText = Field(description="the traveller's unit")
+    unit: ShortText | None = Field(None, description=deprecated("the traveller's unit"))
+    unit_id: Id | None = Field(None, description="the traveller's unit: its id in the directory")
     destination_country: CountryCode = Field(description="ISO 3166-1 alpha-2")
     destination_city: ShortText | None = Field(None, description="the city")
     purpose: BilingualText = Field(description="why, in Georgian and/or English")
@@ -79,6 +83,7 @@ class BusinessTrip(Activity):
         return {
             "business_trip_id": self.id,
             "unit": self.unit,
+            "unit_id": self.unit_id,
             "funding": self.funding,
             "estimated_cost": self.estimated_cost,
             "currency": self.currency,
@@ -86,6 +91,8 @@ class BusinessTrip(Activity):
 
     def check(self) -> None:
         super().check()
+        if not self.unit:
+            raise RuleViolation("name the traveller's unit: unit_id (or, deprecated, unit)")
         if (self.estimated_cost is None) != (self.currency is None):
             raise RuleViolation("give the estimated cost together with its currency")
         if self.funding != "ministry" and not self.funder:

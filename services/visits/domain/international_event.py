@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from services.visits.domain.activity import Activity
 from shared.contracts import visits as contracts
 from shared.errors import RuleViolation, StateMachine
-from shared.types import BilingualText, CountryCode, Day, ShortText
+from shared.references import Reference, counterpart, deprecated, unit
+from shared.types import BilingualText, CountryCode, Day, Id, ShortText
 
 
 class InternationalEvent(Activity):
@@ -33,6 +34,11 @@ class InternationalEvent(Activity):
         "cancelled": contracts.InternationalEventCancelledV1,
     }
 
+    references: ClassVar[tuple[Reference, ...]] = (
+        unit("responsible_unit_id", "responsible_unit"),
+        counterpart("partner_ids", "partners", many=True),
+    )
+
     status: Literal["planned", "announced", "held", "reported", "cancelled"] = Field(
         "planned", description="planned → announced → held → reported, or cancelled (with a reason)"
     )
@@ -48,11 +54,19 @@ class InternationalEvent(Activity):
         "GE", description="ISO 3166-1 alpha-2; GE when held in Georgia"
     )
     partners: tuple[ShortText, ...] = Field(
-        (), max_length=100, description="co-organising partners"
+        (), max_length=100, description=deprecated("co-organising partners")
+    )
+    partner_ids: tuple[Id, ...] = Field(
+        (), max_length=100, description="co-organising partners: their ids in the directory"
     )
     donors: tuple[ShortText, ...] = Field((), max_length=100, description="who funds it")
     participants: int | None = Field(None, ge=0, le=100_000, description="expected or actual")
-    responsible_unit: ShortText | None = Field(None, description="the ministry unit in charge")
+    responsible_unit: ShortText | None = Field(
+        None, description=deprecated("the ministry unit in charge")
+    )
+    responsible_unit_id: Id | None = Field(
+        None, description="the ministry unit in charge: its id in the directory"
+    )
 
     def country(self) -> str | None:
         return self.country_code
@@ -68,9 +82,11 @@ class InternationalEvent(Activity):
             "international_event_id": self.id,
             "event_kind": self.event_kind,
             "partners": list(self.partners),
+            "partner_ids": list(self.partner_ids),
             "donors": list(self.donors),
             "participants": self.participants,
             "responsible_unit": self.responsible_unit,
+            "responsible_unit_id": self.responsible_unit_id,
         }
 
     def guard(self, to: str, reason: str | None, today: date) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,7 +13,8 @@ from shared.aggregates import Changed
 from shared.contracts import visits as contracts
 from shared.contracts.base import LocalizedText
 from shared.errors import Conflict, RuleViolation, StateMachine
-from shared.types import BilingualText, CountryCode, Moment, ShortText
+from shared.references import Reference, counterpart, deprecated
+from shared.types import BilingualText, CountryCode, Id, Moment, ShortText
 
 
 class MeetingOutcome(BaseModel):
@@ -45,6 +46,11 @@ class Meeting(Activity):
         "cancelled": contracts.MeetingCancelledV1,
     }
 
+    references: ClassVar[tuple[Reference, ...]] = (
+        Reference("post", "counterpart_post_id", fills=(("organisation_id", "organisation_id"),)),
+        counterpart("organisation_id", "organisation"),
+    )
+
     status: Literal["planned", "confirmed", "held", "cancelled"] = Field(
         "planned", description="planned → confirmed → held, or cancelled (with a reason)"
     )
@@ -59,7 +65,15 @@ class Meeting(Activity):
     counterpart_country: CountryCode | None = Field(
         None, description="the counterpart's country, ISO 3166-1 alpha-2"
     )
-    organisation: ShortText | None = Field(None, description="the counterpart's organisation")
+    counterpart_post_id: Id | None = Field(
+        None, description="the counterpart's post in the directory (its organisation follows)"
+    )
+    organisation: ShortText | None = Field(
+        None, description=deprecated("the counterpart's organisation")
+    )
+    organisation_id: Id | None = Field(
+        None, description="the counterpart's organisation: its id in the directory"
+    )
     starts_at: Moment = Field(
         description="when it starts, ISO 8601 (local time when no offset is given)"
     )
@@ -89,6 +103,8 @@ class Meeting(Activity):
             "official_level": self.official_level,
             "counterpart_type": self.counterpart_type,
             "organisation": self.organisation,
+            "organisation_id": self.organisation_id,
+            "counterpart_post_id": self.counterpart_post_id,
         }
 
     def check(self) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.types import BilingualText, Day, ShortText
+from shared.references import Reference, deprecated, unit
+from shared.types import BilingualText, Day, Id, ShortText
 
 MAX_FOLLOW_UPS = 100
 
@@ -15,10 +17,16 @@ class FollowUp(BaseModel):
     """A commitment made during a visit; published so that it can become an obligation."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    references: ClassVar[tuple[Reference, ...]] = (unit("responsible_unit_id", "responsible_unit"),)
 
     id: str = Field(default_factory=lambda: str(uuid.uuid4()), description="the commitment's id")
     text: BilingualText = Field(description="what was committed to")
-    responsible_unit: ShortText = Field(description="the unit that carries it out")
+    responsible_unit: ShortText | None = Field(
+        None, description=deprecated("the unit that carries it out")
+    )
+    responsible_unit_id: Id | None = Field(
+        None, description="the unit that carries it out: its id in the directory"
+    )
     deadline: Day = Field(description="by when")
 
 

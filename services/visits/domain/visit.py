@@ -30,6 +30,7 @@ from shared.aggregates import Aggregate, Changed
 from shared.contracts import visits as contracts
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
+from shared.references import Reference, counterpart, unit
 
 LIFECYCLE = StateMachine(
     {
@@ -51,6 +52,8 @@ EDITABLE_FIELDS = (
     "lead_level",
     "country_code",
     "organisation",
+    "organisation_id",
+    "counterpart_post_id",
     "our_lead_official",
     "counterpart_lead_official",
     "title",
@@ -59,7 +62,15 @@ EDITABLE_FIELDS = (
     "end_date",
     "city",
     "responsible_unit",
+    "responsible_unit_id",
     "responsible_officer",
+)
+# What a visit names from the directory: the lead official's post (its organisation follows),
+# the organisation, the unit in charge.
+REFERENCES = (
+    Reference("post", "counterpart_post_id", fills=(("organisation_id", "organisation_id"),)),
+    counterpart("organisation_id", "organisation"),
+    unit("responsible_unit_id", "responsible_unit"),
 )
 
 
@@ -70,6 +81,8 @@ class Visit(Aggregate):
     lead_level: str | None = None
     country_code: str | None = None
     organisation: str | None = None
+    organisation_id: str | None = None
+    counterpart_post_id: str | None = None
     our_lead_official: str | None = None
     counterpart_lead_official: str | None = None
     purpose: LocalizedText | None = None
@@ -77,6 +90,7 @@ class Visit(Aggregate):
     end_date: date | None = None
     city: str | None = None
     responsible_unit: str | None = None
+    responsible_unit_id: str | None = None
     responsible_officer: str | None = None
     status: str = "draft"
     status_reason: str | None = None
@@ -133,6 +147,9 @@ def register_visit(**fields: Any) -> Changed[Visit]:
         end_date=visit.end_date,
         city=visit.city,
         responsible_unit=visit.responsible_unit,
+        organisation_id=visit.organisation_id,
+        counterpart_post_id=visit.counterpart_post_id,
+        responsible_unit_id=visit.responsible_unit_id,
         status=visit.status,
     )
     return visit, [created]
@@ -169,6 +186,10 @@ def edit_visit(visit: Visit, changes: dict[str, Any]) -> Changed[Visit]:
         start_date=edited.start_date,
         end_date=edited.end_date,
         responsible_unit=edited.responsible_unit,
+        organisation=edited.organisation,
+        organisation_id=edited.organisation_id,
+        counterpart_post_id=edited.counterpart_post_id,
+        responsible_unit_id=edited.responsible_unit_id,
     )
     return visit.changed([event], **changes)
 
@@ -434,13 +455,19 @@ def add_follow_up(visit: Visit, follow_up: FollowUp) -> Changed[Visit]:
 
 
 def _committed(visit: Visit, f: FollowUp) -> EventData:
+    if not f.responsible_unit:
+        raise RuleViolation(
+            "name the unit of each commitment: responsible_unit_id (or, deprecated, its name)"
+        )
     return contracts.FollowUpCommittedV1(
         visit_id=visit.id,
         commitment_id=f.id,
         text=f.text,
         responsible_unit=f.responsible_unit,
+        responsible_unit_id=f.responsible_unit_id,
         deadline=f.deadline,
         direction=visit.direction,
         country_code=visit.country_code,
         organisation=visit.organisation,
+        organisation_id=visit.organisation_id,
     )
