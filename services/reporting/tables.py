@@ -77,6 +77,8 @@ visits = Table(
     Column("end_date", Date),
     Column("title_en", Text),
     Column("unit", String(200)),
+    Column("unit_id", String(36)),  # the directory's unit, when the visit names it
+    Column("counterpart_ids", JSON),  # the directory's organisations and posts it involves
     Column("version", Integer, nullable=False),
     Index("ix_reporting_visits_start", "start_date"),
 )
@@ -98,6 +100,7 @@ obligations = Table(
     Column("lead_unit", String(200), nullable=False),
     Column("lead_unit_id", String(36)),  # the directory's unit, when the obligation names it
     Column("supporting_units", JSON, nullable=False),
+    Column("supporting_unit_ids", JSON),
     Column("deadline", Date),
     Column("support_level", String(30)),
     Column("action_plan_id", String(36)),
@@ -131,6 +134,8 @@ activities = Table(
     Column("start_date", Date),
     Column("country_code", String(2)),
     Column("unit", String(200)),
+    Column("unit_id", String(36)),
+    Column("counterpart_ids", JSON),
     Column("version", Integer, nullable=False),
     Index("ix_reporting_activities_start", "activity_type", "start_date"),
 )
@@ -145,6 +150,8 @@ agreements = Table(
     Column("signed_on", Date),
     Column("in_force_on", Date),
     Column("unit", String(200)),
+    Column("unit_id", String(36)),
+    Column("counterpart_ids", JSON),
     Column("version", Integer, nullable=False),
 )
 
@@ -178,6 +185,7 @@ commission_decisions = Table(
     Column("decision_number", Integer),
     Column("obligation_id", String(36), nullable=False),
     Column("responsible_unit", String(200), nullable=False),
+    Column("responsible_unit_id", String(36)),
     Column("deadline", Date, nullable=False),
     Index("ix_reporting_decisions_session", "commission_id", "session_number"),
 )
@@ -208,6 +216,7 @@ holders = Table(
     Column("holder_id", String(36), primary_key=True),
     Column("category", String(40), nullable=False),
     Column("unit", String(200)),
+    Column("unit_id", String(36)),
 )
 
 # Passports with the day (UTC) each step happened: the activity report counts them by unit.
@@ -217,6 +226,7 @@ passports = Table(
     Column("passport_id", String(36), primary_key=True),
     Column("holder_id", String(36), nullable=False),
     Column("unit", String(200)),
+    Column("unit_id", String(36)),
     Column("passport_type", String(30), nullable=False),
     Column("status", String(30), nullable=False),
     Column("issued_day", Date),
@@ -255,6 +265,21 @@ directory_counterparts = Table(
     Column("status", String(20), nullable=False),
     Column("version", Integer, nullable=False),
     Index("ix_directory_counterparts_country", "country_code"),
+)
+
+# Posts: where they are and their titles, never who holds them (a counterpart dossier's person).
+directory_posts = Table(
+    "directory_posts",
+    metadata,
+    Column("post_id", String(36), primary_key=True),
+    Column("organisation_id", String(36)),
+    Column("unit_id", String(36)),
+    Column("title", JSON, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_directory_posts_organisation", "organisation_id"),
 )
 
 directory_names = Table(

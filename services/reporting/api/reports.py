@@ -35,6 +35,13 @@ LANGUAGE = Query("en", description="ka (Georgian) or en (English): titles, statu
 YEAR = Query(ge=2014, le=2100, description="the action plan's year")
 
 
+UNIT_PARAMETER = (
+    "only this unit's share (as lead or supporting unit): its id in the directory, or a name it "
+    "has had; a unit's work after a merger counts under the unit it joined, and each unit is "
+    "named as on the report's day"
+)
+
+
 @router.get(
     "/freshness", response_model=activity.FreshnessReport, summary="How fresh the reports are"
 )
@@ -130,7 +137,7 @@ async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-
 async def activity_report(
     period_from: Day = Query(alias="from", description="first day, inclusive (UTC)"),
     period_to: Day = Query(alias="to", description="last day, inclusive (UTC)"),
-    unit: str | None = Query(None, max_length=200, description="only this unit's activity"),
+    unit: str | None = Query(None, max_length=200, description=UNIT_PARAMETER),
     lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
@@ -154,7 +161,7 @@ async def activity_report(
 )
 async def eu_association_report(
     year: int = YEAR,
-    unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
+    unit: str | None = Query(None, max_length=200, description=UNIT_PARAMETER),
     lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
@@ -179,7 +186,7 @@ async def un_obligations_report(
     ),
     period_from: Day | None = Query(None, alias="from", description="deadline on or after"),
     period_to: Day | None = Query(None, alias="to", description="deadline on or before"),
-    unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
+    unit: str | None = Query(None, max_length=200, description=UNIT_PARAMETER),
     lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
@@ -200,7 +207,7 @@ async def un_obligations_report(
 async def commission_report(
     commission_id: str,
     session_number: int | None = Query(None, alias="session", ge=1, description="default: latest"),
-    unit: str | None = Query(None, max_length=200, description="only this unit's decisions"),
+    unit: str | None = Query(None, max_length=200, description=UNIT_PARAMETER),
     lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
@@ -222,7 +229,7 @@ async def commission_report(
 )
 async def trend_report(
     year: int = YEAR,
-    unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
+    unit: str | None = Query(None, max_length=200, description=UNIT_PARAMETER),
     lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
@@ -250,7 +257,7 @@ async def country_dossier(
     code: Annotated[CountryCode, Path(description="the country, ISO 3166-1 alpha-2")],
     period_from: Day | None = Query(None, alias="from", description="dated on or after"),
     period_to: Day | None = Query(None, alias="to", description="dated on or before"),
-    unit: str | None = Query(None, max_length=200, description="only what this unit handles"),
+    unit: str | None = Query(None, max_length=200, description=UNIT_PARAMETER),
     lang: Lang = LANGUAGE,
     r: ReportRequest = Depends(),
 ) -> Response:
@@ -260,3 +267,28 @@ async def country_dossier(
         unit=unit,
     )  # fmt: skip
     return await r.answer(dossiers.CountryDossier, build)
+
+
+@router.get(
+    "/counterparts/{counterpart_id}",
+    summary="Counterpart dossier",
+    response_model=dossiers.CounterpartDossier,
+    responses=AS_DOCUMENTS,
+)
+async def counterpart_dossier(
+    counterpart_id: Annotated[
+        str, Path(max_length=36, description="an organisation's or a post's id in the directory")
+    ],
+    period_from: Day | None = Query(None, alias="from", description="dated on or after"),
+    period_to: Day | None = Query(None, alias="to", description="dated on or before"),
+    lang: Lang = LANGUAGE,
+    r: ReportRequest = Depends(),
+) -> Response:
+    """The contact history with one organisation (the people in its posts included) or one
+    person in a post: every visit, meeting, event and agreement naming it. The post's
+    holder is never named: reports need no one's name."""
+    build = partial(
+        dossiers.counterpart, counterpart_id=counterpart_id, lang=lang, on=r.day,
+        first=period_from, last=period_to,
+    )  # fmt: skip
+    return await r.answer(dossiers.CounterpartDossier, build)

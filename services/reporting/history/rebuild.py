@@ -35,6 +35,7 @@ PROJECTED_TABLES = (
     tables.passports,
     tables.directory_units,
     tables.directory_counterparts,
+    tables.directory_posts,
     tables.directory_names,
 )
 COMPARED = (tables.events, *PROJECTED_TABLES)

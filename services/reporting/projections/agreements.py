@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.reporting import tables
-from services.reporting.projections.common import Changes, upsert_rows
+from services.reporting.projections.common import Changes, contacted, upsert_rows
 from shared.contracts import agreements as agreement_events
 
 
@@ -18,7 +18,8 @@ async def project(session: Any, dialect: str, changes: Changes) -> None:
                 "agreement_id": p.agreement_id, "agreement_type": p.agreement_type,
                 "status": p.status, "countries": list(p.party_countries),
                 "signed_on": p.signed_on, "in_force_on": p.in_force_on, "version": version,
-                "unit": p.responsible_unit,
+                "unit": p.responsible_unit, "unit_id": p.responsible_unit_id,
+                "counterpart_ids": contacted(*p.party_organisation_ids),
             }  # fmt: skip
     if agreements:
         t = tables.agreements

@@ -45,7 +45,8 @@ async def project(session: Any, dialect: str, changes: Sequence[tuple[ReceivedEv
                 "decision_id": p.decision_id, "commission_id": p.commission_id,
                 "session_number": p.session_number, "decision_number": p.decision_number,
                 "obligation_id": p.obligation_id,
-                "responsible_unit": p.responsible_unit, "deadline": p.deadline,
+                "responsible_unit": p.responsible_unit,
+                "responsible_unit_id": p.responsible_unit_id, "deadline": p.deadline,
             }  # fmt: skip
         elif isinstance(p, visit_events.FollowUpCommittedV1):
             rows[tables.visit_commitments][p.commitment_id] = {

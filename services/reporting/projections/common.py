@@ -27,3 +27,8 @@ async def upsert_rows(
     await session.execute(
         upsert(dialect, table, keys, lambda new: every_column_but(table, new, *keys)), list(rows)
     )
+
+
+def contacted(*ids: str | None) -> list[str]:
+    """The directory's organisations and posts a record involves, each once, in order."""
+    return list(dict.fromkeys(i for i in ids if i))

@@ -1,5 +1,6 @@
 """The directory's units and counterpart organisations, as reporting keeps them: their state
-now and every name they had from a day on. Posts are not kept: reports need no one's name."""
+now and every name they had from a day on; posts, where they are and their titles (never who
+holds them: reports need no one's name)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ async def project(session: Any, dialect: str, changes: Sequence[tuple[ReceivedEv
     rows: dict[Any, dict[Any, dict[str, Any]]] = {
         tables.directory_units: {},
         tables.directory_counterparts: {},
+        tables.directory_posts: {},
         tables.directory_names: {},
     }
     for e, p in changes:
@@ -35,6 +37,12 @@ async def project(session: Any, dialect: str, changes: Sequence[tuple[ReceivedEv
                 "acronym": p.acronym, "status": p.status, "version": version,
             }  # fmt: skip
             _named(rows, p.counterpart_id, p, isinstance(p, events.CounterpartRegisteredV1))
+        elif isinstance(p, events.PostEvent):
+            rows[tables.directory_posts][p.post_id] = {
+                "post_id": p.post_id, "organisation_id": p.organisation_id, "unit_id": p.unit_id,
+                "title": p.title.model_dump(), "valid_from": p.valid_from, "valid_to": p.valid_to,
+                "status": p.status, "version": version,
+            }  # fmt: skip
     for table, found in rows.items():
         if found:
             keys = [c.name for c in table.primary_key.columns]

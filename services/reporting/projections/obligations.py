@@ -94,6 +94,7 @@ def _facts(p: Any) -> dict[str, Any]:
         "lead_unit": p.lead_unit,
         "lead_unit_id": p.lead_unit_id,
         "supporting_units": list(p.supporting_units),
+        "supporting_unit_ids": list(p.supporting_unit_ids),
         "deadline": p.deadline,
         "support_level": p.support_level,
         "action_plan_id": p.action_plan_id,

@@ -29,7 +29,12 @@ async def project(
     session: AsyncSession, dialect: str, changes: Sequence[tuple[ReceivedEvent, Any]]
 ) -> None:
     holders = {
-        p.holder_id: {"holder_id": p.holder_id, "category": p.category, "unit": p.unit}
+        p.holder_id: {
+            "holder_id": p.holder_id,
+            "category": p.category,
+            "unit": p.unit,
+            "unit_id": p.unit_id,
+        }
         for _, p in changes
         if isinstance(p, passport_events.HolderRegisteredV1)
     }
@@ -51,21 +56,14 @@ async def _passports(
         for r in await session.execute(select(t).where(t.c.passport_id.in_(ids)))
     }
     holder_ids = list({p.holder_id for _, p in moved})
-    units = dict(
-        (
-            await session.execute(
-                select(h.c.holder_id, h.c.unit).where(h.c.holder_id.in_(holder_ids))
-            )
-        )
-        .tuples()
-        .all()
-    )
+    kept = select(h.c.holder_id, h.c.unit, h.c.unit_id).where(h.c.holder_id.in_(holder_ids))
+    units = {r.holder_id: (r.unit, r.unit_id) for r in await session.execute(kept)}
     for e, p in moved:
         row = rows.setdefault(p.passport_id, {c.name: None for c in t.columns})
+        row.update(passport_id=p.passport_id, holder_id=p.holder_id)
+        if row["unit"] is None and row["unit_id"] is None:
+            row["unit"], row["unit_id"] = units.get(p.holder_id, (None, None))
         row.update(
-            passport_id=p.passport_id,
-            holder_id=p.holder_id,
-            unit=row["unit"] or units.get(p.holder_id),
             passport_type=p.passport_type,
             status=p.status,
             version=e.envelope.aggregateversion,

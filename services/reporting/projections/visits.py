@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.projections.common import Changes
+from services.reporting.projections.common import Changes, contacted
 from shared.contracts.visits import VisitCreatedV1, VisitDetailsChangedV1, VisitStatusChanged
 from shared.db import upsert
 
@@ -31,6 +31,8 @@ async def project(session: AsyncSession, dialect: str, changes: Changes) -> None
                 "end_date": p.end_date,
                 "title_en": p.title.en,
                 "unit": p.responsible_unit,
+                "unit_id": p.responsible_unit_id,
+                "counterpart_ids": contacted(p.organisation_id, p.counterpart_post_id),
                 "version": e.envelope.aggregateversion,
             }
         elif isinstance(p, VisitDetailsChangedV1):
@@ -43,8 +45,10 @@ async def project(session: AsyncSession, dialect: str, changes: Changes) -> None
                 end_date=p.end_date,
                 version=e.envelope.aggregateversion,
             )
-            if "responsible_unit" in p.changed:
-                row["unit"] = p.responsible_unit
+            if {"responsible_unit", "responsible_unit_id"} & set(p.changed):
+                row.update(unit=p.responsible_unit, unit_id=p.responsible_unit_id)
+            if {"organisation", "organisation_id", "counterpart_post_id"} & set(p.changed):
+                row["counterpart_ids"] = contacted(p.organisation_id, p.counterpart_post_id)
         elif isinstance(p, VisitStatusChanged):
             row = state.setdefault(p.visit_id, {"visit_id": p.visit_id})
             row.update(

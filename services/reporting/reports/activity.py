@@ -15,6 +15,7 @@ from services.reporting import tables
 from services.reporting.reports.common import About, Lang, for_unit, heading_lines
 from services.reporting.reports.language import day, word
 from services.reporting.reports.tabular import Sheet
+from services.reporting.reports.units import UnitScope, unit_scope
 from shared.envelope import as_utc, utcnow
 
 
@@ -113,7 +114,7 @@ class ActivityReport(BaseModel):
 
     period_from: date = Field(description="the period's first day")
     period_to: date = Field(description="the period's last day")
-    unit: str | None = Field(None, description=About.UNIT)
+    unit: UnitScope | None = Field(None, description=About.UNIT)
     language: Lang = Field("en", description=About.LANGUAGE)
     definitions: dict[str, str] = Field(ACTIVITY_DEFINITIONS, description=About.DEFINITIONS)
     visits: VisitFigures = Field(description="visits that started in the period")
@@ -224,7 +225,7 @@ def _breakdown(rows: list[Any], kind: str = "kind") -> Breakdown:
 
 
 async def _grouped(
-    session: AsyncSession, table: Table, columns: list[str], unit: str | None, *where: Any
+    session: AsyncSession, table: Table, columns: list[str], unit: UnitScope | None, *where: Any
 ) -> list[Any]:
     """Counts per combination of ``columns``: a few hundred rows, however many records."""
     keys = [table.c[c] for c in columns]
@@ -232,7 +233,9 @@ async def _grouped(
     return list((await session.execute(for_unit(query, table, unit))).all())
 
 
-async def _visits(session: AsyncSession, first: date, last: date, unit: str | None) -> VisitFigures:
+async def _visits(
+    session: AsyncSession, first: date, last: date, unit: UnitScope | None
+) -> VisitFigures:
     v = tables.visits
     columns = ["direction", "kind", "country_code", "lead_level", "status"]
     rows = await _grouped(session, v, columns, unit, v.c.start_date.between(first, last))
@@ -244,7 +247,7 @@ async def _visits(session: AsyncSession, first: date, last: date, unit: str | No
 
 
 async def _activities(
-    session: AsyncSession, kind: str, first: date, last: date, unit: str | None
+    session: AsyncSession, kind: str, first: date, last: date, unit: UnitScope | None
 ) -> Breakdown:
     a = tables.activities
     scope = (a.c.activity_type == kind, a.c.start_date.between(first, last))
@@ -252,7 +255,7 @@ async def _activities(
 
 
 async def _agreements(
-    session: AsyncSession, first: date, last: date, unit: str | None
+    session: AsyncSession, first: date, last: date, unit: UnitScope | None
 ) -> AgreementFigures:
     g = tables.agreements
     query = select(g).where(
@@ -269,7 +272,7 @@ async def _agreements(
 
 
 async def _passports(
-    session: AsyncSession, first: date, last: date, unit: str | None
+    session: AsyncSession, first: date, last: date, unit: UnitScope | None
 ) -> PassportFigures:
     t = tables.passports
     counts = {
@@ -284,7 +287,9 @@ async def _passports(
 WITH_HOLDER, WITH_OFFICE = {"handed_over", "return_due"}, {"in_safe", "issued"}
 
 
-async def _positions_at(session: AsyncSession, last: date, unit: str | None) -> dict[str, int]:
+async def _positions_at(
+    session: AsyncSession, last: date, unit: UnitScope | None
+) -> dict[str, int]:
     """Where the passports were at the end of ``last``: each passport's newest event by
     then says its status and deadlines (a passport's events always carry them)."""
     e, p = tables.events, tables.passports
@@ -305,7 +310,9 @@ async def _positions_at(session: AsyncSession, last: date, unit: str | None) -> 
         .where(e.c.aggregate_type == "passport")
     )
     if unit is not None:
-        query = query.join(p, p.c.passport_id == e.c.aggregate_id).where(p.c.unit == unit)
+        query = query.join(p, p.c.passport_id == e.c.aggregate_id).where(
+            unit.where(p.c.unit_id, p.c.unit)
+        )
     found = {"in_hand_at_end": 0, "in_safe_at_end": 0, "overdue_at_end": 0}
     for (stored,) in await session.execute(query):
         data = json.loads(stored)["data"]
@@ -339,26 +346,27 @@ async def activity(
     """What the office (or one unit) did in the period (both days included, UTC)."""
     first, last = period_from, period_to
     by_type = [] if unit else await _by_type(session, first, last)
+    scope = await unit_scope(session, unit, last, lang)
     return dict(
         period_from=first,
         period_to=last,
-        unit=unit,
+        unit=scope.label if scope else None,
         language=lang,
-        visits=await _visits(session, first, last, unit),
-        meetings=await _activities(session, "meeting", first, last, unit),
-        international_events=await _activities(session, "international_event", first, last, unit),
-        business_trips=await _activities(session, "business_trip", first, last, unit),
-        agreements=await _agreements(session, first, last, unit),
-        passports=await _passports(session, first, last, unit),
-        total=None if unit else sum(c.count for c in by_type),
-        by_month=await _by_month(session, first, last, unit),
+        visits=await _visits(session, first, last, scope),
+        meetings=await _activities(session, "meeting", first, last, scope),
+        international_events=await _activities(session, "international_event", first, last, scope),
+        business_trips=await _activities(session, "business_trip", first, last, scope),
+        agreements=await _agreements(session, first, last, scope),
+        passports=await _passports(session, first, last, scope),
+        total=None if scope else sum(c.count for c in by_type),
+        by_month=await _by_month(session, first, last, scope),
         by_type=by_type,
         generated_at=now or utcnow(),
     )
 
 
 async def _by_month(
-    session: AsyncSession, first: date, last: date, unit: str | None
+    session: AsyncSession, first: date, last: date, unit: UnitScope | None
 ) -> list[MonthFigures]:
     """Each month's figures: counted per day by the database (a few hundred rows a year),
     summed into months here, so that one query serves SQLite and PostgreSQL alike."""

@@ -24,6 +24,7 @@ from services.reporting.reports.common import (
 from services.reporting.reports.language import country as country_name
 from services.reporting.reports.language import day, word
 from services.reporting.reports.tabular import Sheet
+from services.reporting.reports.units import Units, UnitScope
 from shared.db import as_dicts
 from shared.errors import NotFound
 
@@ -133,8 +134,13 @@ async def commission(
     if number not in numbers:
         raise NotFound(f"no session {number} of this commission")
     previous = max((n for n in numbers if n < number), default=None)
-    rows = await _decisions(session, commission_id, previous, on, unit)
-    taken = await _decisions(session, commission_id, number, on, unit)
+    units = await Units.read(session)
+    scope = units.scope(unit, on, lang) if unit else None
+    rows = await _decisions(session, commission_id, previous, on, scope)
+    taken = await _decisions(session, commission_id, number, on, scope)
+    named = units.namer(on, lang)
+    for r in (*rows, *taken):  # each unit by its name on the report's day
+        r["responsible_unit"] = named(r["responsible_unit_id"], r["responsible_unit"])
     return {
         "title": text_in(c.name, lang),
         "partner_country": c.partner_country,
@@ -153,7 +159,11 @@ async def commission(
 
 
 async def _decisions(
-    session: AsyncSession, commission_id: str, number: int | None, on: date, unit: str | None
+    session: AsyncSession,
+    commission_id: str,
+    number: int | None,
+    on: date,
+    unit: UnitScope | None,
 ) -> list[dict[str, Any]]:
     """The decisions of session ``number`` (none without one), in their order, with their
     obligations' status on ``on``."""
@@ -168,7 +178,7 @@ async def _decisions(
     return [
         r
         for r in as_dicts(await session.execute(decided))
-        if unit is None or r["responsible_unit"] == unit
+        if unit is None or unit.matches(r["responsible_unit_id"], r["responsible_unit"])
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
 from services.reporting.reports.language import Lang, code, day, moment, word
+from services.reporting.reports.units import UnitScope
 from shared.db import as_dicts
 from shared.deadlines import OBLIGATION_DONE, overdue_column
 
@@ -142,49 +143,6 @@ def natural(name: str) -> list[Any]:
 _DIGITS = re.compile(r"(\d+)")
 
 
-async def names_on(
-    session: AsyncSession, ids: Iterable[str], on: date, lang: Lang
-) -> dict[str, str]:
-    """The name each directory record (unit, counterpart) had on ``on``, in ``lang``: its
-    newest name from that day or before (its first name if it came later)."""
-    t = tables.directory_names
-    wanted = list(ids)
-    if not wanted:
-        return {}
-    rows = await session.execute(
-        select(t.c.record_id, t.c.valid_from, t.c.name)
-        .where(t.c.record_id.in_(wanted))
-        .order_by(t.c.record_id, t.c.valid_from)
-    )
-    names: dict[str, str] = {}
-    for record_id, since, name in rows:
-        if since <= on or record_id not in names:
-            names[record_id] = text_in(name, lang)
-    return names
-
-
-async def units_on(
-    session: AsyncSession, unit_ids: Iterable[str], on: date, lang: Lang
-) -> dict[str, str]:
-    """For each unit id, the name on ``on`` of the unit that carries its work that day: the
-    unit itself, or after a merger that took effect by then, the unit it joined."""
-    t = tables.directory_units
-    known = {r.unit_id: r for r in await session.execute(select(t))}
-    carrier: dict[str, str] = {}
-    for unit_id in unit_ids:
-        current, hops = unit_id, 0
-        while (unit := known.get(current)) and unit.merged_into and hops < MAX_MERGERS:
-            if unit.valid_to is None or unit.valid_to >= on:
-                break  # the merger had not taken effect on that day
-            current, hops = unit.merged_into, hops + 1
-        carrier[unit_id] = current
-    names = await names_on(session, set(carrier.values()), on, lang)
-    return {u: names[c] for u, c in carrier.items() if c in names}
-
-
-MAX_MERGERS = 20  # a longer chain of mergers is a cycle in the data
-
-
 def overdue_on(on: date) -> Any:
     """An obligation's *overdue* flag (``shared.deadlines``) on ``on``, for a query to select."""
     t = tables.obligations
@@ -200,24 +158,33 @@ def in_language(column: Any, lang: Lang) -> Any:
     )
 
 
-def concerns_unit(row: dict[str, Any], unit: str) -> bool:
-    return unit == row["lead_unit"] or unit in row["supporting_units"]
+def concerns_unit(row: Mapping[str, Any], unit: UnitScope) -> bool:
+    """The obligation's lead or one of its supporting units is in ``unit``."""
+    if unit.matches(row.get("lead_unit_id"), row["lead_unit"]):
+        return True
+    names = row["supporting_units"] or []
+    ids = row.get("supporting_unit_ids") or []
+    pairs = zip(ids, names, strict=False) if len(ids) == len(names) else ((None, n) for n in names)
+    return any(unit.matches(i, n) for i, n in pairs)
 
 
-def for_unit(query: Select[Any], table: Table, unit: str | None) -> Select[Any]:
+def for_unit(query: Select[Any], table: Table, unit: UnitScope | None) -> Select[Any]:
     """Only the rows of ``unit`` (all of them without one)."""
-    return query if unit is None else query.where(table.c.unit == unit)
+    return query if unit is None else query.where(unit.where(table.c.unit_id, table.c.unit))
 
 
 async def tallied(
-    session: AsyncSession, which: ColumnElement[bool], unit: str | None
+    session: AsyncSession, which: ColumnElement[bool], unit: UnitScope | None
 ) -> list[dict[str, Any]]:
     """The obligations ``which`` selects, as ``MeasureCounter`` counts them: counts and
     percent sums by status, made by the database (for a unit, each obligation's status and
     percent, the unit matched here). For figures alone, without the items."""
     t = tables.obligations
     if unit:
-        lean = select(t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.supporting_units)
+        lean = select(
+            t.c.status, t.c.latest_percent, t.c.lead_unit, t.c.lead_unit_id,
+            t.c.supporting_units, t.c.supporting_unit_ids,
+        )  # fmt: skip
         rows = as_dicts(await session.execute(lean.where(which)))
         return [r for r in rows if concerns_unit(r, unit)]
     percent = func.sum(func.coalesce(t.c.latest_percent, 0)).label("percent_sum")

@@ -27,10 +27,10 @@ from services.reporting.reports.common import (
     overdue_on,
     tallied,
     text_in,
-    units_on,
 )
 from services.reporting.reports.language import word
 from services.reporting.reports.tabular import Rows, Sheet
+from services.reporting.reports.units import Units, UnitScope
 from shared.db import as_dicts
 from shared.errors import NotFound
 
@@ -137,7 +137,7 @@ class EuReport(BaseModel):
 _MEASURES = TypeAdapter(list[Measure])
 
 
-def _measure_columns(lang: Lang, on: date, unit: str | None) -> list[Any]:
+def _measure_columns(lang: Lang, on: date, unit: UnitScope | None) -> list[Any]:
     """A measure as the report shows it, named as ``Measure`` names it, made by the database:
     thousands of rows become ``Measure``s in one validation."""
     t = tables.obligations
@@ -148,10 +148,10 @@ def _measure_columns(lang: Lang, on: date, unit: str | None) -> list[Any]:
                t.c.latest_percent, t.c.latest_period,
                func.coalesce(in_language(t.c.title, lang), "").label("title"),
                in_language(t.c.latest_narrative, lang).label("latest_narrative")]  # fmt: skip
-    return columns + ([t.c.supporting_units] if unit else [])
+    return columns + ([t.c.supporting_units, t.c.supporting_unit_ids] if unit else [])
 
 
-async def overall(session: AsyncSession, year: int, unit: str | None) -> Figures | None:
+async def overall(session: AsyncSession, year: int, unit: UnitScope | None) -> Figures | None:
     """The year's figures alone (a trend's point), counted by the database; None without
     a plan for the year."""
     plans = tables.action_plans
@@ -174,19 +174,21 @@ async def eu_association(
         raise NotFound(f"no action plan for {year}")
     t = tables.obligations
     earlier = [p.action_plan_id for p in plan_rows if p.year < year]
-    current = select(*_measure_columns(lang, on, unit)).where(
+    units = await Units.read(session)
+    scope = units.scope(unit, on, lang) if unit else None
+    current = select(*_measure_columns(lang, on, scope)).where(
         t.c.action_plan_id == plan.action_plan_id
     )
     this_year = as_dicts(await session.execute(current))
-    # a unit named by id is shown by its name on the report's day, its work after a merger
-    # under the unit it joined
-    named = await units_on(session, {r["lead_unit_id"] for r in this_year} - {None}, on, lang)
-    for r in this_year:
-        r["lead_unit"] = named.get(r["lead_unit_id"], r["lead_unit"])
     # earlier years count in the cumulative figures only: their counts suffice
-    before = await tallied(session, t.c.action_plan_id.in_(earlier), unit)
-    if unit:
-        this_year = [r for r in this_year if concerns_unit(r, unit)]
+    before = await tallied(session, t.c.action_plan_id.in_(earlier), scope)
+    if scope:
+        this_year = [r for r in this_year if concerns_unit(r, scope)]
+    # each unit is shown by its name on the report's day, its work after a merger under the
+    # unit it joined
+    named = units.namer(on, lang)
+    for r in this_year:
+        r["lead_unit"] = named(r["lead_unit_id"], r["lead_unit"])
     this_year.sort(key=lambda r: (r["area"] or "", r["ref"] or "", r["obligation_id"]))
     measures = _MEASURES.validate_python(this_year)
     overall, cumulative = MeasureCounter(), MeasureCounter()
@@ -208,7 +210,7 @@ async def eu_association(
         "plan_status": plan.status,
         "language": lang,
         "report_date": on,
-        "unit": unit,
+        "unit": scope.label if scope else None,
         "overall": overall.figures(),
         "cumulative": cumulative.figures(),
         "by_chapter": groups(chapters, Counter(m.area or "—" for m in late)),

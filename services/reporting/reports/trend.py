@@ -21,6 +21,7 @@ from services.reporting.reports import eu, un
 from services.reporting.reports.common import DEFINITIONS, About, Figures, Lang, heading_lines
 from services.reporting.reports.language import word
 from services.reporting.reports.tabular import Sheet
+from services.reporting.reports.units import unit_scope
 from shared.clock import now
 from shared.db import Database
 from shared.envelope import as_utc
@@ -152,8 +153,9 @@ async def _point(
             replay.as_of(live, moment, snapshot_dir)
         )
         session = await stack.enter_async_context(source.unit_of_work(write=False))
-        plan = await eu.overall(session, year, unit)
-        obligations = await un.overall(session, unit)
+        scope = await unit_scope(session, unit, moment.date(), "en")
+        plan = await eu.overall(session, year, scope)
+        obligations = await un.overall(session, scope)
     return TrendPoint(month=month, as_of=moment, eu=plan, un=obligations)
 
 

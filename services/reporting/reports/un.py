@@ -26,6 +26,7 @@ from services.reporting.reports.common import (
 )
 from services.reporting.reports.language import word
 from services.reporting.reports.tabular import Sheet
+from services.reporting.reports.units import Units, UnitScope
 from shared.db import as_dicts
 
 MECHANISMS = ("un_hrc_resolution", "upr_recommendation", "un_treaty_body")
@@ -153,7 +154,7 @@ def _of_mechanisms(wanted: list[str]) -> ColumnElement[bool]:
     return or_(*(t.c.kinds.contains(f"|{m}|") for m in wanted))
 
 
-async def overall(session: AsyncSession, unit: str | None) -> Figures:
+async def overall(session: AsyncSession, unit: UnitScope | None) -> Figures:
     """The figures of every UN mechanism's obligations alone (a trend's point), counted by
     the database."""
     return figures(await tallied(session, _of_mechanisms(list(MECHANISMS)), unit))
@@ -173,8 +174,11 @@ async def un_obligations(
     wanted = [mechanism] if mechanism else list(MECHANISMS)
     query = select(t, overdue_on(on)).where(_of_mechanisms(wanted))
     rows = as_dicts(await session.execute(query))
-    if unit:
-        rows = [r for r in rows if concerns_unit(r, unit)]
+    units = await Units.read(session)
+    scope = units.scope(unit, on, lang) if unit else None
+    if scope:
+        rows = [r for r in rows if concerns_unit(r, scope)]
+    named = units.namer(on, lang)
     if first or last:
         rows = [r for r in rows if _due_within(r["deadline"], first, last)]
     answers = _answers(rows, wanted)  # mechanism → recommendation → Georgia's answer
@@ -193,7 +197,7 @@ async def un_obligations(
                     reference=source["reference"],
                     title=text_in(r["title"], lang),
                     support_level=answer,
-                    lead_unit=r["lead_unit"],
+                    lead_unit=named(r["lead_unit_id"], r["lead_unit"]),
                     deadline=r["deadline"],
                     status=r["status"],
                     overdue=bool(r["overdue"]),
@@ -220,7 +224,7 @@ async def un_obligations(
     return {
         "language": lang,
         "report_date": on,
-        "unit": unit,
+        "unit": scope.label if scope else None,
         "mechanism": mechanism,
         "support_level": support_level,
         "period_from": first,

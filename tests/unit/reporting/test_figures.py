@@ -18,6 +18,7 @@ from services.reporting.reports.common import (
     heading_lines,
     text_in,
 )
+from services.reporting.reports.units import UnitScope
 
 
 def _measure(status: str, percent: int | None = None) -> dict[str, object]:
@@ -76,14 +77,22 @@ def test_text_is_shown_in_the_chosen_language_else_in_the_other(value, lang, exp
     assert text_in(value, lang) == expected
 
 
+LEGAL = UnitScope(frozenset({"u-legal", "u-old-legal"}), frozenset({"Legal", "Law"}), "Legal")
+
+
 @pytest.mark.parametrize(
-    ("row", "unit", "concerned"),
-    [({"lead_unit": "Legal", "supporting_units": []}, "Legal", True),
-     ({"lead_unit": "HR", "supporting_units": ["Legal"]}, "Legal", True),
-     ({"lead_unit": "HR", "supporting_units": ["Protocol"]}, "Legal", False)],
+    ("row", "concerned"),
+    [({"lead_unit": "Legal", "supporting_units": []}, True),
+     ({"lead_unit": "Law", "supporting_units": []}, True),
+     ({"lead_unit": "HR", "supporting_units": ["Legal"]}, True),
+     ({"lead_unit": "HR", "supporting_units": ["Protocol"]}, False),
+     ({"lead_unit": "X", "lead_unit_id": "u-old-legal", "supporting_units": []}, True),
+     ({"lead_unit": "Legal", "lead_unit_id": "u-hr", "supporting_units": []}, False),
+     ({"lead_unit": "HR", "lead_unit_id": "u-hr", "supporting_units": ["Y"],
+       "supporting_unit_ids": ["u-legal"]}, True)],
 )  # fmt: skip
-def test_a_unit_is_concerned_as_lead_or_supporting_unit(row, unit, concerned):
-    assert concerns_unit(row, unit) is concerned
+def test_a_unit_is_concerned_as_lead_or_supporting_unit_by_id_else_by_a_name_it_had(row, concerned):
+    assert concerns_unit(row, LEGAL) is concerned
 
 
 def test_the_heading_states_the_date_scope_and_how_current_it_is_in_the_language():
