@@ -191,6 +191,45 @@ DOSSIER = {
             "status": "active",
         }
     ],
+    "contacts": [
+        {
+            "counterpart": "Embassy of France",
+            "what": "meeting",
+            "kind": "ambassador",
+            "status": "held",
+            "date": "2026-02-10",
+            "title": None,
+        }
+    ],
+}
+COUNTERPART = {
+    **{k: v for k, v in COMMON.items() if k != "unit"},
+    "counterpart_id": OTHER_ID,
+    "name": "Embassy of France",
+    "kind": "embassy",
+    "country_code": "FR",
+    "organisation": None,
+    "period_from": None,
+    "period_to": None,
+    "posts": [
+        {
+            "post_id": EXAMPLE_ID,
+            "title": "Ambassador",
+            "valid_from": "2025-09-01",
+            "valid_to": None,
+            "status": "held",
+        }
+    ],
+    "contacts": [
+        {
+            "counterpart": "Embassy of France: Ambassador",
+            "what": "meeting",
+            "kind": "ambassador",
+            "status": "held",
+            "date": "2026-02-10",
+            "title": None,
+        }
+    ],
 }
 FRESHNESS = {
     "streams": [
@@ -213,4 +252,5 @@ with_examples(activity.ActivityReport, ACTIVITY)
 with_examples(commissions.CommissionReport, COMMISSION)
 with_examples(trend.TrendReport, TREND)
 with_examples(dossiers.CountryDossier, DOSSIER)
+with_examples(dossiers.CounterpartDossier, COUNTERPART)
 with_examples(activity.FreshnessReport, FRESHNESS)

@@ -114,7 +114,7 @@ class ActivityReport(BaseModel):
 
     period_from: date = Field(description="the period's first day")
     period_to: date = Field(description="the period's last day")
-    unit: UnitScope | None = Field(None, description=About.UNIT)
+    unit: str | None = Field(None, description=About.UNIT)
     language: Lang = Field("en", description=About.LANGUAGE)
     definitions: dict[str, str] = Field(ACTIVITY_DEFINITIONS, description=About.DEFINITIONS)
     visits: VisitFigures = Field(description="visits that started in the period")
