@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.agreements import tables
@@ -40,6 +40,7 @@ class ObligationFilter:
     lead_unit: str | None = None
     action_plan_id: str | None = None
     overdue_on: date | None = None
+    unit_id: str | None = None
 
 
 class ObligationRepository(DocumentRepository[Obligation]):
@@ -75,6 +76,8 @@ class ObligationRepository(DocumentRepository[Obligation]):
             query = query.where(
                 or_(t.c.lead_unit == flt.lead_unit, t.c.body.contains(flt.lead_unit))
             )
+        if flt.unit_id:
+            query = query.where(cast(t.c.body, String).contains(f'"{flt.unit_id}"'))
         if flt.overdue_on is not None:
             query = query.where(
                 overdue_condition(t.c.deadline, t.c.status, OBLIGATION_DONE, flt.overdue_on)
@@ -82,6 +85,8 @@ class ObligationRepository(DocumentRepository[Obligation]):
         items, cursor = await self.page(query, page)
         if flt.lead_unit:  # the JSON match above is coarse: keep the real lead or supporting units
             items = [o for o in items if flt.lead_unit in (o.lead_unit, *o.supporting_units)]
+        if flt.unit_id:
+            items = [o for o in items if flt.unit_id in (o.lead_unit_id, *o.supporting_unit_ids)]
         return items, cursor
 
 

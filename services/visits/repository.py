@@ -89,6 +89,8 @@ class VisitFilter:
     starts_from: date | None = None
     starts_to: date | None = None
     official: str | None = None
+    responsible_unit_id: str | None = None
+    organisation_id: str | None = None
 
 
 class VisitRepository:
@@ -145,6 +147,8 @@ class VisitRepository:
             (visits.c.direction, flt.direction),
             (visits.c.kind, flt.kind),
             (visits.c.country_code, flt.country_code),
+            (visits.c.responsible_unit_id, flt.responsible_unit_id),
+            (visits.c.organisation_id, flt.organisation_id),
         ):
             if value is not None:
                 query = query.where(column == value)

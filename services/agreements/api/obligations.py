@@ -83,7 +83,12 @@ async def list_obligations(
     kind: ob.SourceKind | None = Query(None, description="cites a source of this kind"),
     status: str | None = Query(None, max_length=30, description="only in this status"),
     area: str | None = Query(None, max_length=200, description="only of this area (exact)"),
-    lead_unit: str | None = Query(None, max_length=200, description="lead or supporting unit"),
+    lead_unit: str | None = Query(
+        None, max_length=200, description="lead or supporting unit, by name (deprecated)"
+    ),
+    unit_id: str | None = Query(
+        None, max_length=36, description="lead or supporting unit, by its id in the directory"
+    ),
     action_plan_id: str | None = Query(None, max_length=36, description="measures of this plan"),
     overdue: bool = Query(False, description="only those past their deadline and not done"),
     page: PageRequest = Depends(page_request),
@@ -93,7 +98,7 @@ async def list_obligations(
     """Obligations in registration order, filtered by source kind, status, area, unit,
     action plan or being overdue today."""
     flt = ObligationFilter(
-        kind, status, area, lead_unit, action_plan_id, today() if overdue else None
+        kind, status, area, lead_unit, action_plan_id, today() if overdue else None, unit_id
     )
     async with ctx.db.unit_of_work(write=False) as session:
         items, cursor = await ObligationRepository(session).list(flt, page)

@@ -293,13 +293,22 @@ async def list_visits(
     official: str | None = Query(
         None, max_length=200, description="lead official on either side (exact name)"
     ),
+    responsible_unit_id: str | None = Query(
+        None, max_length=36, description="the unit in charge, by its id in the directory"
+    ),
+    organisation_id: str | None = Query(
+        None, max_length=36, description="the counterpart organisation, by its id in the directory"
+    ),
     page: PageRequest = Depends(page_request),
     _: Principal = require_scope("visits:read"),
     ctx: ServiceContext = Depends(get_context),
 ) -> Page[VisitOut]:
     """Visits in registration order, filtered by status, direction, kind, country, the
     period they start in and a lead official."""
-    flt = VisitFilter(status, direction, kind, country_code, starts_from, starts_to, official)
+    flt = VisitFilter(
+        status, direction, kind, country_code, starts_from, starts_to, official,
+        responsible_unit_id, organisation_id,
+    )  # fmt: skip
     async with ctx.db.unit_of_work(write=False) as session:
         items, cursor = await VisitRepository(session).list(flt, page)
     return Page[VisitOut](items=[_out(v) for v in items], next_cursor=cursor)

@@ -149,6 +149,12 @@ async def test_records_refer_to_the_directory_by_id_and_reports_follow_renames_a
         })  # fmt: skip
         assert decision["lead_unit_id"] == eu["id"] and decision["lead_unit"] == EU["en"]
 
+        # integrators find records by the directory's ids
+        of_eu = await v.get("/v1/visits", params={"responsible_unit_id": eu["id"]}, headers=auth())
+        assert [x["id"] for x in of_eu.json()["items"]] == [visit["id"]]
+        of_ir = await a.get("/v1/obligations", params={"unit_id": ir["id"]}, headers=auth())
+        assert [o["id"] for o in of_ir.json()["items"]] == [measure["id"]]  # as supporting unit
+
         renamed = await d.post(
             f"/v1/units/{ir['id']}/renaming",
             json={"name": IR_RENAMED, "on": str(TODAY - timedelta(days=1))}, headers=auth(),
