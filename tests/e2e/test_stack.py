@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from shared.embedded_broker import free_port
+from shared.embedded_broker import free_port, free_port_range
 from tests.harness import VISIT
 
 
@@ -45,7 +45,7 @@ def _live_pid(url: str) -> int | None:
 
 
 def test_make_run_serves_a_new_visit_in_the_report_and_restarts_a_service_that_died(tmp_path):
-    base = free_port()
+    base = free_port_range(5)  # the five services, base..base+4
     env = {
         **os.environ,
         "IRP_VAR_DIR": str(tmp_path / "var"),
@@ -102,7 +102,7 @@ def test_make_run_serves_a_new_visit_in_the_report_and_restarts_a_service_that_d
 
 
 def test_make_run_refuses_to_start_when_a_port_is_taken(tmp_path):
-    base = free_port()
+    base = free_port_range(5)  # the five services, base..base+4
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", base + 2))
         squatter.listen()
