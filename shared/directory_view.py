@@ -263,21 +263,29 @@ class DirectoryView:
         """Link the waiting names to the records ``seen`` by those names (a name two records
         share is left waiting); answer how many records' fields were linked."""
         links = self.links
+        group = tuple_(links.c.record_table, links.c.record_id, links.c.field)
+        touched: set[tuple[str, str, str]] = set()
         for kind, keys in seen.items():
             for key, ids in keys.items():
                 if len(ids) == 1:
-                    connection.execute(
-                        update(links)
-                        .where(links.c.kind == kind, links.c.name_key == key)
-                        .values(linked_id=next(iter(ids)))
-                    )
+                    named = (links.c.kind == kind, links.c.name_key == key)
+                    found = connection.execute(
+                        select(links.c.record_table, links.c.record_id, links.c.field).where(*named)
+                    ).all()
+                    if found:
+                        connection.execute(
+                            update(links).where(*named).values(linked_id=next(iter(ids)))
+                        )
+                        touched.update(tuple(r) for r in found)
         by_field = {(f.table.name, f.id_path): f for f in fields}
-        pending = connection.execute(
-            select(links).order_by(links.c.record_table, links.c.record_id, links.c.position)
-        ).all()
         groups: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
-        for p in pending:
-            groups[(p.record_table, p.record_id, p.field)].append(p)
+        wanted = sorted(touched)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for p in connection.execute(
+                select(links).where(group.in_(chunk)).order_by(links.c.position)
+            ):
+                groups[(p.record_table, p.record_id, p.field)].append(p)
         linked = 0
         for (table_name, record_id, path), parts in groups.items():
             f = by_field.get((table_name, path))
@@ -285,8 +293,7 @@ class DirectoryView:
                 continue
             ids = [p.linked_id for p in parts]
             f.link(connection, record_id, ids if f.many else ids[0])
-            key = tuple_(links.c.record_table, links.c.record_id, links.c.field)
-            connection.execute(delete(links).where(key == (table_name, record_id, path)))
+            connection.execute(delete(links).where(group == (table_name, record_id, path)))
             linked += 1
         return linked
 

@@ -1,5 +1,6 @@
 """What the office page offers to choose from, read from the projections: the commissions
-by name, the countries the office has records of (named by CLDR), the units it knows. The
+by name, the countries the office has records of (named by CLDR), the units it knows (the
+directory's by their names today, and names written as text no unit has had). The
 office picks a commission by its name, never by its identifier."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.reporting import tables
 from services.reporting.reports.common import text_in
 from services.reporting.reports.language import Lang, country
+from services.reporting.reports.units import Units
+from shared.clock import today
 
 MOST = 500  # a list longer than this is typed, not chosen
 
@@ -45,5 +48,19 @@ async def choices(session: AsyncSession, lang: Lang) -> Choices:
     return Choices(
         commissions=sorted(commissions, key=lambda kv: kv[1]),
         countries=sorted(countries, key=lambda kv: kv[1]),
-        units=sorted(unit for (unit,) in found if unit),
+        units=await _units(session, [unit for (unit,) in found if unit], lang),
     )
+
+
+async def _units(session: AsyncSession, written: list[str], lang: Lang) -> list[str]:
+    """The directory's units in force, by their names today, and the names written as text
+    that no unit in the directory has had."""
+    known = await Units.read(session)
+    now = today()
+    named = {
+        known.name_on(unit_id, now, lang)
+        for unit_id, unit in known.units.items()
+        if unit.status == "active"
+    }
+    unknown = {name for name in written if known.known(name) is None}
+    return sorted(n for n in named | unknown if n)[:MOST]
