@@ -165,10 +165,15 @@ class DirectoryView:
         return dict(row._mapping)
 
     async def named(
-        self, session: AsyncSession, references: Iterable[Reference], data: dict[str, Any]
+        self,
+        session: AsyncSession,
+        references: Iterable[Reference],
+        data: dict[str, Any],
+        fill: bool = True,
     ) -> dict[str, Any]:
         """``data`` with each reference given by id checked and named as the directory names
-        it, and each name given alone linked to the id the view knows it by."""
+        it, and each name given alone linked to the id the view knows it by. ``fill``: fill
+        the fields a reference's record supplies (a new record's, not a partial change's)."""
         data = _copied(data)
         for ref in references:
             given = _get(data, ref.id_field)
@@ -178,14 +183,18 @@ class DirectoryView:
                 names = [display_name(r["name"]) for r in rows]
                 if ref.name_field:
                     _set(data, ref.name_field, names if ref.many else names[0])
-                for field, column in ref.fills:
-                    if _get(data, field) is None:
+                for field, column in ref.fills if fill else ():
+                    if _get(data, field) is None and rows[0][column] is not None:
                         _set(data, field, rows[0][column])
             elif ref.name_field and _get(data, ref.name_field):
                 free = _get(data, ref.name_field)
-                found = await self._by_names(session, ref.kind, free if ref.many else [free])
-                if found is not None:
-                    _set(data, ref.id_field, found if ref.many else found[0])
+                written = list(free) if ref.many else [free]
+                found = await self._by_names(session, ref.kind, written)
+                if found is not None:  # linked, and named as the directory names it
+                    ids = [i for i, _ in found]
+                    names = [name or w for (_, name), w in zip(found, written, strict=True)]
+                    _set(data, ref.id_field, ids if ref.many else ids[0])
+                    _set(data, ref.name_field, names if ref.many else names[0])
                 else:  # a name the directory does not know (yet): no id beside it
                     _set(data, ref.id_field, [] if ref.many else None)
         return data
@@ -207,18 +216,19 @@ class DirectoryView:
 
     async def _by_names(
         self, session: AsyncSession, kind: Kind, names: list[str]
-    ) -> list[str] | None:
-        """The ids of the records in force known by these names, when each is known once."""
+    ) -> list[tuple[str, str | None]] | None:
+        """The ids and names of the records in force known by these names, when each is
+        known once."""
         table = self.tables[kind]
-        by_key: dict[str, set[str]] = defaultdict(set)
+        by_key: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
         rows = await session.execute(select(table.c[f"{kind}_id"], table.c.name, table.c.status))
         for record_id, name, status in rows:
             if status in _IN_FORCE:
                 for key in _name_keys(name):
-                    by_key[key].add(record_id)
+                    by_key[key].add((record_id, display_name(name)))
         found = [by_key.get(name_key(n), set()) for n in names]
-        if all(len(ids) == 1 for ids in found):
-            return [next(iter(ids)) for ids in found]
+        if all(len(records) == 1 for records in found):
+            return [next(iter(records)) for records in found]
         return None
 
     # --- linking what was kept as free text ---
@@ -242,6 +252,12 @@ class DirectoryView:
         if waiting:
             connection.execute(insert(self.links), waiting)
         return len(waiting)
+
+    def link_kept(self, connection: Connection, fields: Sequence[LinkedField]) -> int:
+        """A migration's step: note every name kept as text without its id, and link those
+        the view already knows; answer how many records' fields were linked."""
+        self.note_unlinked(connection, fields)
+        return self.link_names(connection, fields, self.known_names(connection))
 
     def known_names(self, connection: Connection) -> dict[Kind, dict[str, set[str]]]:
         """Every name key the view knows now, with the records it names."""

@@ -64,9 +64,10 @@ async def change_visit(
 
 
 async def named_changes(writer: Writer, changes: dict[str, Any]) -> dict[str, Any]:
-    """A visit's edited fields, with what they name from the directory checked and named."""
+    """A visit's edited fields, with what they name from the directory checked and named;
+    only the fields sent change (a post's organisation does not follow)."""
     async with writer.unit_of_work() as uow:
-        return await tables.directory.named(uow.session, domain.REFERENCES, changes)
+        return await tables.directory.named(uow.session, domain.REFERENCES, changes, fill=False)
 
 
 async def _named(session: AsyncSession, arg: Any) -> Any:

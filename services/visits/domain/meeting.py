@@ -13,7 +13,7 @@ from shared.aggregates import Changed
 from shared.contracts import visits as contracts
 from shared.contracts.base import LocalizedText
 from shared.errors import Conflict, RuleViolation, StateMachine
-from shared.references import Reference, counterpart, deprecated
+from shared.references import Reference, deprecated
 from shared.types import BilingualText, CountryCode, Id, Moment, ShortText
 
 
@@ -48,7 +48,12 @@ class Meeting(Activity):
 
     references: ClassVar[tuple[Reference, ...]] = (
         Reference("post", "counterpart_post_id", fills=(("organisation_id", "organisation_id"),)),
-        counterpart("organisation_id", "organisation"),
+        Reference(
+            "counterpart",
+            "organisation_id",
+            "organisation",
+            fills=(("counterpart_country", "country_code"),),
+        ),
     )
 
     status: Literal["planned", "confirmed", "held", "cancelled"] = Field(

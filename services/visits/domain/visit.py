@@ -30,7 +30,7 @@ from shared.aggregates import Aggregate, Changed
 from shared.contracts import visits as contracts
 from shared.contracts.base import EventData, LocalizedText
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
-from shared.references import Reference, counterpart, unit
+from shared.references import Reference, unit
 
 LIFECYCLE = StateMachine(
     {
@@ -66,10 +66,12 @@ EDITABLE_FIELDS = (
     "responsible_officer",
 )
 # What a visit names from the directory: the lead official's post (its organisation follows),
-# the organisation, the unit in charge.
+# the organisation (its country follows, when the visit names none), the unit in charge.
 REFERENCES = (
     Reference("post", "counterpart_post_id", fills=(("organisation_id", "organisation_id"),)),
-    counterpart("organisation_id", "organisation"),
+    Reference(
+        "counterpart", "organisation_id", "organisation", fills=(("country_code", "country_code"),)
+    ),
     unit("responsible_unit_id", "responsible_unit"),
 )
 

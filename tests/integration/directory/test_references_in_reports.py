@@ -90,6 +90,14 @@ async def test_records_refer_to_the_directory_by_id_and_reports_follow_renames_a
         })  # fmt: skip
         assert visit["organisation"] == MINISTRY["en"]
         assert visit["responsible_unit"] == EU["en"]
+        edit = f"/v1/visits/{visit['id']}"
+        wrong = await v.patch(edit, json={"responsible_unit_id": "no-such-unit"}, headers=auth())
+        assert wrong.status_code == 422 and "no unit no-such-unit" in wrong.json()["detail"]
+        typed = await v.patch(  # a name typed during the deprecation is linked when known
+            edit, json={"responsible_unit": " eu INTEGRATION department"}, headers=auth()
+        )
+        assert typed.json()["responsible_unit_id"] == eu["id"]
+        assert typed.json()["responsible_unit"] == EU["en"]
         meeting = await _once_known(v, "/v1/meetings", {
             "official_level": "minister", "official_name": "Minister",
             "counterpart_type": "ambassador", "counterpart": "Ambassador of France",

@@ -33,10 +33,8 @@ def _documents(name: str) -> sa.TableClause:
 
 def _link_kept_names() -> None:
     connection = op.get_bind()
-    view = DirectoryView(sa.MetaData())
     fields = linked_fields(_documents("agreements"), _documents("obligations"))
-    view.note_unlinked(connection, fields)
-    view.link_names(connection, fields, view.known_names(connection))
+    DirectoryView(sa.MetaData()).link_kept(connection, fields)
 
 
 def upgrade() -> None:

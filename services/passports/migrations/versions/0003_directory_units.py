@@ -29,10 +29,8 @@ depends_on: str | Sequence[str] | None = None
 def _link_kept_names() -> None:
     connection = op.get_bind()
     holders = sa.table("holders", *(sa.column(c, sa.String) for c in ("id", "unit", "unit_id")))
-    view = DirectoryView(sa.MetaData())
     fields = linked_fields(holders)
-    view.note_unlinked(connection, fields)
-    view.link_names(connection, fields, view.known_names(connection))
+    DirectoryView(sa.MetaData()).link_kept(connection, fields)
 
 
 def upgrade() -> None:

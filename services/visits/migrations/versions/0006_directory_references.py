@@ -37,15 +37,13 @@ def _link_kept_names() -> None:
         "visits", *(sa.column(c, sa.String) for c in ("id", "responsible_unit",
         "responsible_unit_id", "organisation", "organisation_id"))
     )  # fmt: skip
-    view = DirectoryView(sa.MetaData())
     fields = linked_fields(
         visits,
         _documents("meetings"),
         _documents("international_events"),
         _documents("business_trips"),
     )
-    view.note_unlinked(connection, fields)
-    view.link_names(connection, fields, view.known_names(connection))
+    DirectoryView(sa.MetaData()).link_kept(connection, fields)
 
 
 def upgrade() -> None:
