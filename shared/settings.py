@@ -50,6 +50,24 @@ class ServiceSettings(BaseSettings):
         "Asia/Tbilisi", description="the office's clock: calendar times are given in it"
     )
     expiry_window_days: int = Field(90, description="agreements: how near expiry counts as soon")
+    reminder_sweep_interval: float = Field(
+        3600.0, description="agreements, visits: seconds between sweeps for due dates"
+    )
+    deadline_notice_days: int = Field(
+        14, ge=0, le=365, description="obligations, agreements: days before a date to remind"
+    )
+    progress_notice_days: int = Field(
+        7, ge=0, le=90, description="obligations: days before a period ends to ask for its report"
+    )
+    progress_grace_days: int = Field(
+        10, ge=0, le=90, description="obligations: days after a period's end its report is due"
+    )
+    talking_points_notice_days: int = Field(
+        3, ge=0, le=60, description="visits: days before talking points are due to remind"
+    )
+    trip_report_days: int = Field(
+        10, ge=0, le=90, description="visits: days after a trip's return its report is due"
+    )
     run_schedules: bool = True
     passport_entitlements: dict[str, list[str]] = {
         "diplomatic": ["minister", "deputy_minister", "head_of_department"],

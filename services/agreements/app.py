@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
-from services.agreements import consumers, tables
+from services.agreements import consumers, tables, usecases
 from services.agreements.api import action_plans, agreements, commissions, obligations
 from shared import topics
-from shared.app import ServiceSpec, create_service_app
+from shared.app import ServiceContext, ServiceSpec, create_service_app
+from shared.clock import today
+from shared.schedule import PeriodicTask
 from shared.settings import ServiceSettings, load_settings
+
+
+async def _sweep(ctx: ServiceContext) -> int:
+    """Obligations' and agreements' due dates, each reminder published once."""
+    return await usecases.sweep_reminders(ctx.writer, today(), ctx.settings)
+
+
+def make_schedules(ctx: ServiceContext) -> list[PeriodicTask]:
+    interval = ctx.settings.reminder_sweep_interval
+    return [PeriodicTask("reminder-sweep", interval, partial(_sweep, ctx))]
+
 
 SPEC = ServiceSpec(
     name="agreements",
@@ -34,6 +49,7 @@ SPEC = ServiceSpec(
     topic=topics.AGREEMENTS,
     idempotency_table=tables.idempotency_keys,
     make_consumers=consumers.make_consumers,
+    make_schedules=make_schedules,
     large_bodies={"/v1/obligations/import": "max_import_bytes"},
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -16,15 +17,26 @@ from pydantic import BaseModel
 from services.agreements import tables
 from services.agreements.domain import commission as cm
 from services.agreements.domain import obligation_import
-from services.agreements.domain.obligation import CONTENT_FIELDS, Obligation, Source, revise
+from services.agreements.domain.agreement import remind as remind_agreement
+from services.agreements.domain.obligation import (
+    CONTENT_FIELDS,
+    Obligation,
+    ReminderRules,
+    Source,
+    revise,
+)
+from services.agreements.domain.obligation import remind as remind_obligation
 from services.agreements.repository import (
     ObligationRepository,
     action_plan_repository,
+    agreement_repository,
     commission_repository,
 )
 from shared.contracts.visits import FollowUpCommittedV1
+from shared.deadlines import OBLIGATION_DONE
 from shared.documents import create_document, save_document
 from shared.errors import Conflict, RuleViolation, check_expected_version
+from shared.settings import ServiceSettings
 from shared.writes import UnitOfWork, Writer
 
 M = TypeVar("M", bound=BaseModel)
@@ -146,3 +158,30 @@ async def register_visit_commitment(
         area="Visit follow-up",
     )
     return await create_document(uow, repo, (obligation, [obligation.event()]))
+
+
+async def sweep_reminders(writer: Writer, today: date, settings: ServiceSettings) -> int:
+    """The reminders the obligations' and agreements' dates call for today, each published
+    once (the keys saved with the events): restart-safe, and harmless to run again."""
+    rules = ReminderRules(
+        settings.deadline_notice_days, settings.progress_notice_days, settings.progress_grace_days
+    )
+    changed = 0
+    async with writer.unit_of_work() as uow:
+        plans = {p.id: p.reporting_period for p in await action_plan_repository(uow.session).find()}
+        obligations = ObligationRepository(uow.session)
+        t = tables.obligations
+        for o in await obligations.find(t.c.status.not_in(sorted(OBLIGATION_DONE))):
+            period = plans.get(o.action_plan_id or "", "quarter")
+            step = remind_obligation(o, today, rules, period)
+            if step[1]:
+                await save_document(uow, obligations, step, o.version)
+                changed += 1
+        agreements = agreement_repository(uow.session)
+        a = tables.agreements
+        for agreement in await agreements.find(a.c.status.in_(["in_force", "suspended"])):
+            step = remind_agreement(agreement, today, settings.expiry_window_days)
+            if step[1]:
+                await save_document(uow, agreements, step, agreement.version)
+                changed += 1
+    return changed

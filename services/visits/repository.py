@@ -131,6 +131,10 @@ class VisitRepository:
         )
         return [_from_row(r) for r in await self.session.execute(query)]
 
+    async def in_statuses(self, statuses: Iterable[str]) -> list[Visit]:
+        query = select(visits).where(visits.c.status.in_(sorted(statuses)))
+        return [_from_row(r) for r in await self.session.execute(query)]
+
     async def in_period(self, first: date, last: date) -> list[Visit]:
         """Visits that overlap the period, by start date."""
         query = (

@@ -7,6 +7,7 @@ are ``shared.documents``' (through ``shared.http.resource.LifecycleResource``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,10 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.visits import tables
 from services.visits.domain import readiness
 from services.visits.domain import visit as domain
+from services.visits.domain.business_trip import BusinessTrip, remind_trip
+from services.visits.domain.meeting import Meeting, remind_meeting
 from services.visits.domain.visit import Visit
-from services.visits.repository import VisitRepository, passports_of
+from services.visits.repository import ActivityRepository, VisitRepository, passports_of
 from shared.aggregates import Changed
+from shared.documents import save_document
 from shared.errors import check_expected_version
+from shared.settings import ServiceSettings
 from shared.writes import UnitOfWork, Writer
 
 
@@ -89,4 +94,33 @@ async def reassess_readiness(uow: UnitOfWork, holder_ids: set[str], margin_days:
             saved = await repo.save(assessed, previous_version=visit.version)
             await uow.record(saved, events)
             changed += 1
+    return changed
+
+
+async def sweep_reminders(writer: Writer, today: date, settings: ServiceSettings) -> int:
+    """The reminders talking points and trip reports call for today, each published once
+    (the keys saved with the events): restart-safe, and harmless to run again."""
+    notice = settings.talking_points_notice_days
+    changed = 0
+    async with writer.unit_of_work() as uow:
+        repo = VisitRepository(uow.session)
+        for visit in await repo.in_statuses(domain.PLANNING):
+            reminded, events = domain.remind_visit(visit, today, notice)
+            if events:
+                saved = await repo.save(reminded, previous_version=visit.version)
+                await uow.record(saved, events)
+                changed += 1
+        sweeps = (
+            (tables.meetings, Meeting, "meeting", ("planned", "confirmed"),
+             lambda m: remind_meeting(m, today, notice)),
+            (tables.business_trips, BusinessTrip, "business trip", ("approved", "completed"),
+             lambda t: remind_trip(t, today, settings.trip_report_days)),
+        )  # fmt: skip
+        for table, model, noun, statuses, remind in sweeps:
+            documents = ActivityRepository(uow.session, table, model, noun)
+            for activity in await documents.find(table.c.status.in_(statuses)):
+                step = remind(activity)
+                if step[1]:
+                    await save_document(uow, documents, step, activity.version)
+                    changed += 1
     return changed

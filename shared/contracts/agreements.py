@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,6 +68,17 @@ class AgreementExpiredV1(AgreementEvent):
 
 class AgreementTerminatedV1(AgreementEvent):
     event_type = "irp.agreements.AgreementTerminated.v1"
+
+
+class AgreementDueV1(AgreementEvent):
+    """A date of the agreement calls for a reminder, published once per date and stage: its
+    expiry, or the decision on its renewal, due soon or overdue."""
+
+    event_type = "irp.agreements.AgreementDue.v1"
+
+    what: Literal["expiry", "renewal_decision"]
+    stage: Literal["due", "overdue"] = Field(description="due soon, or past its day")
+    due_on: date
 
 
 class AgreementWithdrawnV1(AgreementEvent):
@@ -134,6 +146,24 @@ class ObligationStatusChangedV1(ObligationEvent):
     status: str
     from_status: str
     reason: str | None = None
+
+
+class ObligationDueV1(ObligationEvent):
+    """A date of an open obligation calls for a reminder, published once per date and stage:
+    its deadline, or the progress report for a reporting period, due soon or overdue."""
+
+    event_type = "irp.agreements.ObligationDue.v1"
+
+    what: Literal["deadline", "progress_report"]
+    stage: Literal["due", "overdue"] = Field(description="due soon, or past its day")
+    due_on: date
+    period: str | None = Field(None, description="the reporting period, for a progress report")
+    title: LocalizedText
+    external_ref: str | None = None
+    lead_unit: str
+    lead_unit_id: str | None = None
+    action_plan_id: str | None = None
+    status: str
 
 
 class ProgressEvent(ObligationEvent):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 
@@ -204,6 +205,7 @@ class TalkingPointsEvent(VisitEvent):
     talking_points_id: str
     programme_item_id: str | None = None
     owner_unit: str
+    owner_unit_id: str | None = Field(None, description="the unit's id in the directory")
     due_date: date
 
 
@@ -223,6 +225,16 @@ class TalkingPointsReturnedV1(TalkingPointsEvent):
     """Sent back from drafted to requested for rework."""
 
     event_type = "irp.visits.TalkingPointsReturned.v1"
+
+
+class TalkingPointsDueV1(TalkingPointsEvent):
+    """Talking points not yet approved as their day nears (``due``) or after it (``overdue``),
+    published once each."""
+
+    event_type = "irp.visits.TalkingPointsDue.v1"
+
+    subject: str
+    stage: Literal["due", "overdue"]
 
 
 TALKING_POINTS_EVENTS: dict[str, type[TalkingPointsEvent]] = {
@@ -383,6 +395,16 @@ class BusinessTripEvent(ActivityEvent):
     currency: str | None = None
 
 
+class BusinessTripReportDueV1(BusinessTripEvent):
+    """The trip is over and its report not submitted: due until ``due_on`` (``due``), then
+    ``overdue``; published once each."""
+
+    event_type = "irp.visits.BusinessTripReportDue.v1"
+
+    stage: Literal["due", "overdue"]
+    due_on: date
+
+
 class BusinessTripRequestedV1(BusinessTripEvent):
     event_type = "irp.visits.BusinessTripRequested.v1"
 
@@ -414,7 +436,21 @@ class MeetingTalkingPointsChangedV1(MeetingEvent):
 
     talking_points_status: str
     owner_unit: str
+    owner_unit_id: str | None = Field(None, description="the unit's id in the directory")
     due_date: date
+
+
+class MeetingTalkingPointsDueV1(MeetingEvent):
+    """A meeting's talking points not yet approved as their day nears (``due``) or after it
+    (``overdue``), published once each."""
+
+    event_type = "irp.visits.MeetingTalkingPointsDue.v1"
+
+    subject: str
+    owner_unit: str
+    owner_unit_id: str | None = None
+    due_date: date
+    stage: Literal["due", "overdue"]
 
 
 class DelegationMemberReadinessChangedV1(MemberEvent):

@@ -11,6 +11,7 @@ from shared.aggregates import LifecycleAggregate
 from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData
 from shared.errors import StateMachine
+from shared.reminders import PeriodLength
 from shared.types import BilingualText
 
 
@@ -35,6 +36,10 @@ class ActionPlan(LifecycleAggregate):
     status: str = Field("draft", description="draft → approved → in_implementation → reported")
     year: int = Field(ge=2014, le=2100, description="the year it covers")
     title: BilingualText = Field(description="its title, in Georgian and/or English")
+    reporting_period: PeriodLength = Field(
+        "quarter",
+        description="how often its measures report progress: month, quarter, half or year",
+    )
 
     def index(self) -> dict[str, Any]:
         return {"year": self.year}

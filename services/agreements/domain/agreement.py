@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared import references as refs
+from shared import reminders
 from shared.aggregates import Changed, LifecycleAggregate
 from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData
@@ -128,6 +129,11 @@ class Agreement(LifecycleAggregate):
     step_dates: dict[str, date] = Field(
         default_factory=dict, description="the date of each lifecycle step"
     )
+    reminded: tuple[str, ...] = Field(
+        (),
+        description="the reminders published for it, each once (expiry:due, "
+        "renewal_decision:overdue...)",
+    )
 
     def index(self) -> dict[str, Any]:
         return {
@@ -167,6 +173,29 @@ class Agreement(LifecycleAggregate):
             return False
         horizon = today + timedelta(days=window_days)
         return any(d is not None and d <= horizon for d in (self.expires_on, self.renewal_due_on))
+
+
+def remind(agreement: Agreement, today: date, notice_days: int) -> Changed[Agreement]:
+    """The reminders its expiry and renewal decision call for today, each published once,
+    while it is in force (or suspended)."""
+    if agreement.status not in ("in_force", "suspended"):
+        return agreement, []
+    events: list[EventData] = []
+    keys: list[str] = []
+    dates = (("expiry", agreement.expires_on), ("renewal_decision", agreement.renewal_due_on))
+    for what, due_on in dates:
+        stage = due_on and reminders.due(
+            today, due_on, notice_days, False, agreement.reminded, what
+        )
+        if due_on is None or not stage:
+            continue
+        keys.append(f"{what}:{stage}")
+        events.append(contracts.AgreementDueV1(
+            **agreement.facts(), status=agreement.status, what=what, stage=stage, due_on=due_on
+        ))  # fmt: skip
+    if not events:
+        return agreement, []
+    return agreement.changed(events, reminded=(*agreement.reminded, *keys))
 
 
 def move_agreement(

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from shared import references as refs
+from shared import reminders
 from shared.aggregates import Changed, LifecycleAggregate
 from shared.contracts import agreements as contracts
 from shared.contracts.base import EventData, LocalizedText
 from shared.deadlines import OBLIGATION_DONE, is_overdue
 from shared.errors import Conflict, NotFound, RuleViolation, StateMachine
 from shared.references import Reference, deprecated
+from shared.reminders import PeriodLength, period_of
 from shared.types import BilingualText, Day, Id, ShortText
 
 SourceKind = Literal[
@@ -144,6 +147,11 @@ class Obligation(LifecycleAggregate):
     external_ref: ShortText | None = Field(None, description="the measure's number in its plan")
     origin_ref: ShortText | None = Field(None, description="the visit commitment or decision id")
     progress: tuple[Progress, ...] = Field((), description="its progress reports, oldest first")
+    reminded: tuple[str, ...] = Field(
+        (),
+        description="the reminders published for it, each once (deadline:due, "
+        "progress:2026-Q4:overdue...)",
+    )
 
     def index(self) -> dict[str, Any]:
         return {
@@ -276,3 +284,50 @@ def decide_progress(
         else contracts.ProgressReturnedV1(**facts, reason=note)
     )
     return changed, [event]
+
+
+@dataclass(frozen=True)
+class ReminderRules:
+    """How early and how late an obligation's dates are reminded of (from the settings)."""
+
+    deadline_notice_days: int
+    progress_notice_days: int
+    progress_grace_days: int
+
+
+def remind(
+    obligation: Obligation, today: date, rules: ReminderRules, period: PeriodLength
+) -> Changed[Obligation]:
+    """The reminders its dates call for today, each published once: the deadline, and the
+    progress report of the period ending (due ``progress_grace_days`` after its end) and of
+    the one before, for periods that ended while it existed."""
+    closed = obligation.status in OBLIGATION_DONE
+    found: list[tuple[str, str | None, date, int, bool]] = []  # what, period, due, notice, done
+    if obligation.deadline:
+        found.append(("deadline", None, obligation.deadline, rules.deadline_notice_days, closed))
+    current = period_of(today, period)
+    for p in (current.previous(period), current):
+        if obligation.created_at is not None and p.last < obligation.created_at.date():
+            continue
+        reported = any(r.period == p.label and r.status != "returned" for r in obligation.progress)
+        grace = rules.progress_grace_days
+        notice = rules.progress_notice_days + grace
+        due_on = p.last + timedelta(days=grace)
+        found.append(("progress_report", p.label, due_on, notice, closed or reported))
+    events: list[EventData] = []
+    keys: list[str] = []
+    for what, label, due_on, notice, done in found:
+        key = "deadline" if label is None else f"progress:{label}"
+        stage = reminders.due(today, due_on, notice, done, obligation.reminded, key)
+        if stage is None:
+            continue
+        keys.append(f"{key}:{stage}")
+        events.append(contracts.ObligationDueV1(
+            obligation_id=obligation.id, what=what, stage=stage, due_on=due_on, period=label,
+            title=obligation.title, external_ref=obligation.external_ref,
+            lead_unit=obligation.lead_unit or "", lead_unit_id=obligation.lead_unit_id,
+            action_plan_id=obligation.action_plan_id, status=obligation.status,
+        ))  # fmt: skip
+    if not events:
+        return obligation, []
+    return obligation.changed(events, reminded=(*obligation.reminded, *keys))

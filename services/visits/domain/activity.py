@@ -41,12 +41,14 @@ class Activity(LifecycleAggregate):
             raise RuleViolation("it cannot end before it starts")
 
     def event(self, from_status: str | None = None, reason: str | None = None) -> EventData:
-        return self.events[self.status](
+        return self.events[self.status](**self.stated(), from_status=from_status, reason=reason)
+
+    def stated(self) -> dict[str, Any]:
+        """What every event of it carries: its facts, status, dates and country."""
+        return {
             **self.facts(),
-            status=self.status,
-            from_status=from_status,
-            reason=reason,
-            start_date=self.starts(),
-            end_date=self.ends(),
-            country_code=self.country(),
-        )
+            "status": self.status,
+            "start_date": self.starts(),
+            "end_date": self.ends(),
+            "country_code": self.country(),
+        }

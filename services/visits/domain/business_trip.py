@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from services.visits.domain.activity import Activity
+from shared import reminders
+from shared.aggregates import Changed
 from shared.contracts import visits as contracts
 from shared.errors import RuleViolation, StateMachine
 from shared.references import Reference, deprecated, unit
@@ -66,6 +68,9 @@ class BusinessTrip(Activity):
         description="the estimate, with at most 2 decimals",
     )
     currency: CurrencyCode | None = Field(None, description="ISO 4217, with estimated_cost")
+    reminded: tuple[str, ...] = Field(
+        (), description="the reminders published for it, each once (report:due, report:overdue)"
+    )
 
     def official(self) -> str | None:
         return self.traveller
@@ -102,3 +107,16 @@ class BusinessTrip(Activity):
         super().guard(to, reason, today)
         if to == "completed" and today < self.end_date:
             raise RuleViolation(f"the trip ends on {self.end_date.isoformat()}; not before")
+
+
+def remind_trip(trip: BusinessTrip, today: date, report_days: int) -> Changed[BusinessTrip]:
+    """Once the trip is over, its report is due ``report_days`` after the return: reminded
+    from the last day (``due``), then once ``overdue``; nothing once it is submitted."""
+    if trip.status not in ("approved", "completed") or today < trip.end_date:
+        return trip, []
+    due_on = trip.end_date + timedelta(days=report_days)
+    stage = reminders.due(today, due_on, report_days, False, trip.reminded, "report")
+    if stage is None:
+        return trip, []
+    event = contracts.BusinessTripReportDueV1(**trip.stated(), stage=stage, due_on=due_on)
+    return trip.changed([event], reminded=(*trip.reminded, f"report:{stage}"))

@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.visits.domain.activity import Activity
-from services.visits.domain.preparation import TALKING_POINTS, TalkingPoints
+from services.visits.domain.preparation import TALKING_POINTS, TalkingPoints, remind_points
 from shared.aggregates import Changed
 from shared.contracts import visits as contracts
 from shared.contracts.base import LocalizedText
@@ -157,13 +157,25 @@ def move_meeting_talking_points(meeting: Meeting, to: str) -> Changed[Meeting]:
 def _with_points(meeting: Meeting, points: TalkingPoints) -> Changed[Meeting]:
     changed = meeting.evolve(talking_points=points)
     event = contracts.MeetingTalkingPointsChangedV1(
-        **changed.facts(),
-        status=changed.status,
-        start_date=changed.starts(),
-        end_date=changed.ends(),
-        country_code=changed.country(),
+        **changed.stated(),
         talking_points_status=points.status,
         owner_unit=points.owner_unit,
+        owner_unit_id=points.owner_unit_id,
         due_date=points.due_date,
     )
     return changed, [event]
+
+
+def remind_meeting(meeting: Meeting, today: date, notice_days: int) -> Changed[Meeting]:
+    """The reminder its talking points call for today, once each, before the meeting."""
+    points = meeting.talking_points
+    if points is None or meeting.status not in ("planned", "confirmed"):
+        return meeting, []
+    points, stage = remind_points(points, today, notice_days)
+    if stage is None:
+        return meeting, []
+    event = contracts.MeetingTalkingPointsDueV1(
+        **meeting.stated(), subject=points.subject, owner_unit=points.owner_unit,
+        owner_unit_id=points.owner_unit_id, due_date=points.due_date, stage=stage,
+    )  # fmt: skip
+    return meeting.changed([event], talking_points=points)

@@ -24,6 +24,7 @@ from services.visits.domain.preparation import (
     TALKING_POINTS,
     BilateralProposal,
     TalkingPoints,
+    remind_points,
 )
 from services.visits.domain.programme import ProgrammeItem, check_item, outside
 from shared.aggregates import Aggregate, Changed
@@ -373,6 +374,7 @@ def _points_facts(visit: Visit, points: TalkingPoints) -> dict[str, Any]:
         "talking_points_id": points.id,
         "programme_item_id": points.programme_item_id,
         "owner_unit": points.owner_unit,
+        "owner_unit_id": points.owner_unit_id,
         "due_date": points.due_date,
     }
 
@@ -473,3 +475,20 @@ def _committed(visit: Visit, f: FollowUp) -> EventData:
         organisation=visit.organisation,
         organisation_id=visit.organisation_id,
     )
+
+
+def remind_visit(visit: Visit, today: date, notice_days: int) -> Changed[Visit]:
+    """The reminders its talking points call for today, once each, while it is planned."""
+    if visit.status not in PLANNING:
+        return visit, []
+    events: list[EventData] = []
+    points = []
+    for p in visit.talking_points:
+        reminded, stage = remind_points(p, today, notice_days)
+        points.append(reminded)
+        if stage is not None:
+            facts = _points_facts(visit, reminded)
+            events.append(contracts.TalkingPointsDueV1(**facts, subject=p.subject, stage=stage))
+    if not events:
+        return visit, []
+    return visit.changed(events, talking_points=tuple(points))
