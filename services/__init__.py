@@ -1,4 +1,4 @@
-"""The four services, by name: ``services.<name>.app.SPEC`` wires each one."""
+"""The services, by name: ``services.<name>.app.SPEC`` wires each one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from shared.app import ServiceSpec
 
-NAMES = ("visits", "agreements", "passports", "reporting", "directory")
+NAMES = ("visits", "agreements", "passports", "reporting", "directory", "notifications")
 
 
 def spec(name: str) -> ServiceSpec:

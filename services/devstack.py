@@ -23,6 +23,7 @@ from pathlib import Path
 from services import NAMES
 from shared.auth import SCOPES, issue_token
 from shared.embedded_broker import EmbeddedBroker
+from shared.mailserver import LocalMailServer
 from shared.settings import load_settings
 
 START_TIMEOUT = 180.0
@@ -188,22 +189,28 @@ def run_dev_stack(base_port: int = 8001) -> None:
     var.mkdir(parents=True, exist_ok=True)
     secret = os.environ.get("IRP_JWT_SECRET") or _dev_secret(var)
     kafka_port = int(os.environ.get("IRP_EMBEDDED_KAFKA_PORT", "9092"))
-    ports = {"embedded Kafka broker": kafka_port}
+    smtp_port = int(os.environ.get("IRP_SMTP_PORT", "8025"))
+    ports = {"embedded Kafka broker": kafka_port, "local mail server": smtp_port}
     ports |= {name: base_port + offset for offset, name in enumerate(NAMES)}
     taken = taken_ports(ports)
     if taken:
         raise SystemExit(
             f"cannot start: port(s) already in use: {', '.join(taken)}. Stop what uses them "
-            "(another `make run`?), or choose others: irp dev --port N (services N..N+4), "
-            "IRP_EMBEDDED_KAFKA_PORT=M (broker)."
+            f"(another `make run`?), or choose others: irp dev --port N (services "
+            f"N..N+{len(NAMES) - 1}), IRP_EMBEDDED_KAFKA_PORT=M (broker), IRP_SMTP_PORT=P (mail)."
         )
     say(f"starting the embedded Kafka broker on 127.0.0.1:{kafka_port} ...")
     broker = EmbeddedBroker(kafka_port, log_path=var / "broker.log").start()
+    mail = LocalMailServer(var / "mail", smtp_port).start()
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items() if name in NAMES}
     env = {
         **os.environ,
         "IRP_JWT_SECRET": secret,
         "IRP_KAFKA_BOOTSTRAP": broker.bootstrap,
         "IRP_VAR_DIR": str(var),
+        "IRP_SMTP_HOST": "127.0.0.1",
+        "IRP_SMTP_PORT": str(smtp_port),
+        "IRP_SERVICE_URLS": json.dumps(urls),
     }
     services = [
         Supervised(name, port, env, var / f"{name}.log")
@@ -219,6 +226,7 @@ def run_dev_stack(base_port: int = 8001) -> None:
             load_settings("cli", jwt_secret=secret), "local-developer", list(SCOPES)
         )
         say(f"\nKafka (embedded): {broker.bootstrap}")
+        say(f"Mail (local SMTP 127.0.0.1:{smtp_port}): every message kept as .eml in {mail.folder}")
         for s in services:
             say(f"{s.name:<11} {s.url}   docs: {s.url}/docs   logs: {s.log_path}")
         office = next(s for s in services if s.name == "reporting").url
@@ -233,4 +241,5 @@ def run_dev_stack(base_port: int = 8001) -> None:
         for service in services:
             service.wait_stopped()
         broker.stop()
+        mail.stop()
         say("stopped")

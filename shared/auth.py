@@ -32,6 +32,7 @@ SCOPES = (
     "directory:read",
     "directory:write",
     "directory:audit",
+    "notifications:read",
 )
 
 _bearer = HTTPBearer(auto_error=False, description="OAuth2 access token (JWT)")

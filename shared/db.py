@@ -145,3 +145,13 @@ def upsert(dialect: str, table, keys: list[str], set_):  # type: ignore[no-untyp
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     stmt = dialect_insert(table)
     return stmt.on_conflict_do_update(index_elements=keys, set_=set_(stmt.excluded))
+
+
+def insert_ignoring(dialect: str, table, keys: list[str]):  # type: ignore[no-untyped-def]
+    """``INSERT ... ON CONFLICT (keys) DO NOTHING`` for SQLite and PostgreSQL: a row kept
+    once however often it arrives."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=keys)

@@ -46,6 +46,14 @@ PUBLISH_FAILURES = Counter(
 RELAY_LEADER = Gauge(
     "irp_relay_is_leader", "1 when this replica's relay holds the publishing lock", ["service"]
 )
+NOTIFICATIONS_SENT = Counter(
+    "irp_notifications_sent_total", "Messages the SMTP relay accepted", ["service", "kind"]
+)
+NOTIFICATION_FAILURES = Counter(
+    "irp_notification_send_failures_total",
+    "Attempts to send a message that failed (retried with backoff)",
+    ["service"],
+)
 EVENTS_APPLIED = Counter(
     "irp_consumer_events_applied_total",
     "Events whose effect a consumer applied",

@@ -62,6 +62,42 @@ class ServiceSettings(BaseSettings):
     progress_grace_days: int = Field(
         10, ge=0, le=90, description="obligations: days after a period's end its report is due"
     )
+    digest_hour: int = Field(
+        7, ge=0, le=23, description="notifications: the hour (UTC) from which a day's digests go"
+    )
+    escalate_after_days: int = Field(
+        7, ge=1, le=365, description="notifications: days overdue before the unit's head is told"
+    )
+    notification_interval: float = Field(
+        60.0, description="notifications: seconds between composing and sending runs"
+    )
+    notification_retry_seconds: float = Field(
+        60.0, description="notifications: the first wait after a failed send (then doubled)"
+    )
+    notification_templates_dir: str = Field(
+        "", description="notifications: a folder of the office's own templates (default shipped)"
+    )
+    service_urls: dict[str, str] = Field(
+        default_factory=lambda: {
+            name: f"http://127.0.0.1:{8001 + i}"
+            for i, name in enumerate(
+                ("visits", "agreements", "passports", "reporting", "directory", "notifications")
+            )
+        },
+        description="where each service answers, for links in messages and calls between them",
+    )
+    smtp_host: str = Field("127.0.0.1", description="notifications: the SMTP relay")
+    smtp_port: int = Field(8025, description="notifications: its port")
+    smtp_starttls: bool = Field(False, description="notifications: upgrade with STARTTLS")
+    smtp_username: str = Field("", description="notifications: the relay's account, if any")
+    smtp_password: str = Field("", description="notifications: its password")
+    smtp_timeout: float = Field(30.0, description="notifications: seconds to wait for the relay")
+    mail_from: str = Field(
+        "irp-noreply@mfa.gov.ge", description="notifications: the sender of every message"
+    )
+    office_mailbox: str = Field(
+        "", description="notifications: where reminders of no known unit go (empty: nowhere)"
+    )
     talking_points_notice_days: int = Field(
         3, ge=0, le=60, description="visits: days before talking points are due to remind"
     )

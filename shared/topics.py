@@ -6,12 +6,14 @@ VISITS = "irp.visits.events.v1"
 AGREEMENTS = "irp.agreements.events.v1"
 PASSPORTS = "irp.passports.events.v1"
 DIRECTORY = "irp.directory.events.v1"
+NOTIFICATIONS = "irp.notifications.events.v1"
 
 BY_SERVICE = {
     "visits": VISITS,
     "agreements": AGREEMENTS,
     "passports": PASSPORTS,
     "directory": DIRECTORY,
+    "notifications": NOTIFICATIONS,
 }
 
 

@@ -4,3 +4,4 @@ CREATE DATABASE agreements;
 CREATE DATABASE passports;
 CREATE DATABASE reporting;
 CREATE DATABASE directory;
+CREATE DATABASE notifications;

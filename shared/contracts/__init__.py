@@ -6,7 +6,7 @@ imports every contract module, so the registry behind ``contract_for`` is comple
 
 from __future__ import annotations
 
-from shared.contracts import agreements, directory, passports, visits
+from shared.contracts import agreements, directory, notifications, passports, visits
 from shared.contracts.base import EventData, contract_for, registered_types
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "agreements",
     "contract_for",
     "directory",
+    "notifications",
     "passports",
     "registered_types",
     "visits",

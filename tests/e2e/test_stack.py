@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from services import NAMES
 from shared.embedded_broker import free_port, free_port_range
 from tests.harness import VISIT
 
@@ -45,11 +46,12 @@ def _live_pid(url: str) -> int | None:
 
 
 def test_make_run_serves_a_new_visit_in_the_report_and_restarts_a_service_that_died(tmp_path):
-    base = free_port_range(5)  # the five services, base..base+4
+    base = free_port_range(len(NAMES))  # a port per service, from base on
     env = {
         **os.environ,
         "IRP_VAR_DIR": str(tmp_path / "var"),
         "IRP_EMBEDDED_KAFKA_PORT": str(free_port()),
+        "IRP_SMTP_PORT": str(free_port()),
     }
     env.pop("IRP_JWT_SECRET", None)
     process = subprocess.Popen(
@@ -102,12 +104,13 @@ def test_make_run_serves_a_new_visit_in_the_report_and_restarts_a_service_that_d
 
 
 def test_make_run_refuses_to_start_when_a_port_is_taken(tmp_path):
-    base = free_port_range(5)  # the five services, base..base+4
+    base = free_port_range(len(NAMES))  # a port per service, from base on
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", base + 2))
         squatter.listen()
         env = {**os.environ, "IRP_VAR_DIR": str(tmp_path / "var"),
-               "IRP_EMBEDDED_KAFKA_PORT": str(free_port())}  # fmt: skip
+               "IRP_EMBEDDED_KAFKA_PORT": str(free_port()),
+               "IRP_SMTP_PORT": str(free_port())}  # fmt: skip
         finished = subprocess.run(
             [sys.executable, "-m", "services.cli", "dev", "--port", str(base)],
             env=env, capture_output=True, text=True, timeout=120,

@@ -91,7 +91,7 @@ def test_every_counter_is_exposed_at_zero_from_the_start(samples):
         assert route in routes, route
     assert services_with("irp_http_request_duration_seconds_bucket") == everyone
     producers = services_with("irp_events_published_total")
-    assert producers == {"visits", "agreements", "passports", "directory"}
+    assert producers == {"visits", "agreements", "passports", "directory", "notifications"}
     for name in ("irp_publish_failures_total", "irp_relay_is_leader"):
         assert services_with(name) == producers, name
     consumers = services_with("irp_consumer_dead_lettered_total")

@@ -1,0 +1,1 @@
+"""The notifications service's rules: plain Python, no I/O."""

@@ -1,0 +1,38 @@
+"""The work address of whoever heads a unit, asked of the directory when an escalation is
+made (personal data: read with directory:read, recorded in the directory's audit, never kept
+in an event)."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from shared.auth import issue_token
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+class DirectoryHeads:
+    def __init__(self, settings: ServiceSettings, client: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self.client = client  # the directory's; by default one to ``service_urls["directory"]``
+
+    async def address(self, post_id: str) -> str | None:
+        token = issue_token(self.settings, "irp-notifications", ["directory:read"], 300)
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            if self.client is not None:
+                answer = await self.client.get(f"/v1/posts/{post_id}", headers=headers)
+            else:
+                base = self.settings.service_urls.get("directory", "")
+                async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+                    answer = await client.get(f"/v1/posts/{post_id}", headers=headers)
+        except httpx.HTTPError:
+            log.warning("the directory did not answer; the escalation waits", exc_info=True)
+            return None
+        if answer.status_code != 200:
+            return None
+        post = answer.json()
+        return post.get("work_email") if post.get("status") == "held" else None

@@ -1,0 +1,5 @@
+from services.notifications.tables import metadata
+
+from shared.migrations import run_env
+
+run_env(metadata)

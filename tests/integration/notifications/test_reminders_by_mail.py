@@ -1,0 +1,205 @@
+"""Reminders that reach the responsible unit, end to end over the real broker and a real SMTP
+server: the owning services' sweeps run day by day; each unit gets one digest a day with
+exactly its items (links, both languages), the head of a unit gets what stays overdue on the
+right day, what is settled is not reminded of again, and nothing is sent twice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from services.agreements import usecases as agreements_usecases
+from services.notifications import usecases
+from services.notifications.heads import DirectoryHeads
+from services.notifications.mail import Mailer
+from services.visits import usecases as visits_usecases
+from shared.mailserver import LocalMailServer
+from shared.reminders import period_of
+from tests.harness import auth, count_rows, eventually, running, settings_for
+
+D0 = datetime.now(UTC).date() + timedelta(days=1)
+POLICY = {"ka": "პოლიტიკის დეპარტამენტი", "en": "Policy Department"}
+PROTOCOL = {"ka": "პროტოკოლის დეპარტამენტი", "en": "Protocol Department"}
+RULES = {"deadline_notice_days": 14, "talking_points_notice_days": 3, "trip_report_days": 3,
+         "escalate_after_days": 3, "digest_hour": 7, "run_schedules": False}  # fmt: skip
+
+
+async def _created(client: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    answer = await client.post(path, json=body, headers=auth())
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+async def _once_known(client: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    made: dict[str, Any] = {}
+
+    async def created() -> bool:
+        answer = await client.post(path, json=body, headers=auth())
+        assert answer.status_code in (201, 422), answer.text
+        made.update(answer.json() if answer.status_code == 201 else {})
+        return answer.status_code == 201
+
+    await eventually(created, timeout=30)
+    return made
+
+
+def _received(mail: LocalMailServer) -> dict[str, list[EmailMessage]]:
+    by_recipient: dict[str, list[EmailMessage]] = defaultdict(list)
+    for message in mail.messages():
+        by_recipient[str(message["To"])].append(message)
+    return by_recipient
+
+
+async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
+    databases, kafka, prefix, tmp_path
+):
+    mail = LocalMailServer(tmp_path / "mail").start()
+
+    def settings(service: str, url: str):  # type: ignore[no-untyped-def]
+        return settings_for(service, url, kafka.bootstrap, prefix, smtp_port=mail.port, **RULES)
+
+    names = ("directory", "agreements", "visits", "notifications")
+    urls = {s: await databases.new(s) for s in names}
+    try:
+        async with (
+            running("directory", settings("directory", urls["directory"])) as directory,
+            running("agreements", settings("agreements", urls["agreements"])) as agreements,
+            running("visits", settings("visits", urls["visits"])) as visits,
+        ):
+            d, a, v = directory.client, agreements.client, visits.client
+            unit = {"kind": "department", "valid_from": "2019-07-01"}
+            policy = await _created(d, "/v1/units", {**unit, "name": POLICY,
+                                    "notice_email": "policy@mfa.gov.ge"})  # fmt: skip
+            protocol = await _created(d, "/v1/units", {**unit, "name": PROTOCOL,
+                                      "notice_email": "protocol@mfa.gov.ge"})  # fmt: skip
+            await _created(d, "/v1/posts", {
+                "person_name_latin": "Tamar Kapanadze", "title": {"en": "Head of Department"},
+                "unit_id": policy["id"], "heads_unit": True, "valid_from": "2024-01-01",
+                "work_email": "t.kapanadze@mfa.gov.ge",
+            })  # fmt: skip
+            obligation = await _once_known(a, "/v1/obligations", {
+                "sources": [{"kind": "agreement_clause", "reference": "Art. 12"}],
+                "title": {"ka": "კანონპროექტის მომზადება", "en": "Draft the law"},
+                "lead_unit_id": policy["id"], "deadline": str(D0 + timedelta(days=5)),
+                "external_ref": "12.1",
+            })  # fmt: skip
+            for day in (D0, D0 + timedelta(days=10)):  # its periods are reported: no asking
+                report = {"period": period_of(day, "quarter").label, "percent": 10,
+                          "narrative": {"en": "Begun"},
+                          "reporting_unit_id": policy["id"]}  # fmt: skip
+                answer = await a.post(f"/v1/obligations/{obligation['id']}/progress",
+                                      json=report, headers=auth())  # fmt: skip
+                assert answer.status_code in (201, 409), answer.text
+            meeting = await _once_known(v, "/v1/meetings", {
+                "official_level": "minister", "official_name": "Minister",
+                "counterpart_type": "ambassador", "counterpart": "Ambassador of Japan",
+                "counterpart_country": "JP",
+                "starts_at": f"{D0 + timedelta(days=8)}T10:00:00+04:00",
+                "ends_at": f"{D0 + timedelta(days=8)}T11:00:00+04:00",
+            })  # fmt: skip
+            points = {"subject": "Education cooperation", "owner_unit_id": protocol["id"],
+                      "due_date": str(D0 + timedelta(days=3))}  # fmt: skip
+            asked = await v.post(f"/v1/meetings/{meeting['id']}/talking-points", json=points,
+                                 headers=auth())  # fmt: skip
+            assert asked.status_code in (200, 201), asked.text
+            trip = await _once_known(v, "/v1/business-trips", {
+                "traveller": "Nino Beridze", "unit_id": protocol["id"],
+                "destination_country": "BE", "purpose": {"en": "Working group"},
+                "start_date": str(D0), "end_date": str(D0 + timedelta(days=1)),
+                "funding": "ministry",
+            })  # fmt: skip
+            approved = await v.post(f"/v1/business-trips/{trip['id']}/transitions",
+                                    json={"to": "approved"}, headers=auth())  # fmt: skip
+            assert approved.status_code == 200, approved.text
+
+            async with running(
+                "notifications", settings("notifications", urls["notifications"])
+            ) as notifications:
+                ctx = notifications.ctx
+                heads = DirectoryHeads(ctx.settings, client=d)
+                for offset in range(10):
+                    day = D0 + timedelta(days=offset)
+                    await agreements_usecases.sweep_reminders(
+                        agreements.ctx.writer, day, agreements.ctx.settings
+                    )
+                    await visits_usecases.sweep_reminders(
+                        visits.ctx.writer, day, visits.ctx.settings
+                    )
+                    if offset == 5:  # the talking points are approved: no more reminding
+                        for to in ("drafted", "approved"):
+                            moved = await v.post(
+                                f"/v1/meetings/{meeting['id']}/talking-points/transitions",
+                                json={"to": to}, headers=auth(),
+                            )  # fmt: skip
+                            assert moved.status_code == 200, moved.text
+                    await _settled(directory, agreements, visits, consumer=notifications)
+                    at = datetime.combine(day, time(8), UTC)
+                    await usecases.compose_messages(ctx.writer, at, ctx.settings, heads)
+                    await usecases.send_pending(ctx.writer, Mailer(ctx.settings), at, ctx.settings)
+                    again = await usecases.compose_messages(ctx.writer, at, ctx.settings, heads)
+                    assert again == 0  # one digest a unit a day
+                listed = await notifications.client.get(
+                    "/v1/messages", params={"status": "sent"}, headers=auth("notifications:read")
+                )
+    finally:
+        mail.stop()
+
+    got = _received(mail)
+    policy_mail, protocol_mail = got["policy@mfa.gov.ge"], got["protocol@mfa.gov.ge"]
+
+    def lines(message: EmailMessage) -> list[str]:
+        return [
+            x.strip() for x in message.get_content().splitlines() if x.strip().startswith("- [")
+        ]
+
+    def english(message: EmailMessage) -> list[str]:
+        return [x for x in lines(message) if x.startswith("- [due]") or x.startswith("- [overdue]")]
+
+    # the lead unit: the deadline is near (day 0), then passed (day 6)
+    assert [english(m) for m in policy_mail] == [
+        [f"- [due] deadline: Draft the law (12.1) — {_medium(D0 + timedelta(days=5))}"],
+        [f"- [overdue] deadline: Draft the law (12.1) — {_medium(D0 + timedelta(days=5))}"],
+    ]
+    assert f"/v1/obligations/{obligation['id']}" in policy_mail[0].get_content()
+    # the unit writing the talking points and travelling: each fact once, on its day
+    trip_dates = f"{D0} – {D0 + timedelta(days=1)}"
+    assert [english(m) for m in protocol_mail] == [
+        [f"- [due] talking points: Education cooperation — {_medium(D0 + timedelta(days=3))}"],
+        [f"- [due] trip report: Belgium, {trip_dates} — {_medium(D0 + timedelta(days=4))}"],
+        [f"- [overdue] talking points: Education cooperation — {_medium(D0 + timedelta(days=3))}"],
+        [f"- [overdue] trip report: Belgium, {trip_dates} — {_medium(D0 + timedelta(days=4))}"],
+    ]
+    # the head of the lead unit: the deadline still overdue 3 days after it
+    head_mail = got["t.kapanadze@mfa.gov.ge"]
+    assert len(head_mail) == 1
+    assert "Draft the law" in head_mail[0].get_content()
+    assert len(got) == 3  # the protocol unit has no head in the directory: nothing escalated
+    # Georgian reads as Georgian: the subject's encoded words and the body decode
+    subject = str(policy_mail[0]["Subject"])
+    assert subject.startswith("შეხსენებები / Reminders: პოლიტიკის დეპარტამენტი")
+    assert "კანონპროექტის მომზადება" in policy_mail[0].get_content()
+    assert listed.status_code == 200
+    sent = listed.json()["items"]
+    assert len(sent) == 7 and all(m["status"] == "sent" for m in sent)
+    assert {m["recipient"] for m in sent if m["kind"] == "escalation"} == {None}  # personal data
+
+
+def _medium(day: Any) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "medium", locale="en")
+
+
+async def _settled(*producers: Any, consumer: Any) -> None:
+    """Every event the producers recorded so far has been handled by ``consumer``."""
+    from services.notifications.tables import inbox
+
+    async def caught_up() -> bool:
+        produced = 0
+        for p in producers:
+            produced += await count_rows(p.db, p.ctx.outbox.table)
+        return await count_rows(consumer.db, inbox) >= produced
+
+    await eventually(caught_up, timeout=60)
