@@ -119,7 +119,8 @@ async def test_names_kept_as_text_are_linked_to_the_directory_from_a_database_of
     databases, kafka, prefix
 ):
     def settings(service: str, url: str):  # type: ignore[no-untyped-def]
-        return settings_for(service, url, kafka.bootstrap, prefix)
+        # no sweeps: a reminder the old rows' dates call for is a change of its own
+        return settings_for(service, url, kafka.bootstrap, prefix, run_schedules=False)
 
     urls = {s: await databases.new(s) for s in ("directory", *BEFORE)}
     for service, revision in BEFORE.items():

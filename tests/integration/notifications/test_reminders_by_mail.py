@@ -14,14 +14,26 @@ from services.agreements import usecases as agreements_usecases
 from services.notifications import usecases
 from services.notifications.heads import DirectoryHeads
 from services.notifications.mail import Mailer
+from services.passports import usecases as passports_usecases
 from services.visits import usecases as visits_usecases
 from shared.mailserver import LocalMailServer
 from shared.reminders import period_of
-from tests.harness import auth, count_rows, eventually, running, settings_for
+from tests.harness import (
+    auth,
+    count_rows,
+    eventually,
+    remember_personal_data,
+    running,
+    settings_for,
+)
 
 D0 = datetime.now(UTC).date() + timedelta(days=1)
 POLICY = {"ka": "პოლიტიკის დეპარტამენტი", "en": "Policy Department"}
 PROTOCOL = {"ka": "პროტოკოლის დეპარტამენტი", "en": "Protocol Department"}
+HOLDER = {"name_ka": "ნინო ბერიძე", "personal_number": "01024058811",
+          "date_of_birth": "1979-05-14", "category": "deputy_minister"}  # fmt: skip
+NUMBER = "DP5550123"
+remember_personal_data(HOLDER["personal_number"], HOLDER["date_of_birth"], NUMBER)
 RULES = {"deadline_notice_days": 14, "talking_points_notice_days": 3, "trip_report_days": 3,
          "escalate_after_days": 3, "digest_hour": 7, "run_schedules": False}  # fmt: skip
 
@@ -60,15 +72,16 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
     def settings(service: str, url: str):  # type: ignore[no-untyped-def]
         return settings_for(service, url, kafka.bootstrap, prefix, smtp_port=mail.port, **RULES)
 
-    names = ("directory", "agreements", "visits", "notifications")
+    names = ("directory", "agreements", "visits", "passports", "notifications")
     urls = {s: await databases.new(s) for s in names}
     try:
         async with (
             running("directory", settings("directory", urls["directory"])) as directory,
             running("agreements", settings("agreements", urls["agreements"])) as agreements,
             running("visits", settings("visits", urls["visits"])) as visits,
+            running("passports", settings("passports", urls["passports"])) as passports,
         ):
-            d, a, v = directory.client, agreements.client, visits.client
+            d, a, v, p = directory.client, agreements.client, visits.client, passports.client
             unit = {"kind": "department", "valid_from": "2019-07-01"}
             policy = await _created(d, "/v1/units", {**unit, "name": POLICY,
                                     "notice_email": "policy@mfa.gov.ge"})  # fmt: skip
@@ -113,6 +126,7 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
             approved = await v.post(f"/v1/business-trips/{trip['id']}/transitions",
                                     json={"to": "approved"}, headers=auth())  # fmt: skip
             assert approved.status_code == 200, approved.text
+            passport = await _expiring_passport(p, policy["id"])
 
             async with running(
                 "notifications", settings("notifications", urls["notifications"])
@@ -127,6 +141,7 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
                     await visits_usecases.sweep_reminders(
                         visits.ctx.writer, day, visits.ctx.settings
                     )
+                    await passports_usecases.sweep_passports(passports.ctx.writer, day, 180)
                     if offset == 5:  # the talking points are approved: no more reminding
                         for to in ("drafted", "approved"):
                             moved = await v.post(
@@ -134,7 +149,7 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
                                 json={"to": to}, headers=auth(),
                             )  # fmt: skip
                             assert moved.status_code == 200, moved.text
-                    await _settled(directory, agreements, visits, consumer=notifications)
+                    await _settled(directory, agreements, visits, passports, consumer=notifications)
                     at = datetime.combine(day, time(8), UTC)
                     await usecases.compose_messages(ctx.writer, at, ctx.settings, heads)
                     await usecases.send_pending(ctx.writer, Mailer(ctx.settings), at, ctx.settings)
@@ -158,8 +173,12 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
         return [x for x in lines(message) if x.startswith("- [due]") or x.startswith("- [overdue]")]
 
     # the lead unit: the deadline is near (day 0), then passed (day 6)
+    expiry = _medium(D0 + timedelta(days=30))
     assert [english(m) for m in policy_mail] == [
-        [f"- [due] deadline: Draft the law (12.1) — {_medium(D0 + timedelta(days=5))}"],
+        [
+            f"- [due] deadline: Draft the law (12.1) — {_medium(D0 + timedelta(days=5))}",
+            f"- [due] passport expiring: diplomatic passport — {expiry}",
+        ],
         [f"- [overdue] deadline: Draft the law (12.1) — {_medium(D0 + timedelta(days=5))}"],
     ]
     assert f"/v1/obligations/{obligation['id']}" in policy_mail[0].get_content()
@@ -184,6 +203,11 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
     sent = listed.json()["items"]
     assert len(sent) == 7 and all(m["status"] == "sent" for m in sent)
     assert {m["recipient"] for m in sent if m["kind"] == "escalation"} == {None}  # personal data
+    # no personal number, date of birth or passport number in any message as it was received
+    kept = b"".join(path.read_bytes() for path in (tmp_path / "mail").glob("*.eml"))
+    for value in (HOLDER["personal_number"], HOLDER["date_of_birth"], NUMBER, "ნინო ბერიძე"):
+        assert value.encode() not in kept, value
+    assert f"/v1/passports/{passport['id']}" in policy_mail[0].get_content()
 
 
 def _medium(day: Any) -> str:
@@ -203,3 +227,20 @@ async def _settled(*producers: Any, consumer: Any) -> None:
         return await count_rows(consumer.db, inbox) >= produced
 
     await eventually(caught_up, timeout=60)
+
+
+async def _expiring_passport(client: Any, unit_id: str) -> dict[str, Any]:
+    """A deputy minister of ``unit_id`` with a diplomatic passport expiring in a month."""
+    holder = await _once_known(client, "/v1/holders", {**HOLDER, "unit_id": unit_id})
+    passport = await _created(
+        client, "/v1/passports", {"holder_id": holder["id"], "passport_type": "diplomatic"}
+    )
+    base = f"/v1/passports/{passport['id']}"
+    for to in ("approved", "submitted"):
+        moved = await client.post(f"{base}/transitions", json={"to": to}, headers=auth())
+        assert moved.status_code == 200, moved.text
+    issue = {"number": NUMBER, "issued_on": str(D0 - timedelta(days=3600)),
+             "expires_on": str(D0 + timedelta(days=30))}  # fmt: skip
+    issued = await client.post(f"{base}/issue", json=issue, headers=auth())
+    assert issued.status_code == 200, issued.text
+    return passport
