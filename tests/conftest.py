@@ -53,18 +53,19 @@ async def personal_data_scan(
     kafka: EmbeddedBroker, captured_logs: CapturedLogs
 ) -> AsyncIterator[None]:
     """At the end of the session, after every test that used the real parts: nothing the
-    services emitted — log lines, metrics, events on the shared broker — carries a personal
+    services emitted — log lines, metrics, events on the shared broker, mail the tests' SMTP
+    servers received — carries a personal
     number, date of birth or passport number that any test used."""
     from prometheus_client import generate_latest
 
-    from tests.harness import PERSONAL_DATA, every_message, personal_data_in
+    from tests.harness import PERSONAL_DATA, every_mail, every_message, personal_data_in
 
     yield
     if not PERSONAL_DATA:  # no test of this run used personal data: nothing to look for
         return
     messages = await every_message(kafka.bootstrap)
     logs = "\n".join(captured_logs.lines)
-    leaks = personal_data_in(messages, logs, generate_latest().decode())
+    leaks = personal_data_in(messages, logs, generate_latest().decode(), every_mail())
     assert leaks == {}, f"personal data emitted: {leaks}"
 
 

@@ -24,6 +24,7 @@ from shared.app import ServiceContext
 from shared.auth import SCOPES, issue_token
 from shared.db import Database
 from shared.embedded_broker import free_port
+from shared.mailserver import LocalMailServer
 from shared.settings import ServiceSettings, load_settings
 from tests.conftest import TEST_SECRET
 
@@ -75,7 +76,12 @@ async def events_on(bootstrap: str, topic: str) -> list[dict[str, Any]]:
     return found
 
 
-def personal_data_in(messages: list[bytes], logs: str, metrics: str) -> dict[str, str]:
+def personal_data_in(
+    messages: list[bytes],
+    logs: str,
+    metrics: str,
+    mails: list[bytes] = (),  # type: ignore[assignment]
+) -> dict[str, str]:
     """Each personal value the tests used that appears in what was emitted, and where."""
     leaks = {
         value: where
@@ -83,9 +89,22 @@ def personal_data_in(messages: list[bytes], logs: str, metrics: str) -> dict[str
         for where, emitted in (("logs", logs), ("metrics", metrics))
         if value in emitted
     }
-    return leaks | {
-        value: "events" for value in PERSONAL_DATA if any(value.encode() in m for m in messages)
-    }
+    for where, emitted in (("events", messages), ("mail", mails)):
+        leaks |= {v: where for v in PERSONAL_DATA if any(v.encode() in m for m in emitted)}
+    return leaks
+
+
+MAIL_FOLDERS: list[Path] = []  # every folder a test's mail server kept messages in
+
+
+def local_mail(folder: Path) -> LocalMailServer:
+    """A real SMTP server for a test, whose messages the session's personal-data scan reads."""
+    MAIL_FOLDERS.append(folder)
+    return LocalMailServer(folder).start()
+
+
+def every_mail() -> list[bytes]:
+    return [p.read_bytes() for folder in MAIL_FOLDERS for p in sorted(folder.glob("*.eml"))]
 
 
 def settings_for(

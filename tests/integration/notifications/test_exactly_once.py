@@ -20,8 +20,7 @@ from shared import aggregates
 from shared.contracts.base import LocalizedText
 from shared.db import Database
 from shared.documents import create_document
-from shared.mailserver import LocalMailServer
-from tests.harness import auth, count_rows, env_for, eventually, running, settings_for
+from tests.harness import auth, count_rows, env_for, eventually, local_mail, running, settings_for
 
 UNITS, PER_UNIT = 8, 25
 D0 = datetime.now(UTC).date() + timedelta(days=1)
@@ -39,7 +38,7 @@ def _start_worker(settings) -> subprocess.Popen[bytes]:  # type: ignore[no-untyp
 async def test_killed_mid_stream_and_restarted_it_sends_each_unit_one_digest_with_everything(
     databases, kafka, prefix, tmp_path
 ):
-    mail = LocalMailServer(tmp_path / "mail").start()
+    mail = local_mail(tmp_path / "mail")
 
     def settings(service: str, url: str, **more):  # type: ignore[no-untyped-def]
         return settings_for(service, url, kafka.bootstrap, prefix, smtp_port=mail.port,

@@ -22,6 +22,7 @@ from tests.harness import (
     auth,
     count_rows,
     eventually,
+    local_mail,
     remember_personal_data,
     running,
     settings_for,
@@ -67,7 +68,7 @@ def _received(mail: LocalMailServer) -> dict[str, list[EmailMessage]]:
 async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
     databases, kafka, prefix, tmp_path
 ):
-    mail = LocalMailServer(tmp_path / "mail").start()
+    mail = local_mail(tmp_path / "mail")
 
     def settings(service: str, url: str):  # type: ignore[no-untyped-def]
         return settings_for(service, url, kafka.bootstrap, prefix, smtp_port=mail.port, **RULES)
