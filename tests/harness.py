@@ -231,3 +231,27 @@ def served(
             service.stop()
         for service in services.values():
             service.wait_stopped()
+
+
+async def created(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST`` that must answer 201; its body."""
+    answer = await client.post(path, json=body, headers=auth())
+    assert answer.status_code == 201, answer.text
+    return answer.json()  # type: ignore[no-any-return]
+
+
+async def created_once_known(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Created once the service's view has the directory's records it names (refused with
+    422 until then)."""
+    made: dict[str, Any] = {}
+
+    async def accepted() -> bool:
+        answer = await client.post(path, json=body, headers=auth())
+        assert answer.status_code in (201, 422), answer.text
+        made.update(answer.json() if answer.status_code == 201 else {})
+        return answer.status_code == 201
+
+    await eventually(accepted, timeout=30)
+    return made

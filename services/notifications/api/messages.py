@@ -139,13 +139,20 @@ async def list_messages(
                           (m.c.day, day)):  # fmt: skip
         if value is not None:
             query = query.where(column == value)
-    columns = [m.c.created_at, m.c.message_id]
+    items, cursor = await _page(ctx, query, [m.c.created_at, m.c.message_id], page, _message)
+    return Page[Message](items=items, next_cursor=cursor)
+
+
+async def _page(ctx: ServiceContext, query: Any, columns: list[Any], page: PageRequest,
+                shown: Any) -> tuple[list[Any], str | None]:  # fmt: skip
+    """One page of ``query`` in the order of ``columns`` (a moment, then an id)."""
     async with ctx.db.unit_of_work(write=False) as session:
         rows = (await session.execute(keyset(query, columns, page, [as_moment, str]))).all()
-    items, cursor = build_page(
-        [_message(r) for r in rows], page, lambda i: [i.created_at.isoformat(), i.message_id]
-    )
-    return Page[Message](items=items, next_cursor=cursor)
+    names = [c.name for c in columns]
+    return build_page(
+        [shown(r) for r in rows], page,
+        lambda i: [getattr(i, names[0]).isoformat(), getattr(i, names[1])],
+    )  # fmt: skip
 
 
 def as_moment(value: str) -> datetime:
@@ -183,11 +190,7 @@ async def list_reminders(
         query = query.where(t.c.stage == stage)
     if open_only:
         query = query.where(t.c.settled_at.is_(None))
-    columns = [t.c.noticed_at, t.c.key]
-    async with ctx.db.unit_of_work(write=False) as session:
-        rows = (await session.execute(keyset(query, columns, page, [as_moment, str]))).all()
-    found = [_reminder(r) for r in rows]
-    items, cursor = build_page(found, page, lambda i: [i.noticed_at.isoformat(), i.key])
+    items, cursor = await _page(ctx, query, [t.c.noticed_at, t.c.key], page, _reminder)
     return Page[Reminder](items=items, next_cursor=cursor)
 
 

@@ -12,7 +12,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.reporting import tables as reporting_tables
-from tests.harness import auth, count_rows, eventually, running, settings_for
+from tests.harness import (
+    auth,
+    count_rows,
+    created,
+    created_once_known,
+    eventually,
+    running,
+    settings_for,
+)
 
 TODAY = datetime.now(UTC).date()
 SOON = TODAY + timedelta(days=3)
@@ -22,26 +30,6 @@ EU = {"ka": "ევროინტეგრაციის დეპარტა
 MINISTRY = {"ka": "", "en": "Ministry of National Education"}
 EMBASSY = {"ka": "საფრანგეთის საელჩო", "en": "Embassy of France"}
 UNDP = {"ka": "", "en": "UNDP"}
-
-
-async def _created(client: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer = await client.post(path, json=body, headers=auth())
-    assert answer.status_code == 201, answer.text
-    return answer.json()
-
-
-async def _once_known(client: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Created once the service's view has the directory's records it names."""
-    made: dict[str, Any] = {}
-
-    async def created() -> bool:
-        answer = await client.post(path, json=body, headers=auth())
-        assert answer.status_code in (201, 422), answer.text
-        made.update(answer.json() if answer.status_code == 201 else {})
-        return answer.status_code == 201
-
-    await eventually(created, timeout=30)
-    return made
 
 
 async def test_records_refer_to_the_directory_by_id_and_reports_follow_renames_and_mergers(
@@ -60,28 +48,28 @@ async def test_records_refer_to_the_directory_by_id_and_reports_follow_renames_a
     ):
         d, v, a, r = directory.client, visits.client, agreements.client, reporting.client
         unit = {"kind": "department", "valid_from": "2019-07-01"}
-        ir = await _created(d, "/v1/units", {**unit, "name": IR})
-        eu = await _created(d, "/v1/units", {**unit, "name": EU})
-        ministry = await _created(
+        ir = await created(d, "/v1/units", {**unit, "name": IR})
+        eu = await created(d, "/v1/units", {**unit, "name": EU})
+        ministry = await created(
             d,
             "/v1/counterparts",
             {"name": MINISTRY, "kind": "foreign_ministry", "country_code": "FR"},
         )
-        embassy = await _created(
+        embassy = await created(
             d, "/v1/counterparts", {"name": EMBASSY, "kind": "embassy", "country_code": "FR"}
         )
-        undp = await _created(
+        undp = await created(
             d, "/v1/counterparts",
             {"name": UNDP, "kind": "donor", "identifiers": {"iati": "XM-DAC-41114"}},
         )  # fmt: skip
-        ambassador = await _created(
+        ambassador = await created(
             d, "/v1/posts",
             {"person_name_latin": "Sophie Martin", "title": {"ka": "", "en": "Ambassador"},
              "organisation_id": embassy["id"], "valid_from": "2025-09-01"},
         )  # fmt: skip
 
         # visits names its records by id; the names become the directory's
-        visit = await _once_known(v, "/v1/visits", {
+        visit = await created_once_known(v, "/v1/visits", {
             "direction": "incoming", "kind": "official", "country_code": "FR",
             "title": {"en": "Visit of the French education minister"},
             "start_date": str(SOON), "end_date": str(SOON + timedelta(days=1)),
@@ -98,7 +86,7 @@ async def test_records_refer_to_the_directory_by_id_and_reports_follow_renames_a
         )
         assert typed.json()["responsible_unit_id"] == eu["id"]
         assert typed.json()["responsible_unit"] == EU["en"]
-        meeting = await _once_known(v, "/v1/meetings", {
+        meeting = await created_once_known(v, "/v1/meetings", {
             "official_level": "minister", "official_name": "Minister",
             "counterpart_type": "ambassador", "counterpart": "Ambassador of France",
             "counterpart_country": "FR", "counterpart_post_id": ambassador["id"],
@@ -111,9 +99,9 @@ async def test_records_refer_to_the_directory_by_id_and_reports_follow_renames_a
             "purpose": {"en": "Working group"}, "start_date": str(SOON),
             "end_date": str(SOON + timedelta(days=2)), "funding": "ministry",
         }  # fmt: skip
-        trip = await _once_known(v, "/v1/business-trips", travel)
+        trip = await created_once_known(v, "/v1/business-trips", travel)
         assert trip["unit"] == EU["en"]
-        event = await _once_known(v, "/v1/international-events", {
+        event = await created_once_known(v, "/v1/international-events", {
             "event_kind": "conference", "title": {"en": "Education donors' conference"},
             "start_date": str(SOON), "end_date": str(SOON), "responsible_unit_id": ir["id"],
             "partner_ids": [undp["id"]],
@@ -125,16 +113,16 @@ async def test_records_refer_to_the_directory_by_id_and_reports_follow_renames_a
         assert unknown.status_code == 422 and "no unit no-such-unit" in unknown.json()["detail"]
 
         # agreements too
-        agreement = await _once_known(a, "/v1/agreements", {
+        agreement = await created_once_known(a, "/v1/agreements", {
             "agreement_type": "interagency", "title": {"en": "Memorandum on teacher training"},
             "parties": {"countries": ["FR"], "organisation_ids": [ministry["id"]]},
             "responsible_unit_id": eu["id"],
         })  # fmt: skip
         assert agreement["parties"]["organisations"] == [MINISTRY["en"]]
-        plan = await _created(
+        plan = await created(
             a, "/v1/action-plans", {"year": TODAY.year, "title": {"en": "Action Plan"}}
         )
-        measure = await _once_known(a, "/v1/obligations", {
+        measure = await created_once_known(a, "/v1/obligations", {
             "sources": [{"kind": "eu_action_plan", "reference": "7.1"},
                         {"kind": "upr_recommendation", "reference": "148.12",
                          "support_level": "supported"}],
@@ -143,15 +131,15 @@ async def test_records_refer_to_the_directory_by_id_and_reports_follow_renames_a
             "external_ref": "7.1", "deadline": str(TODAY - timedelta(days=1)),
         })  # fmt: skip
         assert measure["supporting_units"] == [IR["en"]]
-        commission = await _created(a, "/v1/commissions", {
+        commission = await created(a, "/v1/commissions", {
             "partner_country": "FR", "name": {"en": "Georgia-France commission"},
             "our_co_chair": "Minister", "partner_co_chair": "Minister of Education",
         })  # fmt: skip
         base = f"/v1/commissions/{commission['id']}"
         session = {"number": 1, "held_on": str(TODAY), "place": "Tbilisi",
                    "protocol_items": [{"number": 1, "topic": "Schools"}]}  # fmt: skip
-        await _created(a, f"{base}/sessions", session)
-        decision = await _created(a, f"{base}/sessions/1/decisions", {
+        await created(a, f"{base}/sessions", session)
+        decision = await created(a, f"{base}/sessions/1/decisions", {
             "text": {"en": "Twin ten schools"}, "responsible_unit_id": eu["id"],
             "deadline": str(TODAY + timedelta(days=90)),
         })  # fmt: skip

@@ -8,17 +8,18 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from services.reporting import tables as reporting_tables
-from tests.harness import auth, count_rows, eventually, running, settings_for
+from tests.harness import (
+    auth,
+    count_rows,
+    created,
+    eventually,
+    running,
+    settings_for,
+)
 
 TODAY = datetime.now(UTC).date()
 IR = {"ka": "საერთაშორისო ურთიერთობების დეპარტამენტი", "en": "International Relations Department"}
 EU = {"ka": "ევროინტეგრაციის დეპარტამენტი", "en": "EU Integration Department"}
-
-
-async def _created(client, path: str, body: dict) -> dict:  # type: ignore[no-untyped-def]
-    answer = await client.post(path, json=body, headers=auth())
-    assert answer.status_code == 201, answer.text
-    return answer.json()
 
 
 async def test_reports_name_units_as_on_their_day_and_follow_a_merger(databases, kafka, prefix):
@@ -32,9 +33,9 @@ async def test_reports_name_units_as_on_their_day_and_follow_a_merger(databases,
         running("reporting", settings("reporting", urls["reporting"])) as reporting,
     ):
         unit = {"kind": "department", "valid_from": "2019-07-01"}
-        ir = await _created(directory.client, "/v1/units", {**unit, "name": IR})
-        eu = await _created(directory.client, "/v1/units", {**unit, "name": EU})
-        plan = await _created(agreements.client, "/v1/action-plans",
+        ir = await created(directory.client, "/v1/units", {**unit, "name": IR})
+        eu = await created(directory.client, "/v1/units", {**unit, "name": EU})
+        plan = await created(agreements.client, "/v1/action-plans",
                               {"year": TODAY.year, "title": {"en": "Action Plan"}})  # fmt: skip
 
         def measure(ref: str, unit: dict) -> dict:

@@ -21,6 +21,8 @@ from shared.reminders import period_of
 from tests.harness import (
     auth,
     count_rows,
+    created,
+    created_once_known,
     eventually,
     local_mail,
     remember_personal_data,
@@ -37,25 +39,6 @@ NUMBER = "DP5550123"
 remember_personal_data(HOLDER["personal_number"], HOLDER["date_of_birth"], NUMBER)
 RULES = {"deadline_notice_days": 14, "talking_points_notice_days": 3, "trip_report_days": 3,
          "escalate_after_days": 3, "digest_hour": 7, "run_schedules": False}  # fmt: skip
-
-
-async def _created(client: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer = await client.post(path, json=body, headers=auth())
-    assert answer.status_code == 201, answer.text
-    return answer.json()
-
-
-async def _once_known(client: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    made: dict[str, Any] = {}
-
-    async def created() -> bool:
-        answer = await client.post(path, json=body, headers=auth())
-        assert answer.status_code in (201, 422), answer.text
-        made.update(answer.json() if answer.status_code == 201 else {})
-        return answer.status_code == 201
-
-    await eventually(created, timeout=30)
-    return made
 
 
 def _received(mail: LocalMailServer) -> dict[str, list[EmailMessage]]:
@@ -84,16 +67,16 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
         ):
             d, a, v, p = directory.client, agreements.client, visits.client, passports.client
             unit = {"kind": "department", "valid_from": "2019-07-01"}
-            policy = await _created(d, "/v1/units", {**unit, "name": POLICY,
+            policy = await created(d, "/v1/units", {**unit, "name": POLICY,
                                     "notice_email": "policy@mfa.gov.ge"})  # fmt: skip
-            protocol = await _created(d, "/v1/units", {**unit, "name": PROTOCOL,
+            protocol = await created(d, "/v1/units", {**unit, "name": PROTOCOL,
                                       "notice_email": "protocol@mfa.gov.ge"})  # fmt: skip
-            await _created(d, "/v1/posts", {
+            await created(d, "/v1/posts", {
                 "person_name_latin": "Tamar Kapanadze", "title": {"en": "Head of Department"},
                 "unit_id": policy["id"], "heads_unit": True, "valid_from": "2024-01-01",
                 "work_email": "t.kapanadze@mfa.gov.ge",
             })  # fmt: skip
-            obligation = await _once_known(a, "/v1/obligations", {
+            obligation = await created_once_known(a, "/v1/obligations", {
                 "sources": [{"kind": "agreement_clause", "reference": "Art. 12"}],
                 "title": {"ka": "კანონპროექტის მომზადება", "en": "Draft the law"},
                 "lead_unit_id": policy["id"], "deadline": str(D0 + timedelta(days=5)),
@@ -106,7 +89,7 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
                 answer = await a.post(f"/v1/obligations/{obligation['id']}/progress",
                                       json=report, headers=auth())  # fmt: skip
                 assert answer.status_code in (201, 409), answer.text
-            meeting = await _once_known(v, "/v1/meetings", {
+            meeting = await created_once_known(v, "/v1/meetings", {
                 "official_level": "minister", "official_name": "Minister",
                 "counterpart_type": "ambassador", "counterpart": "Ambassador of Japan",
                 "counterpart_country": "JP",
@@ -118,7 +101,7 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
             asked = await v.post(f"/v1/meetings/{meeting['id']}/talking-points", json=points,
                                  headers=auth())  # fmt: skip
             assert asked.status_code in (200, 201), asked.text
-            trip = await _once_known(v, "/v1/business-trips", {
+            trip = await created_once_known(v, "/v1/business-trips", {
                 "traveller": "Nino Beridze", "unit_id": protocol["id"],
                 "destination_country": "BE", "purpose": {"en": "Working group"},
                 "start_date": str(D0), "end_date": str(D0 + timedelta(days=1)),
@@ -232,8 +215,8 @@ async def _settled(*producers: Any, consumer: Any) -> None:
 
 async def _expiring_passport(client: Any, unit_id: str) -> dict[str, Any]:
     """A deputy minister of ``unit_id`` with a diplomatic passport expiring in a month."""
-    holder = await _once_known(client, "/v1/holders", {**HOLDER, "unit_id": unit_id})
-    passport = await _created(
+    holder = await created_once_known(client, "/v1/holders", {**HOLDER, "unit_id": unit_id})
+    passport = await created(
         client, "/v1/passports", {"holder_id": holder["id"], "passport_type": "diplomatic"}
     )
     base = f"/v1/passports/{passport['id']}"
