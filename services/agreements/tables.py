@@ -53,7 +53,6 @@ commissions = document_table(
 # The directory's units, counterparts and posts as far as references need them (from its
 # events), and the names kept from before the directory that wait to be linked to them.
 directory = DirectoryView(metadata)
-directory_units = directory.units
 
 
 def linked_fields(agreements: Any, obligations: Any) -> tuple[LinkedField, ...]:

@@ -11,8 +11,7 @@ from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.reports.common import text_in
-from services.reporting.reports.language import Lang, country
+from services.reporting.reports.language import Lang, country, text_in
 from services.reporting.reports.units import Units
 from shared.clock import today
 

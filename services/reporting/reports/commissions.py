@@ -19,10 +19,9 @@ from services.reporting.reports.common import (
     figures,
     heading_lines,
     overdue_on,
-    text_in,
 )
 from services.reporting.reports.language import country as country_name
-from services.reporting.reports.language import day, word
+from services.reporting.reports.language import day, text_in, word
 from services.reporting.reports.tabular import Sheet
 from services.reporting.reports.units import Units, UnitScope
 from shared.db import as_dicts

@@ -81,12 +81,6 @@ def heading_lines(
     return lines
 
 
-def text_in(value: dict[str, str] | None, lang: Lang) -> str:
-    if not value:
-        return ""
-    return value.get(lang) or value.get("en" if lang == "ka" else "ka") or ""
-
-
 class MeasureCounter:
     """Measures counted by status, with their latest approved percents: the figures' makings.
     A row is a measure (``status``, ``latest_percent``) or a count of measures of one status

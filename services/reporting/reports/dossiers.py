@@ -18,10 +18,9 @@ from services.reporting.reports.common import (
     heading_lines,
     in_language,
     natural,
-    text_in,
 )
 from services.reporting.reports.language import country as country_name
-from services.reporting.reports.language import day, word
+from services.reporting.reports.language import day, text_in, word
 from services.reporting.reports.tabular import Rows, Sheet
 from services.reporting.reports.units import names_on, unit_scope
 from shared.db import as_dicts

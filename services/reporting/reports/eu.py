@@ -26,9 +26,8 @@ from services.reporting.reports.common import (
     natural,
     overdue_on,
     tallied,
-    text_in,
 )
-from services.reporting.reports.language import word
+from services.reporting.reports.language import text_in, word
 from services.reporting.reports.tabular import Rows, Sheet
 from services.reporting.reports.units import Units, UnitScope
 from shared.db import as_dicts

@@ -125,3 +125,9 @@ def cell_text(value: Any, kind: str, lang: Lang) -> str:
         source, _, reference = str(value).partition(" ")
         return f"{code(source, lang)} {reference}".strip()
     return str(value)
+
+
+def text_in(value: dict[str, str] | None, lang: Lang) -> str:
+    if not value:
+        return ""
+    return value.get(lang) or value.get("en" if lang == "ka" else "ka") or ""

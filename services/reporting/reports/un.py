@@ -22,9 +22,8 @@ from services.reporting.reports.common import (
     heading_lines,
     overdue_on,
     tallied,
-    text_in,
 )
-from services.reporting.reports.language import word
+from services.reporting.reports.language import text_in, word
 from services.reporting.reports.tabular import Sheet
 from services.reporting.reports.units import Units, UnitScope
 from shared.db import as_dicts

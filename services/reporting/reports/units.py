@@ -5,7 +5,7 @@ text (kept from before the directory) matched to it by any name it has had."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,16 +14,10 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
-from services.reporting.reports.language import Lang
+from services.reporting.reports.language import Lang, text_in
 from shared.directory_view import name_key
 
 MAX_MERGERS = 20  # a longer chain of mergers is a cycle in the data
-
-
-def _text_in(value: Mapping[str, str] | None, lang: Lang) -> str:
-    if not value:
-        return ""
-    return value.get(lang) or value.get("en" if lang == "ka" else "ka") or ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +88,7 @@ class Units:
         for since, later in kept:
             if since <= on:
                 name = later
-        return _text_in(name, lang)
+        return text_in(name, lang)
 
     def namer(self, on: date, lang: Lang) -> Callable[[str | None, str | None], str]:
         """How a row's unit (its id, else its text) reads in a report of ``on``: the name on
@@ -145,5 +139,5 @@ async def names_on(
     names: dict[str, str] = {}
     for record_id, since, name in rows:
         if since <= on or record_id not in names:
-            names[record_id] = _text_in(name, lang)
+            names[record_id] = text_in(name, lang)
     return names

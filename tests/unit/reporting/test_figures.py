@@ -16,8 +16,8 @@ from services.reporting.reports.common import (
     figures,
     groups,
     heading_lines,
-    text_in,
 )
+from services.reporting.reports.language import text_in
 from services.reporting.reports.units import UnitScope
 
 
