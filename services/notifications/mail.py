@@ -15,8 +15,8 @@ import aiosmtplib
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from services.notifications.domain.items import STAGE, WHAT
 from shared.clock import now
+from shared.reminder_items import STAGE, WHAT
 from shared.settings import ServiceSettings
 
 SHIPPED = Path(__file__).parent / "templates"

@@ -15,15 +15,17 @@ from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications import tables
-from services.notifications.domain.items import escalates, item_of, settled_by
+from services.notifications.domain.escalation import escalates
 from services.notifications.mail import Mailer, Rendered, render
 from shared.consumer import ReceivedEvent
 from shared.contracts import contract_for
 from shared.contracts import directory as directory_events
 from shared.contracts import passports as passport_events
 from shared.contracts.notifications import MessageSentV1
-from shared.db import insert_ignoring, upsert
+from shared.db import upsert
 from shared.observability import NOTIFICATION_FAILURES, NOTIFICATIONS_SENT
+from shared.reminder_items import item_of, settled_by
+from shared.reminder_store import keep_items, settle_items
 from shared.settings import ServiceSettings
 from shared.writes import Writer
 
@@ -42,21 +44,10 @@ async def record_events(
     await _keep_directory(session, facts)
     holders = await _holder_units(session, facts)
     found = [i for _, p in facts if (i := item_of(p, holders)) is not None]
-    if found:
-        rows = [{**i.row(), "noticed_at": now} for i in found]
-        dialect = session.get_bind().dialect.name
-        await session.execute(insert_ignoring(dialect, tables.items, ["key"]), rows)
+    await keep_items(session, tables.items, [(i, now) for i in found])
     for _, p in facts:
-        settled = settled_by(p)
-        if settled is not None:
-            t = tables.items
-            which = [t.c.record_type == settled.record_type, t.c.record_id == settled.record_id,
-                     t.c.settled_at.is_(None)]  # fmt: skip
-            if settled.what:
-                which.append(t.c.what == settled.what)
-            if settled.part:
-                which.append(t.c.part == settled.part)
-            await session.execute(update(t).where(*which).values(settled_at=now))
+        if (settled := settled_by(p)) is not None:
+            await settle_items(session, tables.items, settled, now)
     return len(found)
 
 

@@ -8,7 +8,9 @@ from shared import topics
 from shared.app import ServiceContext
 from shared.consumer import EventConsumer
 
-STREAMS = (topics.VISITS, topics.AGREEMENTS, topics.PASSPORTS, topics.DIRECTORY)
+STREAMS = (
+    topics.VISITS, topics.AGREEMENTS, topics.PASSPORTS, topics.DIRECTORY, topics.NOTIFICATIONS,
+)  # fmt: skip
 
 
 def make_consumers(ctx: ServiceContext) -> list[EventConsumer]:

@@ -238,6 +238,48 @@ passports = Table(
     Column("version", Integer, nullable=False),
 )
 
+# What each unit is reminded of (``shared.reminder_items``), as the services announced it
+# (``noticed_at``, the event's time) and until its record was settled; every message the
+# notifications service sent (no addresses), and which reminders each carried.
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("unit_id", String(36)),
+    Column("unit", String(200)),
+    Column("what", String(40), nullable=False),
+    Column("stage", String(10), nullable=False),
+    Column("title", JSON, nullable=False),
+    Column("ref", String(200)),
+    Column("due_on", Date, nullable=False),
+    Column("record_type", String(40), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Column("part", String(100)),
+    Column("link", String(300), nullable=False),
+    Column("noticed_at", DateTime(timezone=True), nullable=False),
+    Column("settled_at", DateTime(timezone=True)),
+    Index("ix_reporting_reminders_record", "record_type", "record_id"),
+)
+reminder_messages = Table(
+    "reminder_messages",
+    metadata,
+    Column("message_id", String(36), primary_key=True),
+    Column("unit_id", String(36)),  # null: the office's mailbox
+    Column("kind", String(20), nullable=False),  # digest or escalation
+    Column("day", Date, nullable=False),
+    Column("recipient_kind", String(20), nullable=False),
+    Column("item_count", Integer, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Index("ix_reporting_reminder_messages_day", "day"),
+)
+reminder_deliveries = Table(
+    "reminder_deliveries",
+    metadata,
+    Column("message_id", String(36), primary_key=True),
+    Column("key", String(300), primary_key=True),
+    Index("ix_reporting_reminder_deliveries_key", "key"),
+)
+
 # The directory's units and counterpart organisations as they stand now, and every name each
 # had from a day on (the first name from EARLIEST): reports name them as of their moment.
 directory_units = Table(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,11 @@ from shared.db import Database
 from shared.embedded_broker import free_port
 from tests.conftest import TEST_SECRET
 from tests.harness import served
-from tests.reporting_history import a_commission_with_germany, a_year_of_obligations
+from tests.reporting_history import (
+    a_commission_with_germany,
+    a_year_of_obligations,
+    reminders_of_two_units,
+)
 
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 CHROMIUM = (
@@ -36,6 +41,8 @@ REPORTS = [
      "Activity report", ["incoming visits", "April 2026"], 2),
     ("Country dossier", {}, {"code": "Germany"},
      "Country dossier: Germany", ["Visit of the German minister", "Harmonise tariffs"], 1),
+    ("Reminders: due, overdue and sent", {"unit": "Policy Department"}, {},
+     "Reminders", ["Draft the law", "Escalation to the head", "The unit's head"], 1),
     ("Commission session", {}, {"commission_id": "Georgian-German Commission · Germany"},
      "Session 2", ["Tbilisi", "State Secretary", "Open a checkpoint", "50.0"], 2),
 ]  # fmt: skip
@@ -80,6 +87,7 @@ async def test_the_office_signs_in_sees_reports_downloads_them_and_signs_out(off
     await accounts.add_account(database, "nino", "Nino Beridze", PASSWORD)
     async with database.unit_of_work() as session:  # a year of the office's records
         await apply_events(session, a_year_of_obligations() + a_commission_with_germany())
+        await apply_events(session, reminders_of_two_units(datetime.now(UTC).date()))
     await database.dispose()
     outside: list[str] = []
     async with async_playwright() as p:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.reporting.reports import activity, commissions, dossiers, eu, trend, un
+from services.reporting.reports import activity, commissions, dossiers, eu, reminders, trend, un
 from shared.http.examples import EXAMPLE_ID, EXAMPLE_MOMENT, OTHER_ID, with_examples
 
 INCLUDES = {
@@ -231,6 +231,75 @@ COUNTERPART = {
         }
     ],
 }
+REMINDERS = {
+    **COMMON,
+    "sent_from": "2026-10-29",
+    "sent_to": "2026-11-28",
+    "by_unit": [
+        {
+            "unit": "Policy Department",
+            "unit_id": EXAMPLE_ID,
+            "due": 1,
+            "overdue": 1,
+            "oldest_overdue_on": "2026-10-31",
+            "digests": 1,
+            "escalations": 1,
+            "last_sent_on": "2026-11-15",
+        }
+    ],
+    "reminders": [
+        {
+            "unit": "Policy Department",
+            "unit_id": EXAMPLE_ID,
+            "what": "deadline",
+            "status": "overdue",
+            "title": "Adopt the national human rights strategy",
+            "ref": "23.1.4",
+            "period": None,
+            "due_on": "2026-10-31",
+            "days_overdue": 28,
+            "reminded_on": "2026-10-17",
+            "escalated_on": "2026-11-15",
+            "record_type": "obligation",
+            "record_id": OTHER_ID,
+            "link": f"/v1/obligations/{OTHER_ID}",
+        },
+        {
+            "unit": "Policy Department",
+            "unit_id": EXAMPLE_ID,
+            "what": "progress_report",
+            "status": "due",
+            "title": "Adopt the national human rights strategy",
+            "ref": "23.1.4",
+            "period": "2026-Q4",
+            "due_on": "2027-01-15",
+            "days_overdue": None,
+            "reminded_on": None,
+            "escalated_on": None,
+            "record_type": "obligation",
+            "record_id": OTHER_ID,
+            "link": f"/v1/obligations/{OTHER_ID}",
+        },
+    ],
+    "messages": [
+        {
+            "day": "2026-11-15",
+            "unit": "Policy Department",
+            "unit_id": EXAMPLE_ID,
+            "kind": "escalation",
+            "recipient": "unit_head",
+            "items": 1,
+        },
+        {
+            "day": "2026-11-01",
+            "unit": "Policy Department",
+            "unit_id": EXAMPLE_ID,
+            "kind": "digest",
+            "recipient": "unit_mailbox",
+            "items": 1,
+        },
+    ],
+}
 FRESHNESS = {
     "streams": [
         {
@@ -253,4 +322,5 @@ with_examples(commissions.CommissionReport, COMMISSION)
 with_examples(trend.TrendReport, TREND)
 with_examples(dossiers.CountryDossier, DOSSIER)
 with_examples(dossiers.CounterpartDossier, COUNTERPART)
+with_examples(reminders.RemindersReport, REMINDERS)
 with_examples(activity.FreshnessReport, FRESHNESS)

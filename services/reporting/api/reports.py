@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
@@ -17,7 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.reporting import tables
 from services.reporting.api import examples  # noqa: F401  (the reports' examples in the OpenAPI document)
 from services.reporting.history import replay, snapshots
-from services.reporting.reports import activity, commissions, dossiers, eu, formats, trend, un
+from services.reporting.reports import (
+    activity,
+    commissions,
+    dossiers,
+    eu,
+    formats,
+    reminders,
+    trend,
+    un,
+)
 from services.reporting.reports.common import Lang
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
@@ -292,3 +301,34 @@ async def counterpart_dossier(
         first=period_from, last=period_to,
     )  # fmt: skip
     return await r.answer(dossiers.CounterpartDossier, build)
+
+
+@router.get(
+    "/reminders",
+    summary="Reminders: due, overdue and sent",
+    response_model=reminders.RemindersReport,
+    responses=AS_DOCUMENTS,
+)
+async def reminders_report(
+    period_from: Day | None = Query(
+        None, alias="from", description="messages sent on or after (default: 30 days before 'to')"
+    ),
+    period_to: Day | None = Query(
+        None, alias="to", description="messages sent on or before (default: the report's day)"
+    ),
+    unit: str | None = Query(None, max_length=200, description=UNIT_PARAMETER),
+    lang: Lang = LANGUAGE,
+    r: ReportRequest = Depends(),
+) -> Response:
+    """Per unit, what it is reminded of and has not settled (progress reports, deadlines,
+    agreements' expiry and renewal, talking points, trip reports, passports), due or
+    overdue on the report's day, when its digest carried each and when it went to its head;
+    and the messages the notifications service sent in the period. Never an address."""
+    if period_from and period_to and period_to < period_from:
+        raise RuleViolation("'to' is before 'from'")
+    if period_from and (period_to or r.day) - period_from > timedelta(days=MAX_PERIOD_DAYS):
+        raise RuleViolation(f"a period is at most {MAX_PERIOD_DAYS} days")
+    build = partial(
+        reminders.reminders, lang=lang, on=r.day, unit=unit, first=period_from, last=period_to
+    )
+    return await r.answer(reminders.RemindersReport, build)

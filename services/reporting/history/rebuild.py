@@ -37,6 +37,9 @@ PROJECTED_TABLES = (
     tables.directory_counterparts,
     tables.directory_posts,
     tables.directory_names,
+    tables.reminders,
+    tables.reminder_messages,
+    tables.reminder_deliveries,
 )
 COMPARED = (tables.events, *PROJECTED_TABLES)
 

@@ -125,7 +125,16 @@ def of(key: str, report: Any, lang: Lang) -> list[Chart]:
         return _decisions(report, lang)
     if key == "dossier":
         return [_dossier_by_year(report, lang)]
+    if key == "reminders":
+        return [_reminders_by_unit(report, lang)]
     return []
+
+
+def _reminders_by_unit(report: Any, lang: Lang) -> Chart:
+    """Each unit's open reminders, overdue and due."""
+    rows = [(u.unit, [u.overdue, u.due]) for u in report.by_unit if u.due or u.overdue]
+    series = [word(f"column.{key}", lang) for key in ("overdue_items", "due_items")]
+    return stacked(word("chart.reminders_by_unit", lang), rows, series, lang)
 
 
 def _decisions(report: Any, lang: Lang) -> list[Chart]:

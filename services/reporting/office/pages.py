@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, Field
 
 from services.reporting.api import reports
 from services.reporting.office import accounts, charts, choices
-from services.reporting.reports import activity, commissions, dossiers, eu, trend, un
+from services.reporting.reports import activity, commissions, dossiers, eu, reminders, trend, un
 from services.reporting.reports.formats import MEDIA
 from services.reporting.reports.language import Lang, cell_text, word
 from services.reporting.reports.tabular import headers
@@ -55,6 +55,9 @@ REPORTS = [
                                       "type": "select", "choices": "commissions",
                                       "required": True},
                                      {"name": "session", "label": "session", "type": "number"}]},
+    {"key": "reminders", "fields": [UNIT_FIELD, {"name": "from", "label": "sent_from",
+                                                 "type": "date"},
+                                    {"name": "to", "label": "sent_to", "type": "date"}]},
 ]  # fmt: skip
 
 
@@ -294,10 +297,26 @@ async def commission_report(
     return _shown(request, session, format, lang, "commission", answer)
 
 
+@router.get("/reports/reminders")
+async def reminders_report(
+    request: Request, unit: str | None = UNIT, first: From = None, last: To = None,
+    format: Format = "html", lang: Lang = "ka", as_of: AsOf = None,
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:  # fmt: skip
+    session, r = await _request(request, ctx, format, as_of)
+    if session is None:
+        return _to_sign_in(lang)
+    answer = await reports.reminders_report(
+        period_from=first, period_to=last, unit=unit or None, lang=lang, r=r
+    )
+    return _shown(request, session, format, lang, "reminders", answer)
+
+
 MODELS: dict[str, type[Any]] = {
     "eu": eu.EuReport, "un": un.UnReport, "activity": activity.ActivityReport,
     "trend": trend.TrendReport,
     "dossier": dossiers.CountryDossier, "commission": commissions.CommissionReport,
+    "reminders": reminders.RemindersReport,
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from services.reporting.projections import (
     directory,
     obligations,
     passports,
+    reminders,
     visits,
 )
 from shared.consumer import ReceivedEvent
@@ -41,6 +42,7 @@ PROJECTIONS = (
     commissions.project,
     passports.project,
     directory.project,
+    reminders.project,  # after passports: it reads the holders' units
 )
 
 

@@ -32,7 +32,7 @@ def pdf(report: Tabular) -> bytes:
             document.add_page(orientation="L" if sheet.wide else "P")
             landscape = sheet.wide
         elif before and before.summary and not sheet.summary:  # the summary has its page
-            document.add_page(orientation="P")
+            document.add_page(orientation="L" if landscape else "P")
         _table(document, sheet, lang)
     if landscape:
         document.add_page(orientation="P")

@@ -28,6 +28,10 @@ COLUMN_KINDS = {
     "incoming_visits": "count", "outgoing_visits": "count", "meetings": "count",
     "international_events": "count", "business_trips": "count", "agreements_signed": "count",
     "passports_issued": "count",
+    "due_on": "date", "oldest_overdue_on": "date", "last_sent_on": "date",
+    "reminded_on": "date", "escalated_on": "date", "due_items": "count",
+    "overdue_items": "count", "digests": "count", "escalations": "count",
+    "days_overdue": "count", "recipient_kind": "code",
 }  # fmt: skip
 WIDE = 6  # a table with more columns goes on a landscape page
 

@@ -16,6 +16,7 @@ from services.notifications.heads import DirectoryHeads
 from services.notifications.mail import Mailer
 from services.passports import usecases as passports_usecases
 from services.visits import usecases as visits_usecases
+from shared.cldr import date_range
 from shared.mailserver import LocalMailServer
 from shared.reminders import period_of
 from tests.harness import (
@@ -167,7 +168,7 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
     ]
     assert f"/v1/obligations/{obligation['id']}" in policy_mail[0].get_content()
     # the unit writing the talking points and travelling: each fact once, on its day
-    trip_dates = f"{D0} – {D0 + timedelta(days=1)}"
+    trip_dates = date_range(D0, D0 + timedelta(days=1), "en")
     assert [english(m) for m in protocol_mail] == [
         [f"- [due] talking points: Education cooperation — {_medium(D0 + timedelta(days=3))}"],
         [f"- [due] trip report: Belgium, {trip_dates} — {_medium(D0 + timedelta(days=4))}"],

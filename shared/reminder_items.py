@@ -1,5 +1,6 @@
-"""What the office is reminded of: each due or overdue fact another service publishes becomes
-an item for a unit; the events that settle a record close its items. Plain Python, no I/O.
+"""What the office is reminded of: each due or overdue fact a service publishes becomes an
+item for a unit; the events that settle a record close its items. Plain Python, no I/O: the
+notifications service mails the items, the reporting service shows them on the office's page.
 
 Items never carry personal data: a passport is named by its type and holder's unit, never
 by its number or its holder."""
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shared.cldr import country_name
+from shared.cldr import country_name, date_range
 from shared.contracts import agreements, passports, visits
 from shared.contracts.base import EventData
 
@@ -86,14 +87,26 @@ def item_of(p: EventData, holder_units: Mapping[str, tuple[str | None, str | Non
                      unit_id=p.owner_unit_id, unit=p.owner_unit, title={"en": p.subject},
                      ref=None, link=f"/v1/meetings/{p.meeting_id}")  # fmt: skip
     if isinstance(p, visits.BusinessTripReportDueV1):
-        where, dates = p.country_code or "", f"{p.start_date} – {p.end_date}"
-        title = {"en": f"{country_name(where, 'en')}, {dates}",
-                 "ka": f"{country_name(where, 'ka')}, {dates}"}  # fmt: skip
+        where = p.country_code or ""
+        title = {lang: ", ".join(x for x in (country_name(where, lang) if where else "",
+                                             _dates(p.start_date, p.end_date, lang)) if x)
+                 for lang in ("en", "ka")}  # fmt: skip
         return _item("business_trip", p.business_trip_id, "trip_report", p.stage, p.due_on,
                      unit_id=p.unit_id, unit=p.unit, title=title, ref=None,
                      link=f"/v1/business-trips/{p.business_trip_id}")  # fmt: skip
     return _passport_item(p, holder_units)
 
+
+def _dates(first: date | None, last: date | None, lang: str) -> str:
+    if first is None:
+        return ""
+    return date_range(first, last or first, lang)
+
+
+PASSPORT_TYPES = {  # what a passport is called in a reminder: never its number
+    "diplomatic": {"en": "diplomatic passport", "ka": "დიპლომატიური პასპორტი"},
+    "service": {"en": "service passport", "ka": "სამსახურებრივი პასპორტი"},
+}
 
 _PASSPORT_FACTS = {
     passports.PassportExpiringV1: ("passport_expiring", "due", "expires_on"),
@@ -115,9 +128,10 @@ def _passport_item(
     facts: Any = p
     unit_id, unit = holder_units.get(facts.holder_id, (None, None))
     kind = facts.passport_type
+    title = PASSPORT_TYPES.get(kind, {"en": f"{kind} passport", "ka": f"{kind} პასპორტი"})
     trip = facts.trip_id if what == "passport_safe_return" else None
     return _item("passport", facts.passport_id, what, stage, due_on, unit_id=unit_id,
-                 unit=unit, title={"en": f"{kind} passport", "ka": f"{kind} პასპორტი"},
+                 unit=unit, title=title,
                  ref=None, link=f"/v1/passports/{facts.passport_id}", part=trip)  # fmt: skip
 
 
@@ -129,6 +143,14 @@ class Settled:
     record_id: str
     what: str | None = None
     part: str | None = None
+
+    def covers(self, item: Mapping[str, Any]) -> bool:
+        """Whether an item (its columns) is one this settles."""
+        return (
+            (item["record_type"], item["record_id"]) == (self.record_type, self.record_id)
+            and self.what in (None, item["what"])
+            and self.part in (None, item["part"])
+        )
 
 
 _DONE_OBLIGATION = {"completed", "cancelled"}
@@ -156,8 +178,3 @@ def settled_by(p: EventData) -> Settled | None:
     if isinstance(p, passports.PassportEvent) and p.status in _PASSPORT_BACK:
         return Settled("passport", p.passport_id)
     return None
-
-
-def escalates(item_stage: str, due_on: date, today: date, after_days: int) -> bool:
-    """An overdue item still open ``after_days`` after its day goes to the unit's head."""
-    return item_stage == "overdue" and (today - due_on).days >= after_days
