@@ -42,8 +42,8 @@ SPEC = ServiceSpec(
     title="IRP reporting service",
     description="The office's reports, assembled from every service's events: the EU "
     "Association Agenda report, the UN obligations report, the activity report, country "
-    "dossiers, commission reports and the year's trend, as JSON, CSV, XLSX, DOCX or PDF, now or "
-    "as of a past moment. Scope: reports:read.",
+    "dossiers, commission reports, the year's trend and the reminders sent to the units, as "
+    "JSON, CSV, XLSX, DOCX or PDF, now or as of a past moment. Scope: reports:read.",
     tags={
         "reports": "Each report as JSON (default) or a document for the Government, the EU "
         "and the UN (format=csv|xlsx|docx|pdf or Accept), in Georgian or English (lang).",
