@@ -14,9 +14,12 @@ from services.agreements import usecases as agreements_usecases
 from services.notifications import usecases
 from services.notifications.heads import DirectoryHeads
 from services.notifications.mail import Mailer
+from services.notifications.tables import inbox
 from services.passports import usecases as passports_usecases
+from services.reporting import tables as reporting_tables
 from services.visits import usecases as visits_usecases
 from shared.cldr import date_range
+from shared.clock import fixed_at
 from shared.mailserver import LocalMailServer
 from shared.reminders import period_of
 from tests.harness import (
@@ -57,7 +60,7 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
     def settings(service: str, url: str):  # type: ignore[no-untyped-def]
         return settings_for(service, url, kafka.bootstrap, prefix, smtp_port=mail.port, **RULES)
 
-    names = ("directory", "agreements", "visits", "passports", "notifications")
+    names = ("directory", "agreements", "visits", "passports", "notifications", "reporting")
     urls = {s: await databases.new(s) for s in names}
     try:
         async with (
@@ -65,6 +68,7 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
             running("agreements", settings("agreements", urls["agreements"])) as agreements,
             running("visits", settings("visits", urls["visits"])) as visits,
             running("passports", settings("passports", urls["passports"])) as passports,
+            running("reporting", settings("reporting", urls["reporting"])) as reporting,
         ):
             d, a, v, p = directory.client, agreements.client, visits.client, passports.client
             unit = {"kind": "department", "valid_from": "2019-07-01"}
@@ -134,7 +138,8 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
                                 json={"to": to}, headers=auth(),
                             )  # fmt: skip
                             assert moved.status_code == 200, moved.text
-                    await _settled(directory, agreements, visits, passports, consumer=notifications)
+                    await _settled(directory, agreements, visits, passports,
+                                   consumer=notifications, inbox=inbox)  # fmt: skip
                     at = datetime.combine(day, time(8), UTC)
                     await usecases.compose_messages(ctx.writer, at, ctx.settings, heads)
                     await usecases.send_pending(ctx.writer, Mailer(ctx.settings), at, ctx.settings)
@@ -142,6 +147,12 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
                     assert again == 0  # one digest a unit a day
                 listed = await notifications.client.get(
                     "/v1/messages", params={"status": "sent"}, headers=auth("notifications:read")
+                )
+                await _settled(directory, agreements, visits, passports, notifications,
+                               consumer=reporting, inbox=reporting_tables.inbox)  # fmt: skip
+            with fixed_at(datetime.combine(D0 + timedelta(days=9), time(12), UTC)):
+                office = await reporting.client.get(
+                    "/v1/reports/reminders", params={"from": str(D0)}, headers=auth("reports:read")
                 )
     finally:
         mail.stop()
@@ -194,6 +205,25 @@ async def test_each_unit_gets_its_digest_a_day_and_its_head_what_stays_overdue(
         assert value.encode() not in kept, value
     assert f"/v1/passports/{passport['id']}" in policy_mail[0].get_content()
 
+    # the office's page shows the same: what is open on day 9, and all that was sent
+    assert office.status_code == 200, office.text
+    shown = office.json()
+    assert [(r["unit"], r["what"], r["status"]) for r in shown["reminders"]] == [
+        ("Protocol Department", "trip_report", "overdue"),
+        ("Policy Department", "deadline", "overdue"),
+        ("Policy Department", "passport_expiring", "due"),
+    ]
+    deadline = shown["reminders"][1]
+    assert (deadline["reminded_on"], deadline["escalated_on"]) == (
+        str(D0),
+        str(D0 + timedelta(days=8)),
+    )
+    assert [(u["unit"], u["due"], u["overdue"], u["digests"], u["escalations"])
+            for u in shown["by_unit"]] == [
+        ("Policy Department", 1, 1, 2, 1), ("Protocol Department", 0, 1, 4, 0),
+    ]  # fmt: skip
+    assert len(shown["messages"]) == 7
+
 
 def _medium(day: Any) -> str:
     from babel.dates import format_date
@@ -201,9 +231,8 @@ def _medium(day: Any) -> str:
     return format_date(day, "medium", locale="en")
 
 
-async def _settled(*producers: Any, consumer: Any) -> None:
+async def _settled(*producers: Any, consumer: Any, inbox: Any) -> None:
     """Every event the producers recorded so far has been handled by ``consumer``."""
-    from services.notifications.tables import inbox
 
     async def caught_up() -> bool:
         produced = 0
