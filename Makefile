@@ -12,7 +12,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The identity provider the tests start (oidc-provider on Node.js); without npm those tests skip.
+OIDC := tests/oidc/node_modules/.installed
+$(OIDC): tests/oidc/package.json tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/oidc --no-audit --no-fund --silent && touch $(OIDC); \
+	else echo "npm not found: the identity provider's tests will skip"; fi
+
+install: $(STAMP) $(OIDC)
 
 ## the embedded broker and the four services on SQLite files under var/
 run: install

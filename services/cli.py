@@ -35,6 +35,10 @@ from shared.settings import load_settings
 
 def _cmd_token(args: argparse.Namespace) -> None:
     settings = load_settings("cli")
+    if settings.oidc_issuer:
+        raise SystemExit(
+            "IRP_OIDC_ISSUER is set: tokens come from the identity provider (client credentials)"
+        )
     if not settings.jwt_secret:
         raise SystemExit("set IRP_JWT_SECRET (the key the services verify tokens with)")
     scopes = args.scope or list(SCOPES)

@@ -19,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Table
 
-from shared.auth import AuthenticationMiddleware, TokenVerifier
+from shared.auth import AuthenticationMiddleware, TokenVerifier, token_verifier
 from shared.consumer import ApplyBatch, EventConsumer
 from shared.contracts.base import types_of
 from shared.db import Database
@@ -30,6 +30,7 @@ from shared.http.middleware import ObservabilityMiddleware
 from shared.http.openapi import operation_id, problem_openapi
 from shared.http.privacy import NoStoreMiddleware
 from shared.http.problems import install_problem_handlers
+from shared.identity import ProviderKeys
 from shared.kafka import broker_answers
 from shared.migrations import upgrade_async
 from shared.observability import BROKER_UP, announce, configure_logging
@@ -83,12 +84,14 @@ class Health(BaseModel):
         }
     )
     status: Literal["ok", "degraded", "unavailable"] = Field(
-        description="ok; degraded: the database answers but the broker or a consumer does "
-        "not (the service still does its job); unavailable: no database (503)"
+        description="ok; degraded: the database answers but the broker, a consumer or the "
+        "identity provider does not (the service still does its job); unavailable: no "
+        "database (503)"
     )
     checks: dict[str, str | int] = Field(
         description="database and broker: ok or down; consumers: ok or starting; "
-        "outbox_pending: events written but not yet published"
+        "outbox_pending: events written but not yet published; with an identity provider, "
+        "identity_provider (ok or down) and identity_keys_age_seconds"
     )
 
 
@@ -111,6 +114,8 @@ class ServiceContext:
     consumers: list[EventConsumer] = field(default_factory=list)
     schedules: list[PeriodicTask] = field(default_factory=list)
     broker_probe: PeriodicTask | None = None
+    identity: ProviderKeys | None = None  # the identity provider's keys, when one is set
+    identity_refresh: PeriodicTask | None = None
 
     def topic(self, name: str) -> str:
         return topic(name, self.settings.topic_prefix)
@@ -167,9 +172,15 @@ class ServiceSpec:
 
 def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContext:
     db = Database(settings.effective_database_url)
+    identity = ProviderKeys(settings) if settings.oidc_issuer else None
     ctx = ServiceContext(
-        settings=settings, db=db, verifier=TokenVerifier(settings), package=spec.package
-    )
+        settings=settings, db=db, verifier=token_verifier(settings, identity),
+        package=spec.package, identity=identity,
+    )  # fmt: skip
+    if identity is not None:  # keys fresh before a token needs them, and the metrics current
+        ctx.identity_refresh = PeriodicTask(
+            "identity provider keys", settings.oidc_keys_cache_seconds, lambda: _refresh(identity)
+        )
     if spec.outbox_table is not None and spec.topic is not None:
         ctx.outbox = Outbox(spec.name, spec.outbox_table, ctx.topic(spec.topic))
         ctx.relay = OutboxRelay(
@@ -201,6 +212,11 @@ async def _broker_reachable(ctx: ServiceContext) -> bool:
     return up
 
 
+async def _refresh(identity: ProviderKeys) -> int:
+    await identity.refresh()
+    return 0
+
+
 async def _probe_broker(ctx: ServiceContext) -> int:
     await _broker_reachable(ctx)
     return 0  # nothing changed that the periodic task should log
@@ -211,6 +227,8 @@ async def start_workers(ctx: ServiceContext) -> None:
         await upgrade_async(ctx.package, ctx.settings.effective_database_url)
     if ctx.broker_probe is not None:
         ctx.broker_probe.start()
+    if ctx.identity_refresh is not None:
+        ctx.identity_refresh.start()
     if ctx.relay is not None and ctx.settings.run_relay:
         ctx.relay.start()
     if ctx.settings.run_consumers:
@@ -224,6 +242,8 @@ async def start_workers(ctx: ServiceContext) -> None:
 async def stop_workers(ctx: ServiceContext) -> None:
     if ctx.broker_probe is not None:
         await ctx.broker_probe.stop()
+    if ctx.identity_refresh is not None:
+        await ctx.identity_refresh.stop()
     for task in ctx.schedules:
         await task.stop()
     for consumer in ctx.consumers:
@@ -327,16 +347,21 @@ def _operations_router(ctx: ServiceContext) -> APIRouter:
         """The detail: database, broker, consumers, outbox. ``degraded`` when the database
         answers but something else does not (200: the service still does its job); 503 only
         without the database."""
-        db_ok, broker_ok = await asyncio.gather(_db_answers(ctx.db), _broker_reachable(ctx))
+        db_ok, broker_ok, provider_ok = await asyncio.gather(
+            _db_answers(ctx.db), _broker_reachable(ctx), _provider_answers(ctx)
+        )
         checks: dict[str, Any] = {
             "database": "ok" if db_ok else "down",
             "broker": "ok" if broker_ok else "down",
         }
+        if ctx.identity is not None:
+            checks["identity_provider"] = "ok" if provider_ok else "down"
+            checks["identity_keys_age_seconds"] = int(ctx.identity.age())
         if ctx.settings.run_consumers and ctx.consumers:
             checks["consumers"] = "ok" if all(c.ready for c in ctx.consumers) else "starting"
         if ctx.outbox is not None and db_ok:
             checks["outbox_pending"] = await _outbox_pending(ctx)
-        degraded = not broker_ok or checks.get("consumers", "ok") != "ok"
+        degraded = not broker_ok or not provider_ok or checks.get("consumers", "ok") != "ok"
         status = "unavailable" if not db_ok else "degraded" if degraded else "ok"
         return JSONResponse({"status": status, "checks": checks}, status_code=200 if db_ok else 503)
 
@@ -345,6 +370,12 @@ def _operations_router(ctx: ServiceContext) -> APIRouter:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+async def _provider_answers(ctx: ServiceContext) -> bool:
+    """The identity provider answers (True without one). Without it tokens are still
+    verified with the keys kept: the service is degraded, not down."""
+    return await ctx.identity.probe() if ctx.identity is not None else True
 
 
 async def _outbox_pending(ctx: ServiceContext) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 import jwt
 from fastapi import Depends, Request, Security
@@ -17,6 +18,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.http.problems import Problem, problem_response
+from shared.identity import ProviderKeys, ProviderTokens, ServiceTokens, TokenRefused, scopes_of
 from shared.settings import ServiceSettings
 
 SCOPES = (
@@ -44,16 +46,32 @@ class Principal:
     scopes: frozenset[str]
 
 
-class TokenVerifier:
+def _invalid_token(detail: str) -> Problem:
+    return Problem(401, "Invalid access token", detail,
+                   headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})  # fmt: skip
+
+
+class TokenVerifier(Protocol):
+    """How a service checks the bearer tokens it is sent."""
+
+    async def verify(self, token: str) -> Principal: ...
+
+
+class SharedSecretVerifier:
+    """The local mode (``make run``, ``irp token``): HS256 tokens made with
+    ``IRP_JWT_SECRET``. Refused when an identity provider is configured."""
+
     def __init__(self, settings: ServiceSettings) -> None:
         if not settings.jwt_secret:
-            raise RuntimeError("IRP_JWT_SECRET is not set: the service cannot verify tokens")
+            raise RuntimeError(
+                "neither IRP_OIDC_ISSUER nor IRP_JWT_SECRET is set: no token can be verified"
+            )
         self.key = settings.jwt_secret
         self.algorithm = settings.jwt_algorithm
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
 
-    def verify(self, token: str) -> Principal:
+    async def verify(self, token: str) -> Principal:
         try:
             claims = jwt.decode(
                 token,
@@ -64,21 +82,44 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
         except jwt.PyJWTError as exc:
-            raise Problem(
-                401,
-                "Invalid access token",
-                str(exc),
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            ) from exc
+            raise _invalid_token(str(exc)) from exc
         scopes = claims.get("scope", "")
         if not isinstance(scopes, str):
-            raise Problem(401, "Invalid access token", "scope claim must be a string")
+            raise _invalid_token("scope claim must be a string")
         return Principal(subject=str(claims["sub"]), scopes=frozenset(scopes.split()))
+
+
+class ProviderVerifier:
+    """Tokens the ministry's identity provider signed for IRP (``IRP_JWT_AUDIENCE``), their
+    rights from ``scope``/``scp`` and from the roles mapped by ``IRP_OIDC_ROLE_SCOPES``."""
+
+    def __init__(self, keys: ProviderKeys, settings: ServiceSettings) -> None:
+        self.tokens = ProviderTokens(keys, settings)
+        self.audience = settings.jwt_audience
+        self.roles_claim, self.role_scopes = settings.oidc_roles_claim, settings.oidc_role_scopes
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            claims = await self.tokens.claims(token, self.audience)
+        except TokenRefused as refused:
+            raise _invalid_token(str(refused)) from refused
+        scopes = scopes_of(claims, self.roles_claim, self.role_scopes)
+        return Principal(subject=str(claims["sub"]), scopes=scopes)
+
+
+def token_verifier(settings: ServiceSettings, keys: ProviderKeys | None) -> TokenVerifier:
+    """The provider's keys when one is configured, else the local shared secret."""
+    return ProviderVerifier(keys, settings) if keys else SharedSecretVerifier(settings)
 
 
 def issue_token(
     settings: ServiceSettings, subject: str, scopes: list[str], ttl_seconds: int = 8 * 3600
 ) -> str:
+    """A local-mode token; never with an identity provider configured."""
+    if settings.oidc_issuer:
+        raise RuntimeError(
+            "IRP_OIDC_ISSUER is set: tokens come from the identity provider, not from IRP"
+        )
     now = int(time.time())
     claims = {
         "sub": subject,
@@ -89,6 +130,20 @@ def issue_token(
         "exp": now + ttl_seconds,
     }
     return jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
+
+
+class CallerTokens:
+    """A service's own tokens for calling another service: the identity provider's (client
+    credentials) when one is configured, else made locally with the shared secret."""
+
+    def __init__(self, settings: ServiceSettings, identity: ProviderKeys | None) -> None:
+        self.settings = settings
+        self.provider = ServiceTokens(identity, settings) if identity else None
+
+    async def token(self, scopes: list[str]) -> str:
+        if self.provider is not None:
+            return await self.provider.token(scopes)
+        return issue_token(self.settings, f"irp-{self.settings.service}", scopes, 300)
 
 
 def _authentication_required() -> Problem:
@@ -133,7 +188,7 @@ class AuthenticationMiddleware:
             try:
                 if token is None:
                     raise _authentication_required()
-                principal = self.verifier.verify(token)
+                principal = await self.verifier.verify(token)
             except Problem as refused:
                 response = problem_response(
                     refused.status, refused.title, refused.detail,

@@ -79,6 +79,22 @@ BROKER_UP = Gauge(
     "1 when the last probe reached the Kafka broker, 0 when it did not (the service is degraded)",
     ["service"],
 )
+IDENTITY_PROVIDER_UP = Gauge(
+    "irp_identity_provider_up",
+    "1 when the identity provider answered the last fetch or probe, 0 when it did not (tokens "
+    "are still verified with the keys kept)",
+    ["service"],
+)
+JWKS_AGE = Gauge(
+    "irp_identity_keys_age_seconds",
+    "Seconds since the identity provider's signing keys were last fetched",
+    ["service"],
+)
+JWKS_REFRESHES = Counter(
+    "irp_identity_provider_fetches_total",
+    "Fetches of the identity provider's discovery document and keys, by outcome",
+    ["service", "outcome"],
+)
 CONSUMER_RETRIES = Counter(
     "irp_consumer_retries_total", "Failed attempts to apply an event", ["service", "topic"]
 )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ASYMMETRIC = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384",
+                        "PS512", "EdDSA"})  # fmt: skip
 
 
 class ServiceSettings(BaseSettings):
@@ -26,7 +29,49 @@ class ServiceSettings(BaseSettings):
     jwt_secret: str = ""
     jwt_algorithm: str = "HS256"
     jwt_issuer: str = "irp"
-    jwt_audience: str = "irp-api"
+    jwt_audience: str = Field("irp-api", description="the audience IRP's access tokens are for")
+    oidc_issuer: str = Field(
+        "",
+        description="the ministry's identity provider (OpenID Connect issuer URL); set, every "
+        "token is verified against its published keys and IRP_JWT_SECRET must be unset",
+    )
+    oidc_algorithms: list[str] = Field(
+        ["RS256", "ES256", "PS256"], description="the signature algorithms accepted from it"
+    )
+    oidc_keys_cache_seconds: float = Field(
+        900.0, gt=0, description="how long its keys are kept before they are fetched again"
+    )
+    oidc_refresh_min_seconds: float = Field(
+        30.0, ge=1, description="a token naming an unknown key fetches them at most this often"
+    )
+    oidc_clock_skew_seconds: int = Field(
+        60, ge=0, le=600, description="leeway on exp, nbf and iat between its clock and ours"
+    )
+    oidc_roles_claim: str = Field(
+        "roles",
+        description="the claim holding the caller's roles or groups (a dotted path: "
+        "realm_access.roles for Keycloak)",
+    )
+    oidc_role_scopes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='the scopes each role grants (JSON: {"irp-reporting": ["reports:read"]})',
+    )
+    oidc_client_id: str = Field(
+        "", description="this service's client at the provider, for its calls to other services"
+    )
+    oidc_client_secret: str = Field("", description="its secret")
+    oidc_resource: str = Field(
+        "", description="the resource indicator (RFC 8707) its tokens are asked for, if any"
+    )
+    office_oidc_client_id: str = Field(
+        "", description="reporting: the office page's client at the provider (set: its sign-in)"
+    )
+    office_oidc_client_secret: str = Field("", description="reporting: its secret")
+    office_public_url: str = Field(
+        "",
+        description="reporting: the service's address as the office's browsers reach it, for "
+        "the provider's redirects (default: the address each request came to)",
+    )
     run_relay: bool = True
     run_consumers: bool = True
     auto_migrate: bool = True
@@ -139,6 +184,23 @@ class ServiceSettings(BaseSettings):
     office_secure_cookie: bool = Field(
         False, description="reporting: the office cookie only over HTTPS (set it in production)"
     )
+
+    @field_validator("oidc_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        refused = [a for a in value if a not in ASYMMETRIC]
+        if refused or not value:
+            raise ValueError(f"only signatures with the provider's public keys: not {refused}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_token_mode(self) -> ServiceSettings:
+        if self.oidc_issuer and self.jwt_secret:
+            raise ValueError(
+                "IRP_OIDC_ISSUER and IRP_JWT_SECRET are both set: with an identity provider, "
+                "no token may be made from a shared secret (unset IRP_JWT_SECRET)"
+            )
+        return self
 
     @field_validator("office_timezone")
     @classmethod

@@ -7,6 +7,7 @@ import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import asyncpg
 import pytest
@@ -153,3 +154,25 @@ async def postgres_url(tmp_path) -> AsyncIterator[str]:
     factory = DatabaseFactory("postgresql", tmp_path)
     yield await factory.new()
     await factory.postgres.drop_all()
+
+
+@pytest.fixture
+def identity_providers(tmp_path) -> Iterator[Any]:
+    """Start the test session's OpenID Connect provider (oidc-provider on Node.js): skipped
+    with the reason when it cannot run here, failed instead under REQUIRE_OIDC=1."""
+    from tests.identity import REQUIRE_OIDC, IdentityProvider, why_not_available
+
+    missing = why_not_available()
+    if missing:
+        if REQUIRE_OIDC:
+            pytest.fail(f"REQUIRE_OIDC=1 but {missing}")
+        pytest.skip(missing)
+    started: list[IdentityProvider] = []
+
+    def start(redirect_base: str = "") -> IdentityProvider:
+        started.append(IdentityProvider(tmp_path, redirect_base).start())
+        return started[-1]
+
+    yield start
+    for provider in started:
+        provider.stop()

@@ -21,7 +21,7 @@ from shared.settings import ServiceSettings, load_settings
 
 async def _compose(ctx: ServiceContext) -> int:
     """Today's digests and escalations, each made once."""
-    heads = DirectoryHeads(ctx.settings)
+    heads = DirectoryHeads(ctx.settings, identity=ctx.identity)
     return await usecases.compose_messages(ctx.writer, now(), ctx.settings, heads)
 
 

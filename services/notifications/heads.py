@@ -8,21 +8,26 @@ import logging
 
 import httpx
 
-from shared.auth import issue_token
+from shared.auth import CallerTokens
+from shared.identity import ProviderKeys
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 
 class DirectoryHeads:
-    def __init__(self, settings: ServiceSettings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self, settings: ServiceSettings, client: httpx.AsyncClient | None = None,
+        identity: ProviderKeys | None = None,
+    ) -> None:  # fmt: skip
         self.settings = settings
         self.client = client  # the directory's; by default one to ``service_urls["directory"]``
+        self.tokens = CallerTokens(settings, identity)
 
     async def address(self, post_id: str) -> str | None:
-        token = issue_token(self.settings, "irp-notifications", ["directory:read"], 300)
-        headers = {"Authorization": f"Bearer {token}"}
         try:
+            token = await self.tokens.token(["directory:read"])
+            headers = {"Authorization": f"Bearer {token}"}
             if self.client is not None:
                 answer = await self.client.get(f"/v1/posts/{post_id}", headers=headers)
             else:
