@@ -67,6 +67,11 @@ class ServiceSettings(BaseSettings):
         "", description="reporting: the office page's client at the provider (set: its sign-in)"
     )
     office_oidc_client_secret: str = Field("", description="reporting: its secret")
+    office_oidc_scopes: str = Field(
+        "openid profile",
+        description="reporting: the scopes the office's sign-in asks for (add the one that "
+        "carries the roles claim, if the provider needs it asked)",
+    )
     office_public_url: str = Field(
         "",
         description="reporting: the service's address as the office's browsers reach it, for "

@@ -211,11 +211,17 @@ VISIT = {
 
 @contextmanager
 def served(
-    names: Sequence[str], env: dict[str, str], var: Path, timeout: float = 120.0
-) -> Iterator[dict[str, Supervised]]:
-    """The services under ``irp serve`` on free ports, as ``make run`` starts them, each ready
-    (its own process answering) before the block runs; stopped after it."""
-    services = {name: Supervised(name, free_port(), env, var / f"{name}.log") for name in names}
+    names: Sequence[str], env: dict[str, str], var: Path, timeout: float = 120.0,
+    ports: dict[str, int] | None = None,
+) -> Iterator[dict[str, Supervised]]:  # fmt: skip
+    """The services under ``irp serve`` on free ports (or those given), as ``make run``
+    starts them, each ready (its own process answering) before the block runs; stopped
+    after it."""
+    at = ports or {}
+    services = {
+        name: Supervised(name, at.get(name) or free_port(), env, var / f"{name}.log")
+        for name in names
+    }
     try:
         for service in services.values():
             service.start()

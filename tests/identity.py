@@ -56,6 +56,7 @@ class SigningKey:
 
     def jwk(self) -> dict[str, Any]:
         data = json.loads(RSAAlgorithm.to_jwk(self.private))
+        data.pop("key_ops", None)  # ["sign"] only: the provider verifies its own tokens too
         return {**data, "kid": self.kid, "alg": "RS256", "use": "sig"}
 
     def public_pem(self) -> bytes:

@@ -342,7 +342,9 @@ office_accounts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-# Signed-in sessions: the cookie's token is kept only as its SHA-256.
+# Signed-in sessions: the cookie's token is kept only as its SHA-256. A sign-in through the
+# ministry's identity provider has no local account: its name, and the ID token that signs it
+# out at the provider, are the session's.
 office_sessions = Table(
     "office_sessions",
     metadata,
@@ -351,7 +353,22 @@ office_sessions = Table(
     Column("csrf_token", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("display_name", String(200)),
+    Column("id_token", Text),
     Index("ix_office_sessions_expires", "expires_at"),
+)
+
+# Sign-ins begun at the identity provider and not yet back: each state once, bound to the
+# browser that began it (the SHA-256 of its cookie), for ten minutes.
+office_sign_ins = Table(
+    "office_sign_ins",
+    metadata,
+    Column("state", String(64), primary_key=True),
+    Column("browser_hash", String(64), nullable=False),
+    Column("nonce", String(64), nullable=False),
+    Column("code_verifier", String(128), nullable=False),
+    Column("lang", String(2), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 # The trend's month-end points, kept once computed (each costs a rebuild from the history).

@@ -5,6 +5,7 @@ every format downloads; sign-out ends it."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from shared.db import Database
 from shared.embedded_broker import free_port
 from tests.conftest import TEST_SECRET
 from tests.harness import served
+from tests.identity import OFFICE_CLIENT, OFFICE_ROLE
 from tests.reporting_history import (
     a_commission_with_germany,
     a_year_of_obligations,
@@ -146,3 +148,76 @@ async def test_the_office_signs_in_sees_reports_downloads_them_and_signs_out(off
         assert "/office/sign-in" in page.url
         await browser.close()
     assert outside == []
+
+
+async def test_the_office_signs_in_at_the_ministrys_provider_and_signs_out_there(
+    identity_providers, kafka, tmp_path
+):
+    """Code flow with PKCE through a real OpenID Connect provider (its own sign-in pages),
+    the rights from the ID token's roles; an account without the office's role is refused;
+    signing out ends the session here and at the provider."""
+    _need_a_browser()
+    from playwright.async_api import async_playwright
+
+    port = free_port()
+    address = f"http://127.0.0.1:{port}"
+    provider = identity_providers(address)
+    var = tmp_path / "var"
+    var.mkdir()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "IRP_JWT_SECRET"},
+        "IRP_VAR_DIR": str(var),
+        "IRP_KAFKA_BOOTSTRAP": kafka.bootstrap,
+        "IRP_TOPIC_PREFIX": f"provider{port}.",
+        "IRP_OIDC_ISSUER": provider.issuer,
+        "IRP_OFFICE_OIDC_CLIENT_ID": OFFICE_CLIENT[0],
+        "IRP_OFFICE_OIDC_CLIENT_SECRET": OFFICE_CLIENT[1],
+        "IRP_OFFICE_OIDC_SCOPES": "openid profile roles",
+        "IRP_OIDC_ROLE_SCOPES": json.dumps({OFFICE_ROLE: ["reports:read"]}),
+    }
+    with served(["reporting"], env, var, ports={"reporting": port}):
+        database = Database(f"sqlite:///{var}/reporting.db")
+        async with database.unit_of_work() as session:
+            await apply_events(session, a_year_of_obligations())
+        await database.dispose()
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = await browser.new_page()
+
+            async def sign_in_at_the_provider(login: str) -> None:
+                await page.goto(f"{address}/office/?lang=en")
+                assert "/office/sign-in" in page.url
+                await page.click('a:text-is("Sign in with the ministry\'s account")')
+                await page.wait_for_url(f"{provider.issuer}/**")
+                await page.fill("input[name=login]", login)
+                await page.fill("input[name=password]", "whatever the provider asks")
+                await page.click("button[type=submit]")
+                await page.wait_for_load_state()
+                if page.url.startswith(provider.issuer):  # its consent page
+                    await page.click("button[type=submit]")
+
+            await sign_in_at_the_provider("guest")  # no office role: no session
+            await page.wait_for_selector("[role=alert]")
+            assert "no right to the office's reports" in await page.inner_text("[role=alert]")
+            if shots := os.environ.get("IRP_SCREENSHOTS"):  # to look at, outside the repository
+                await page.screenshot(path=f"{shots}/provider-refused.png", full_page=True)
+
+            await page.context.clear_cookies()  # another person at the provider
+            await sign_in_at_the_provider("nino")
+            await page.wait_for_url(f"{address}/office/?lang=en")
+            assert "Signed in as nino" in await page.inner_text("header")
+            card = page.locator("section", has=page.locator("h2:text-is('UN obligations')"))
+            await card.locator("button[value=html]").click()
+            await page.wait_for_selector("h1")
+            assert "UN obligations" in await page.inner_text("h1")
+
+            await page.click("header button[type=submit]")  # sign out, here and there
+            await page.wait_for_url(f"{provider.issuer}/**")
+            await page.click("button[name=logout]")
+            await page.wait_for_url(f"{address}/office/sign-in?lang=en")
+            await page.goto(f"{address}/office/?lang=en")
+            assert "/office/sign-in" in page.url
+            await page.click('a:text-is("Sign in with the ministry\'s account")')
+            await page.wait_for_url(f"{provider.issuer}/**")  # asked to sign in again
+            assert await page.locator("input[name=login]").count() == 1
+            await browser.close()

@@ -40,4 +40,11 @@ const provider = new Provider(config.issuer, {
   },
 });
 
+// what it refuses, with its reason, in the log the tests keep beside it
+for (const event of ["authorization.error", "grant.error", "end_session.error", "server_error"]) {
+  provider.on(event, (ctx, error) =>
+    console.log(`${event}: ${error.error_description ?? error.message}`,
+                error.error_detail ?? ""));
+}
+
 provider.listen(config.port, "127.0.0.1", () => console.log(`ready ${config.issuer}`));

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from services.reporting import tables
 from shared.clock import now
@@ -33,8 +33,12 @@ _UNKNOWN = _HASHER.hash("an account that does not exist")  # equal work for unkn
 
 @dataclass(frozen=True)
 class Account:
+    """A local account, or one the identity provider vouched for (``id_token`` kept to sign
+    out there; its username is ``provider:<subject>``, which no local name can be)."""
+
     username: str
     display_name: str
+    id_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,11 @@ class Session:
     display_name: str
     csrf_token: str
     expires_at: datetime
+    id_token: str | None = None
+
+
+def provider_account(subject: str, name: str | None, id_token: str) -> Account:
+    return Account(f"provider:{subject}"[:100], (name or subject)[:200], id_token)
 
 
 def check_new_account(username: str, password: str) -> None:
@@ -103,15 +112,18 @@ async def start_session(db: Database, account: Account, hours: float) -> tuple[s
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     started = now()
     session_ = Session(
-        account.username, account.display_name, csrf, started + timedelta(hours=hours)
-    )
+        account.username, account.display_name, csrf, started + timedelta(hours=hours),
+        account.id_token,
+    )  # fmt: skip
     async with db.unit_of_work() as session:
         s = tables.office_sessions
         await session.execute(delete(s).where(s.c.expires_at < started))
         await session.execute(
             insert(s),
             {"token_hash": _digest(token), "username": account.username, "csrf_token": csrf,
-             "created_at": started, "expires_at": session_.expires_at},
+             "created_at": started, "expires_at": session_.expires_at,
+             "display_name": account.display_name if account.id_token else None,
+             "id_token": account.id_token},
         )  # fmt: skip
     return token, session_
 
@@ -120,16 +132,17 @@ async def session_of(db: Database, token: str | None) -> Session | None:
     if not token:
         return None
     s, a = tables.office_sessions, tables.office_accounts
+    name = func.coalesce(s.c.display_name, a.c.display_name).label("name")
     query = (
-        select(s.c.username, a.c.display_name, s.c.csrf_token, s.c.expires_at)
-        .join(a, a.c.username == s.c.username)
+        select(s.c.username, name, s.c.csrf_token, s.c.expires_at, s.c.id_token)
+        .outerjoin(a, a.c.username == s.c.username)
         .where(s.c.token_hash == _digest(token))
     )
     async with db.unit_of_work(write=False) as session:
         row = (await session.execute(query)).first()
-    if row is None or as_utc(row.expires_at) <= now():
-        return None
-    return Session(row.username, row.display_name, row.csrf_token, as_utc(row.expires_at))
+    if row is None or row.name is None or as_utc(row.expires_at) <= now():
+        return None  # unknown, expired, or its local account removed
+    return Session(row.username, row.name, row.csrf_token, as_utc(row.expires_at), row.id_token)
 
 
 async def end_session(db: Database, token: str) -> None:

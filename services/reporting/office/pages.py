@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
+import httpx
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BeforeValidator, Field
 
 from services.reporting.api import reports
-from services.reporting.office import accounts, charts, choices
+from services.reporting.office import accounts, charts, choices, provider_sign_in
 from services.reporting.reports import activity, commissions, dossiers, eu, reminders, trend, un
 from services.reporting.reports.formats import MEDIA
 from services.reporting.reports.language import Lang, cell_text, word
@@ -25,11 +26,13 @@ from services.reporting.reports.tabular import headers
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal
 from shared.clock import today
+from shared.identity import ProviderKeys
 from shared.types import CountryCode
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION_COOKIE, FORM_COOKIE = "irp_office", "irp_office_form"
+PROVIDER_COOKIE = "irp_office_provider"  # binds a sign-in at the provider to this browser
 FORMATS = [f for f in MEDIA if f != "json"]
 THROTTLE = accounts.SignInThrottle()
 
@@ -121,9 +124,16 @@ async def sign_in_form(request: Request, lang: str | None = None) -> Response:
     return _sign_in_page(request, _language(request, lang))
 
 
+def _provider(request: Request) -> ProviderKeys | None:
+    """The identity provider's keys when the office signs in there too."""
+    ctx: ServiceContext = request.app.state.ctx
+    return ctx.identity if ctx.settings.office_oidc_client_id else None
+
+
 def _sign_in_page(request: Request, lang: Lang, message: str = "", status: int = 200) -> Response:
     token = secrets.token_urlsafe(24)  # double-submit: the cookie and the form must agree
-    page = _page(request, "sign_in.html", lang, status, csrf_token=token, message=message)
+    page = _page(request, "sign_in.html", lang, status, csrf_token=token, message=message,
+                 provider=_provider(request) is not None)  # fmt: skip
     page.set_cookie(FORM_COOKIE, token, path="/office", samesite="strict", httponly=True)
     return page
 
@@ -180,7 +190,92 @@ async def sign_out(
     await accounts.end_session(ctx.db, token)
     log.info("office sign-out", extra={"username": session.username})
     answer = _to_sign_in(chosen)
+    keys = _provider(request)
+    if session.id_token and keys is not None:  # and at the provider, back to the sign-in
+        back_to = f"{_public_url(request)}/office/sign-in?lang={chosen}"
+        try:
+            if url := await provider_sign_in.sign_out_url(
+                keys, ctx.settings, session.id_token, back_to
+            ):
+                answer = RedirectResponse(url, status_code=303)
+        except httpx.HTTPError:
+            log.warning("the identity provider is away: signed out here only")
     answer.delete_cookie(SESSION_COOKIE, path="/office")
+    return answer
+
+
+def _public_url(request: Request) -> str:
+    ctx: ServiceContext = request.app.state.ctx
+    return (ctx.settings.office_public_url or str(request.base_url)).rstrip("/")
+
+
+@router.get("/oidc/start")
+async def provider_sign_in_start(
+    request: Request, lang: str | None = None, ctx: ServiceContext = Depends(get_context)
+) -> Response:
+    """To the ministry's identity provider, to sign in there."""
+    chosen = _language(request, lang)
+    keys = _provider(request)
+    if keys is None:
+        return _to_sign_in(chosen)
+    callback = f"{_public_url(request)}/office/oidc/callback"
+    try:
+        begun = await provider_sign_in.begin(ctx.db, keys, ctx.settings, callback, chosen)
+    except httpx.HTTPError:
+        log.warning("the identity provider is away: no sign-in there")
+        return _sign_in_page(request, chosen, word("ui.provider_away", chosen), 503)
+    answer = RedirectResponse(begun.url, status_code=303)
+    answer.set_cookie(
+        PROVIDER_COOKIE, begun.browser_secret, path="/office/oidc", httponly=True,
+        samesite="lax", secure=ctx.settings.office_secure_cookie,
+        max_age=int(provider_sign_in.SIGN_IN_TIME.total_seconds()),
+    )  # fmt: skip
+    return answer
+
+
+@router.get("/oidc/callback")
+async def provider_sign_in_callback(
+    request: Request, code: str = Query("", max_length=2000),
+    state: str = Query("", max_length=200), error: str | None = Query(None, max_length=200),
+    ctx: ServiceContext = Depends(get_context),
+) -> Response:  # fmt: skip
+    """Back from the provider: a session for whom it vouches, with the right to the reports."""
+    chosen = _language(request, None)
+    keys = _provider(request)
+    if keys is None:
+        return _to_sign_in(chosen)
+    if error or not code or not state:
+        log.warning("office sign-in at the provider refused", extra={"error": error})
+        return _sign_in_page(request, chosen, word("ui.provider_refused", chosen), 401)
+    callback = f"{_public_url(request)}/office/oidc/callback"
+    try:
+        signed = await provider_sign_in.complete(
+            ctx.db, keys, ctx.settings, callback, code=code, state=state,
+            browser_secret=request.cookies.get(PROVIDER_COOKIE),
+        )  # fmt: skip
+    except provider_sign_in.SignInRefused as refused:
+        log.warning("office sign-in at the provider refused", extra={"reason": str(refused)})
+        return _sign_in_page(request, chosen, word("ui.provider_refused", chosen), 401)
+    except httpx.HTTPError:
+        log.warning("the identity provider is away: the sign-in could not be completed")
+        return _sign_in_page(request, chosen, word("ui.provider_away", chosen), 503)
+    if "reports:read" not in signed.scopes:
+        log.warning("office sign-in without the right to the reports",
+                    extra={"subject": signed.subject})  # fmt: skip
+        return _sign_in_page(request, chosen, word("ui.no_right", chosen), 403)
+    account = accounts.provider_account(signed.subject, signed.name, signed.id_token)
+    token, _ = await accounts.start_session(ctx.db, account, ctx.settings.office_session_hours)
+    log.info("office sign-in at the provider", extra={"subject": signed.subject})
+    lang_chosen = _language(request, signed.lang)
+    # A page, not a redirect: the provider's redirect began on another site, and a browser
+    # sends the SameSite=Strict session cookie only on a navigation this site begins.
+    answer = _page(request, "signed_in.html", lang_chosen, go_to=f"/office/?lang={lang_chosen}")
+    answer.set_cookie(
+        SESSION_COOKIE, token, path="/office", httponly=True, samesite="strict",
+        secure=ctx.settings.office_secure_cookie,
+        max_age=int(ctx.settings.office_session_hours * 3600),
+    )  # fmt: skip
+    answer.delete_cookie(PROVIDER_COOKIE, path="/office/oidc")
     return answer
 
 
