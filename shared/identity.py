@@ -60,6 +60,8 @@ class ProviderKeys:
         self._lock = asyncio.Lock()
         JWKS_AGE.labels(self.service).set_function(self.age)
         IDENTITY_PROVIDER_UP.labels(self.service).set(0)
+        for outcome in ("ok", "failed"):
+            JWKS_REFRESHES.labels(self.service, outcome)
 
     def age(self) -> float:
         """Seconds since the keys were fetched (0 before the first fetch)."""

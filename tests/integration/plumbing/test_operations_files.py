@@ -34,11 +34,10 @@ SELECTED = re.compile(r"([a-z_]+)\s*(?:=~|!=|!~|=)\s*\"")
 def samples(tmp_path_factory) -> dict[str, list[dict[str, str]]]:
     """Each sample of every service's /metrics right after its start: name -> label sets."""
     found: dict[str, list[dict[str, str]]] = {"up": [{"job": "irp", "instance": "x"}]}
-    for service in NAMES:
+    provider = {"jwt_secret": "", "oidc_issuer": "http://127.0.0.1:9/not-asked-before-start"}
+    for service, mode in [*((s, {"jwt_secret": "x" * 40}) for s in NAMES), ("visits", provider)]:
         folder = tmp_path_factory.mktemp(service)
-        settings = load_settings(
-            service, database_url=f"sqlite:///{folder}/db.sqlite", jwt_secret="x" * 40
-        )
+        settings = load_settings(service, database_url=f"sqlite:///{folder}/db.sqlite", **mode)
         text = TestClient(create_service_app(spec(service), settings)).get("/metrics").text
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
