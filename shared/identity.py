@@ -58,6 +58,7 @@ class ProviderKeys:
         self.reachable = False
         self._attempted_at = float("-inf")  # time.monotonic() of the last fetch tried
         self._lock = asyncio.Lock()
+        self._renewal: asyncio.Task[bool] | None = None
         JWKS_AGE.labels(self.service).set_function(self.age)
         IDENTITY_PROVIDER_UP.labels(self.service).set(0)
         for outcome in ("ok", "failed"):
@@ -68,13 +69,23 @@ class ProviderKeys:
         return time.time() - self.fetched_at if self.fetched_at else 0.0
 
     async def key(self, kid: str) -> jwt.PyJWK | None:
-        """The key ``kid`` names: fetched again when the keys are old, or when it is unknown
-        and the last fetch is long enough ago."""
-        if self.fetched_at is None or self.age() >= self.cache_seconds:
-            await self.refresh()
-        elif kid not in self.keys:
-            await self.refresh(unless_within=self.refresh_min_seconds)
+        """The key ``kid`` names. A known key answers at once (renewed in the background
+        once the keys are older than their time: no request waits for the provider); an
+        unknown one fetches the keys, at most every ``refresh_min_seconds``."""
+        known = self.keys.get(kid)
+        if known is not None:
+            if self.age() >= self.cache_seconds:
+                self._renew_in_background()
+            return known
+        await self.refresh(unless_within=self.refresh_min_seconds if self.fetched_at else 1.0)
         return self.keys.get(kid)
+
+    def _renew_in_background(self) -> None:
+        if self._renewal is not None and not self._renewal.done():
+            return
+        if time.monotonic() - self._attempted_at < self.refresh_min_seconds:
+            return  # the last try failed only just now: the kept keys serve meanwhile
+        self._renewal = asyncio.get_running_loop().create_task(self.refresh())
 
     async def refresh(self, unless_within: float = 0.0) -> bool:
         """Fetch the discovery document and the keys; keep the old keys when it fails.
