@@ -36,9 +36,11 @@ fuzz: install
 
 ## throughput, freshness and memory figures, each beside its baseline
 bench: install
+	$(BIN)/python -m tests.bench.machine
 	$(BIN)/python -m tests.bench.backbone
 	$(BIN)/python -m tests.bench.reports
 	$(BIN)/python -m tests.bench.rebuild
+	$(BIN)/python -m tests.bench.idle
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,7 +13,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -28,17 +30,20 @@ from shared.auth import issue_token
 from shared.contracts.base import LocalizedText
 from shared.db import Database
 from shared.embedded_broker import EmbeddedBroker, free_port, wait_for_port
+from shared.envelope import as_utc
 from shared.kafka import ensure_topics
 from shared.migrations import upgrade_async
 from shared.outbox import Outbox
 from shared.settings import load_settings
 from shared.writes import UnitOfWork
+from tests.bench.loadgen import as_fast_as_possible, json_body, offer, request
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
 API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "3000"))
 CONCURRENCY = 16
 FRESHNESS_RATE = int(os.environ.get("BENCH_FRESHNESS_RATE", "200"))
 FRESHNESS_SECONDS = 10
+IN_FLIGHT = 128  # connections; a write finding all of them busy counts as saturation
 SECRET = "bench-secret-" + "z" * 40
 VISIT = {
     "direction": "incoming",
@@ -191,21 +196,12 @@ async def backbone(stack: Stack) -> dict[str, float]:
 
 
 async def hammer(url: str, token: str, n: int) -> float:
-    headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits) as client:
-        for _ in range(50):  # warm-up
-            (await client.post("/v1/visits", json=VISIT)).raise_for_status()
-        queue = iter(range(n))
-
-        async def worker() -> None:
-            for _ in queue:
-                answer = await client.post("/v1/visits", json=VISIT)
-                assert answer.status_code == 201, answer.text
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        return n / (time.perf_counter() - started)
+    """POSTs a second with CONCURRENCY connections, by the light client (httpx's own cost
+    would be measured too)."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    post = request("POST", f"{url}/v1/visits", headers, json_body(VISIT))
+    await as_fast_as_possible(url, lambda _: post, 50, 4, 201)  # warm-up
+    return await as_fast_as_possible(url, lambda _: post, n, CONCURRENCY, 201)
 
 
 async def api_on_postgres(stack: Stack, token: str) -> None:
@@ -251,43 +247,50 @@ async def api_on_postgres(stack: Stack, token: str) -> None:
 # --- 3. freshness ---
 
 
-async def freshness(visits_url: str, token: str, reporting_db: Database) -> list[float]:
+@dataclass
+class Freshness:
+    lags: list[float]  # seconds from a 201 to the event applied in reporting
+    latencies: list[float]  # seconds a POST took
+    offered: int
+    failed: int  # refused, timed out or not answered: the service saturated
+    seconds: float  # how long the writes took to be answered
+
+
+async def freshness(visits_url: str, token: str, reporting_db: Database) -> Freshness:
+    """Writes offered at FRESHNESS_RATE whatever the answers (an open loop, by the light
+    load generator); a write the service cannot take in time is counted, not fatal."""
     headers = {"Authorization": f"Bearer {token}"}
-    answered: dict[str, float] = {}
     async with httpx.AsyncClient(base_url=visits_url, headers=headers) as client:
+        probe = (await client.post("/v1/visits", json=VISIT)).json()["id"]
+    await _applied(reporting_db, {probe}, 120)  # the reporting consumer has joined, caught up
+    answered: dict[str, float] = {}
+    post = request("POST", f"{visits_url}/v1/visits",
+                   {**headers, "Content-Type": "application/json"}, json_body(VISIT))  # fmt: skip
 
-        async def one() -> None:
-            answer = await client.post("/v1/visits", json=VISIT)
-            answered[answer.json()["id"]] = time.time()
+    def seen(_: int, body: bytes) -> None:
+        answered[json.loads(body)["id"]] = time.time()
 
-        tasks = []
-        interval = 1 / FRESHNESS_RATE
-        start = time.perf_counter()
-        for i in range(FRESHNESS_RATE * FRESHNESS_SECONDS):
-            delay = start + i * interval - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one()))
-        await asyncio.gather(*tasks)
+    out = await offer(visits_url, lambda _: post, FRESHNESS_RATE, FRESHNESS_SECONDS, IN_FLIGHT,
+                      201, seen)  # fmt: skip
+    rows = await _applied(reporting_db, set(answered), 30)
+    lags = sorted(as_utc(r.applied_at).timestamp() - answered[r.aggregate_id] for r in rows)
+    return Freshness(lags, sorted(out.latencies), out.sent + out.not_sent,
+                     out.failed + out.not_sent, out.seconds)  # fmt: skip
+
+
+async def _applied(db: Database, ids: set[str], timeout: float) -> list[Any]:
+    """The reporting events of these aggregates, once all are applied or ``timeout`` passed."""
     events = reporting_tables.events
-    await asyncio.sleep(2)
-    async with reporting_db.unit_of_work(write=False) as session:
-        rows = (
-            await session.execute(
-                select(events.c.aggregate_id, events.c.applied_at).where(
-                    events.c.aggregate_id.in_(list(answered))
-                )
+    deadline = time.monotonic() + timeout
+    while True:
+        async with db.unit_of_work(write=False) as session:
+            query = select(events.c.aggregate_id, events.c.applied_at).where(
+                events.c.aggregate_id.in_(sorted(ids))
             )
-        ).all()
-    return sorted(
-        (
-            r.applied_at.timestamp()
-            if r.applied_at.tzinfo
-            else r.applied_at.replace(tzinfo=__import__("datetime").UTC).timestamp()
-        )
-        - answered[r.aggregate_id]
-        for r in rows
-    )
+            rows = (await session.execute(query)).all()
+        if len(rows) >= len(ids) or time.monotonic() > deadline:
+            return rows
+        await asyncio.sleep(0.2)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -321,21 +324,33 @@ async def main() -> None:
         print(f"\nAPI write throughput ({API_REQUESTS} POSTs, {CONCURRENCY} concurrent, SQLite)")
         print(f"  POST /v1/visits (auth, validation, visit row + outbox row):{ours:7.0f} req/s")
         print(f"  bare FastAPI single-row insert (baseline):                     {bare:7.0f} req/s")
-        print(f"  ratio: {ours / bare:.2f}x (target >= 0.7x)")
+        print(f"  ratio: {ours / bare:.2f}x (target >= 0.8x)")
         await api_on_postgres(stack, token)
 
         reporting_db = Database(stack.url("reporting"))
-        lags = await freshness(visits_url, token, reporting_db)
+        fresh = await freshness(visits_url, token, reporting_db)
         await reporting_db.dispose()
-        p50, p99, worst = (pct(lags, 0.5) * 1000, pct(lags, 0.99) * 1000, max(lags) * 1000)
-        print(
-            f"\nfreshness at {FRESHNESS_RATE} writes/s for {FRESHNESS_SECONDS}s, {len(lags)} events"
-        )
-        print(
-            f"  201 -> visible in reporting: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms"
-        )
-        print("  (target p99 < 100 ms)")
-        print(f"  mean {statistics.mean(lags) * 1000:.1f} ms")
+        print(f"\nfreshness at {FRESHNESS_RATE} writes/s offered for {FRESHNESS_SECONDS}s")
+        done = fresh.offered - fresh.failed
+        print(f"  answered {done} of {fresh.offered} in {fresh.seconds:.1f} s "
+              f"({done / fresh.seconds:.0f} writes/s)")  # fmt: skip
+        saturated = fresh.failed or fresh.seconds > FRESHNESS_SECONDS * 1.2
+        if saturated:
+            print(f"  SATURATED: the service took at most {done / fresh.seconds:.0f} writes/s "
+                  f"({fresh.failed} refused, timed out or not sent with {IN_FLIGHT} "
+                  f"unanswered)")  # fmt: skip
+        if fresh.latencies:
+            lat = fresh.latencies
+            print(f"  POST latency: p50 {pct(lat, 0.5) * 1000:.1f} ms, "
+                  f"p99 {pct(lat, 0.99) * 1000:.1f} ms")  # fmt: skip
+        if len(fresh.lags) < done:
+            print(f"  {done - len(fresh.lags)} answered writes not in reporting after 30 s")
+        if fresh.lags and not saturated:  # saturated, the answers come after the events
+            lags = fresh.lags
+            p50, p99, worst = (pct(lags, 0.5) * 1000, pct(lags, 0.99) * 1000, max(lags) * 1000)
+            print(f"  201 -> visible in reporting: p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+                  f"max {worst:.1f} ms, mean {statistics.mean(lags) * 1000:.1f} ms")  # fmt: skip
+        print("  (target p99 < 50 ms)")
 
         print("\nresident memory after the run (target < 200 MB each)")
         for name, mb in stack.rss_mb().items():
