@@ -43,6 +43,7 @@ class Units:
 
     def __init__(self, units: dict[str, Any], names: dict[str, list[tuple[date, Any]]]) -> None:
         self.units, self.names = units, names
+        self._known: dict[str, str | None] = {}
         self.by_key: dict[str, set[str]] = defaultdict(set)
         for unit_id, kept in names.items():
             for _, name in kept:
@@ -66,8 +67,10 @@ class Units:
         """The unit an id or a name (any it has had) designates; None when none or several."""
         if unit in self.units:
             return unit
-        found = self.by_key.get(name_key(unit), set())
-        return next(iter(found)) if len(found) == 1 else None
+        if unit not in self._known:  # a report names the same few units thousands of times
+            found = self.by_key.get(name_key(unit), set())
+            self._known[unit] = next(iter(found)) if len(found) == 1 else None
+        return self._known[unit]
 
     def carrier(self, unit_id: str, on: date) -> str:
         """The unit carrying ``unit_id``'s work on ``on``: itself, or after a merger that
@@ -94,11 +97,17 @@ class Units:
         """How a row's unit (its id, else its text) reads in a report of ``on``: the name on
         that day of the unit carrying its work; text no unit ever had stays as written."""
 
+        seen: dict[tuple[str | None, str | None], str] = {}
+
         def named(unit_id: str | None, text: str | None) -> str:
-            known = unit_id if unit_id in self.units else self.known(text) if text else None
-            if known is None:
-                return text or ""
-            return self.name_on(self.carrier(known, on), on, lang) or text or ""
+            if (unit_id, text) not in seen:
+                known = unit_id if unit_id in self.units else self.known(text) if text else None
+                seen[unit_id, text] = (
+                    text or ""
+                    if known is None
+                    else self.name_on(self.carrier(known, on), on, lang) or text or ""
+                )
+            return seen[unit_id, text]
 
         return named
 
