@@ -393,6 +393,7 @@ async def _db_answers(db: Database) -> bool:
         return False
 
 
-def get_context(request: Request) -> ServiceContext:
-    """Dependency: the service's context, for routes."""
+async def get_context(request: Request) -> ServiceContext:
+    """Dependency: the service's context, for routes (``async``: FastAPI would run a plain
+    function in its thread pool, a thread hop on every request)."""
     return request.app.state.ctx

@@ -50,7 +50,7 @@ def decode_cursor(cursor: str) -> list[Any]:
     return values
 
 
-def page_request(
+async def page_request(  # async: no thread-pool hop for a dependency that does no I/O
     request: Request,
     limit: int = Query(
         DEFAULT_LIMIT,
