@@ -10,6 +10,7 @@ that finds every connection busy is counted as not sent (the service is saturate
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -66,7 +67,10 @@ async def offer(
             status, body = await _answer(reader)
         except (OSError, asyncio.IncompleteReadError, ValueError):
             outcome.failed += 1
-            idle.put_nowait(await asyncio.open_connection(parts.hostname, parts.port))
+            writer.close()
+            # a fresh connection in its place; without one the pool is a connection less
+            with contextlib.suppress(OSError):
+                idle.put_nowait(await asyncio.open_connection(parts.hostname, parts.port))
             return
         idle.put_nowait(conn)
         if status != expect:
