@@ -6,12 +6,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, update
+from sqlalchemy import JSON, Column, Date, DateTime, String, Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import insert_ignoring
 from shared.reminder_items import Item, Settled
+
+
+def item_columns() -> list[Column[Any]]:
+    """The columns of a kept reminder: ``reminder_items.Item``'s, when it was noticed and
+    when it was settled (each table adds what it keeps besides)."""
+    return [
+        Column("key", String(300), primary_key=True),
+        Column("unit_id", String(36)),
+        Column("unit", String(200)),
+        Column("what", String(40), nullable=False),
+        Column("stage", String(10), nullable=False),
+        Column("title", JSON, nullable=False),
+        Column("ref", String(200)),
+        Column("due_on", Date, nullable=False),
+        Column("record_type", String(40), nullable=False),
+        Column("record_id", String(36), nullable=False),
+        Column("part", String(100)),
+        Column("link", String(300), nullable=False),
+        Column("noticed_at", DateTime(timezone=True), nullable=False),
+        Column("settled_at", DateTime(timezone=True)),
+    ]
 
 
 async def keep_items(

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from shared.consumer import inbox_table
 from shared.db import new_metadata
 from shared.outbox import outbox_table
+from shared.reminder_store import item_columns
 
 metadata = new_metadata()
 
@@ -28,20 +29,7 @@ metadata = new_metadata()
 items = Table(
     "items",
     metadata,
-    Column("key", String(300), primary_key=True),
-    Column("unit_id", String(36)),
-    Column("unit", String(200)),
-    Column("what", String(40), nullable=False),
-    Column("stage", String(10), nullable=False),
-    Column("title", JSON, nullable=False),
-    Column("ref", String(200)),
-    Column("due_on", Date, nullable=False),
-    Column("record_type", String(40), nullable=False),
-    Column("record_id", String(36), nullable=False),
-    Column("part", String(100)),
-    Column("link", String(300), nullable=False),
-    Column("noticed_at", DateTime(timezone=True), nullable=False),
-    Column("settled_at", DateTime(timezone=True)),
+    *item_columns(),
     Column("digest_id", String(36)),  # the digest that carried it
     Column("escalation_id", String(36)),  # the message to the unit's head, when escalated
     Index("ix_items_record", "record_type", "record_id"),
