@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python -m tests.bench.backbone
 	$(BIN)/python -m tests.bench.reports
 	$(BIN)/python -m tests.bench.rebuild
+	$(BIN)/python -m tests.bench.mixed
 	$(BIN)/python -m tests.bench.idle
 
 lint: install

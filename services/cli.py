@@ -217,12 +217,11 @@ def _cmd_rebuild(args: argparse.Namespace) -> None:
 def _cmd_serve(args: argparse.Namespace) -> None:
     """uvicorn with the settings' limits: request line and headers at most
     ``IRP_MAX_HEADER_BYTES`` (larger: 431/400 by the server), no ``Server`` header."""
-    import uvicorn
+    from shared.http.server import serve
 
     settings = load_settings(args.service)
-    uvicorn.run(
+    serve(
         f"services.{args.service}.app:create_app",
-        factory=True,
         host=args.host,
         port=args.port,
         access_log=False,

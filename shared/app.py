@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Table
 
 from shared.auth import AuthenticationMiddleware, TokenVerifier, token_verifier
-from shared.consumer import ApplyBatch, EventConsumer
+from shared.consumer import ApplyBatch, EventConsumer, FetchPace
 from shared.contracts.base import types_of
 from shared.db import Database
 from shared.http import event_docs
@@ -31,7 +31,7 @@ from shared.http.openapi import operation_id, problem_openapi
 from shared.http.privacy import NoStoreMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.identity import ProviderKeys
-from shared.kafka import broker_answers
+from shared.kafka import BrokerProbe
 from shared.migrations import upgrade_async
 from shared.observability import BROKER_UP, announce, configure_logging
 from shared.outbox import Outbox
@@ -114,6 +114,7 @@ class ServiceContext:
     consumers: list[EventConsumer] = field(default_factory=list)
     schedules: list[PeriodicTask] = field(default_factory=list)
     broker_probe: PeriodicTask | None = None
+    broker: BrokerProbe | None = None
     identity: ProviderKeys | None = None  # the identity provider's keys, when one is set
     identity_refresh: PeriodicTask | None = None
 
@@ -145,6 +146,11 @@ class ServiceContext:
             max_attempts=s.consumer_max_attempts,
             retry_backoff=s.consumer_retry_backoff,
             session_timeout_ms=s.consumer_session_timeout_ms,
+            pace=FetchPace(
+                busy_wait_ms=s.consumer_fetch_wait_ms,
+                idle_wait_ms=s.consumer_idle_fetch_wait_ms,
+                idle_after_seconds=s.consumer_idle_after_seconds,
+            ),
         )
 
 
@@ -198,6 +204,7 @@ def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContex
         ctx.consumers = spec.make_consumers(ctx)
     if spec.make_schedules is not None:
         ctx.schedules = spec.make_schedules(ctx)
+    ctx.broker = BrokerProbe(settings.kafka_bootstrap)
     ctx.broker_probe = PeriodicTask(
         "broker probe", settings.broker_check_interval, lambda: _probe_broker(ctx)
     )
@@ -207,7 +214,7 @@ def build_context(spec: ServiceSpec, settings: ServiceSettings) -> ServiceContex
 async def _broker_reachable(ctx: ServiceContext) -> bool:
     """The broker's reachability, for ``/health`` and ``irp_broker_up``. Its absence degrades
     the service (events wait in the outbox, consumers fall behind), it does not stop it."""
-    up = await broker_answers(ctx.settings.kafka_bootstrap)
+    up = ctx.broker is not None and await ctx.broker.answers()
     BROKER_UP.labels(ctx.settings.service).set(1 if up else 0)
     return up
 
@@ -250,6 +257,8 @@ async def stop_workers(ctx: ServiceContext) -> None:
         await consumer.stop()
     if ctx.relay is not None:
         await ctx.relay.stop()
+    if ctx.broker is not None:
+        await ctx.broker.close()
     await ctx.db.dispose()
 
 

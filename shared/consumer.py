@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import Database
 from shared.envelope import EventEnvelope, utcnow
-from shared.kafka import OutgoingMessage, Publisher, ensure_topics, new_broker
+from shared.kafka import OutgoingMessage, Publisher, ensure_topics, new_broker, set_fetch_wait
 from shared.observability import (
     CONSUMER_LAG,
     CONSUMER_RETRIES,
@@ -72,6 +72,28 @@ class ReceivedEvent:
 ApplyBatch = Callable[[AsyncSession, Sequence[ReceivedEvent]], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class FetchPace:
+    """How long a fetch waits at the broker for events: ``busy_wait_ms`` while they flow,
+    ``idle_wait_ms`` once none came for ``idle_after_seconds``; and how long an empty poll
+    of the fetched records waits before the next (FastStream then pauses as long again).
+    The first event after a quiet spell can wait about ``idle_wait_ms`` + ``idle_batch_ms``
+    on a broker that does not answer a waiting fetch early (the embedded one)."""
+
+    busy_wait_ms: int
+    idle_wait_ms: int
+    idle_after_seconds: float
+    busy_batch_ms: int = 100
+    idle_batch_ms: int = 1000
+    check_seconds: float = 1.0
+
+    def wait_ms(self, quiet: bool) -> int:
+        return self.idle_wait_ms if quiet else self.busy_wait_ms
+
+    def batch_ms(self, quiet: bool) -> int:
+        return self.idle_batch_ms if quiet else self.busy_batch_ms
+
+
 class PoisonMessage(Exception):
     """A message that can never be applied, whatever the retries."""
 
@@ -99,6 +121,7 @@ class EventConsumer:
         max_attempts: int = 3,
         retry_backoff: float = 0.2,
         session_timeout_ms: int = 10_000,
+        pace: FetchPace,
     ) -> None:
         self.service = service
         self.db = db
@@ -113,10 +136,14 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.retry_backoff = retry_backoff
         self.session_timeout_ms = session_timeout_ms
+        self.pace = pace
         self.dead_letters = Publisher(bootstrap)
         self._broker: KafkaBroker | None = None
         self._subscriber: LogicSubscriber | None = None
         self._starter: asyncio.Task[None] | None = None
+        self._pacer: asyncio.Task[None] | None = None
+        self._events_at = 0.0  # the loop's time of the last batch received
+        self._quiet = False
 
     # --- lifecycle ---
 
@@ -137,10 +164,11 @@ class EventConsumer:
                     group_id=self.group_id,
                     batch=True,
                     max_records=self.batch_size,
-                    batch_timeout_ms=100,
+                    batch_timeout_ms=self.pace.batch_ms(False),
                     ack_policy=AckPolicy.MANUAL,
                     auto_offset_reset="earliest",
-                    fetch_max_wait_ms=50,
+                    fetch_max_wait_ms=self.pace.wait_ms(False),
+                    consumer_timeout_ms=1000,
                     session_timeout_ms=self.session_timeout_ms,
                     heartbeat_interval_ms=max(100, self.session_timeout_ms // 3),
                 )
@@ -154,14 +182,34 @@ class EventConsumer:
                 delay = min(delay * 2, 5.0)
                 continue
             self._broker, self._subscriber = broker, subscriber
+            self._events_at = asyncio.get_running_loop().time()
+            self._pacer = asyncio.create_task(self._keep_pace(), name=f"pace-{self.group_id}")
             log.info("consumer started", extra={"group": self.group_id, "topics": self.topics})
             return
 
+    async def _keep_pace(self) -> None:
+        """Long fetches once the streams have been quiet for a while, short ones while events
+        flow: a broker that does not answer a waiting fetch as soon as data arrives (the
+        embedded one) would otherwise be asked twenty times a second for nothing."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.pace.check_seconds)
+            self._set_quiet(loop.time() - self._events_at >= self.pace.idle_after_seconds)
+
+    def _set_quiet(self, quiet: bool) -> None:
+        subscriber = self._subscriber
+        if quiet == self._quiet or subscriber is None or subscriber.consumer is None:
+            return
+        set_fetch_wait(subscriber.consumer, self.pace.wait_ms(quiet))
+        subscriber.batch_timeout_ms = self.pace.batch_ms(quiet)
+        self._quiet = quiet
+
     async def stop(self) -> None:
-        if self._starter is not None:
-            self._starter.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._starter
+        for task in (self._starter, self._pacer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
         if self._broker is not None:
             await self._broker.stop()
             self._broker = None
@@ -173,11 +221,18 @@ class EventConsumer:
         consumer = self._subscriber.consumer if self._subscriber else None
         return consumer is not None and bool(consumer.assignment())
 
+    @property
+    def quiet(self) -> bool:
+        """No events for ``pace.idle_after_seconds``: fetching at the idle pace."""
+        return self._quiet
+
     # --- handling ---
 
     async def _on_batch(self, body: list, msg: KafkaMessage) -> None:
         raw = msg.raw_message
         records: Sequence[ConsumerRecord] = raw if isinstance(raw, tuple | list) else (raw,)
+        self._events_at = asyncio.get_running_loop().time()
+        self._set_quiet(False)
         await self.handle(records)
         await msg.ack()
         await self._record_lag()

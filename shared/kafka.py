@@ -8,7 +8,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.client import AIOKafkaClient
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 
@@ -93,14 +95,48 @@ class Publisher:
                 log.warning("kafka client did not close cleanly", exc_info=True)
 
 
-async def broker_answers(bootstrap: str, timeout: float = 2.0) -> bool:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
-    try:
-        await asyncio.wait_for(admin.start(), timeout)
-        await asyncio.wait_for(admin.list_topics(), timeout)
-        return True
-    except Exception:
-        return False
-    finally:
-        with contextlib.suppress(Exception):
-            await admin.close()
+def set_fetch_wait(consumer: AIOKafkaConsumer, wait_ms: int) -> None:
+    """Change how long the consumer's next fetches wait at the broker. aiokafka reads the
+    value each time it builds a fetch request but offers no setter: this is the one place
+    that reaches into it (``tests/unit/shared/test_kafka.py`` checks it still works)."""
+    consumer._fetcher._fetch_max_wait_ms = wait_ms
+
+
+class BrokerProbe:
+    """Whether the broker answers, asked over one kept connection: a metadata request per
+    probe, not a new client's connection and handshake each time (which was most of what an
+    idle service and its broker spent their time on)."""
+
+    def __init__(self, bootstrap: str, timeout: float = 2.0) -> None:
+        self.bootstrap = bootstrap
+        self.timeout = timeout
+        self._client: AIOKafkaClient | None = None
+
+    async def answers(self) -> bool:
+        try:
+            client = await self._connected()
+            await asyncio.wait_for(client.fetch_all_metadata(), self.timeout)
+            return True
+        except Exception:
+            await self.close()  # a fresh connection next time
+            return False
+
+    async def _connected(self) -> AIOKafkaClient:
+        if self._client is None:
+            client = AIOKafkaClient(
+                bootstrap_servers=self.bootstrap, request_timeout_ms=int(self.timeout * 1000)
+            )
+            try:
+                await asyncio.wait_for(client.bootstrap(), self.timeout)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await client.close()
+                raise
+            self._client = client
+        return self._client
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.close()

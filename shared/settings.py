@@ -81,12 +81,23 @@ class ServiceSettings(BaseSettings):
     run_consumers: bool = True
     auto_migrate: bool = True
     relay_batch_size: int = 500
-    relay_poll_interval: float = Field(1.0, description="seconds between polls without a wake-up")
+    relay_poll_interval: float = Field(
+        10.0, gt=0, description="seconds between outbox polls when no commit woke the relay"
+    )
     relay_max_backoff: float = 10.0
     consumer_batch_size: int = 500
     consumer_max_attempts: int = 3
     consumer_retry_backoff: float = 0.2
     consumer_session_timeout_ms: int = 10_000
+    consumer_fetch_wait_ms: int = Field(
+        50, ge=0, description="how long a fetch waits at the broker while events flow"
+    )
+    consumer_idle_fetch_wait_ms: int = Field(
+        2000, ge=0, description="how long it waits once the streams are quiet (fewer polls)"
+    )
+    consumer_idle_after_seconds: float = Field(
+        10.0, gt=0, description="seconds without events after which the streams count as quiet"
+    )
     log_level: str = "INFO"
     max_body_bytes: int = Field(1024 * 1024, description="largest request body (413 beyond)")
     max_import_bytes: int = Field(10 * 1024 * 1024, description="largest file to import")

@@ -116,7 +116,6 @@ def settings_for(
         "topic_prefix": prefix,
         "jwt_secret": TEST_SECRET,
         "consumer_group": f"{prefix}{service}",
-        "relay_poll_interval": 0.2,
         "relay_max_backoff": 1.0,
         "consumer_retry_backoff": 0.05,
         "log_level": "INFO",
@@ -138,7 +137,6 @@ def env_for(settings: ServiceSettings) -> dict[str, str]:
         "jwt_secret",
         "consumer_batch_size",
         "consumer_session_timeout_ms",
-        "relay_poll_interval",
         "log_level",
     )
     return {f"IRP_{f.upper()}": str(getattr(settings, f)) for f in fields}

@@ -8,20 +8,13 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import os
-import random
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from services import NAMES
-from services.devstack import taken_ports
-from shared.embedded_broker import free_port
+from tests.bench.stack import dev_stack
 
 SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "60"))
-SETTLE = 15.0  # after ready: first sweeps, consumers joined, trend's first run
+SETTLE = 15.0  # after ready: first sweeps, consumers joined and quiet, trend's first run
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -62,49 +55,24 @@ def name_of(pid: int) -> str:
     return " ".join(w for w in words[-3:] if not w.startswith("/"))[:40] or str(pid)
 
 
-def _free_base() -> int:
-    while True:
-        base = random.randint(20000, 40000)
-        if not taken_ports({n: base + i for i, n in enumerate(NAMES)}):
-            return base
-
-
 def main() -> None:
-    var = Path(tempfile.mkdtemp(prefix="irp-bench-idle-"))
-    env = {**os.environ, "IRP_VAR_DIR": str(var), "IRP_EMBEDDED_KAFKA_PORT": str(free_port()),
-           "IRP_SMTP_PORT": str(free_port()), "IRP_LOG_LEVEL": "WARNING"}  # fmt: skip
-    env.pop("IRP_OIDC_ISSUER", None)
-    stack = subprocess.Popen(
-        [sys.executable, "-m", "services.cli", "dev", "--port", str(_free_base())],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 300
-        assert stack.stdout is not None
-        for line in stack.stdout:
-            if "Ctrl-C stops everything" in line:
-                break
-            if time.monotonic() > deadline or stack.poll() is not None:
-                print(f"idle cost: the stack did not start (see {var})")
-                return
+    # the trend's start-up work falls inside SETTLE
+    with dev_stack(IRP_TREND_REFRESH_DELAY="5") as stack:
+        if stack is None:
+            print("idle cost: the stack did not start")
+            return
         time.sleep(SETTLE)
-        pids = tree(stack.pid)
+        pids = tree(stack.process.pid)
         before = {p: cpu_seconds(p) for p in pids}
         started = time.monotonic()
         time.sleep(SECONDS)
         elapsed = time.monotonic() - started
         used = {p: cpu_seconds(p) - before[p] for p in pids}
-        total = sum(used.values()) / elapsed * 100
-        print(f"idle cost of a make run stack left alone ({len(pids)} processes, {elapsed:.0f} s)")
-        print(f"  all processes: {total:.2f} % of one core (target < 2 %)")
-        for pid, seconds in sorted(used.items(), key=lambda kv: -kv[1]):
-            print(f"    {name_of(pid):<40} {seconds / elapsed * 100:6.2f} %")
-    finally:
-        stack.send_signal(signal.SIGINT)
-        try:
-            stack.wait(60)
-        except subprocess.TimeoutExpired:
-            stack.kill()
+    total = sum(used.values()) / elapsed * 100
+    print(f"idle cost of a make run stack left alone ({len(pids)} processes, {elapsed:.0f} s)")
+    print(f"  all processes: {total:.2f} % of one core (target < 2 %)")
+    for pid, seconds in sorted(used.items(), key=lambda kv: -kv[1]):
+        print(f"    {name_of(pid):<40} {seconds / elapsed * 100:6.2f} %")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from aiokafka.consumer import fetcher
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from services.visits import usecases
 from shared import topics
 from shared.contracts.base import LocalizedText
 from shared.envelope import EventEnvelope
-from shared.kafka import OutgoingMessage, Publisher
+from shared.kafka import OutgoingMessage, Publisher, ensure_topics, set_fetch_wait
 from shared.relay import OutboxRelay
 from shared.writes import UnitOfWork
 from tests.harness import VISIT, auth, count_rows, eventually, running, settings_for
@@ -175,6 +176,60 @@ async def test_events_of_one_aggregate_are_applied_in_order(databases, kafka, pr
         assert projected.status == "cancelled"
         assert projected.version == visit_events
         assert gaps == 0
+
+
+async def test_a_quiet_consumer_still_applies_the_next_event_and_is_busy_again(
+    databases, kafka, prefix
+):
+    visits_settings = settings_for("visits", await databases.new("v"), kafka.bootstrap, prefix)
+    reporting_settings = settings_for(
+        "reporting", await databases.new("r"), kafka.bootstrap, prefix,
+        consumer_idle_after_seconds=0.5, consumer_idle_fetch_wait_ms=1500,
+    )  # fmt: skip
+    async with (
+        running("visits", visits_settings) as visits,
+        running("reporting", reporting_settings) as reporting,
+    ):
+        consumer = reporting.ctx.consumers[0]
+
+        async def quiet() -> bool:
+            return consumer.ready and consumer.quiet
+
+        await eventually(quiet)
+        created = await visits.client.post("/v1/visits", json=VISIT, headers=auth())
+        assert created.status_code == 201
+        await eventually(lambda: _has_rows(reporting.db, reporting_tables.visits, 1))
+        assert not consumer.quiet  # the batch that carried it set the short fetches again
+
+
+async def test_the_fetch_wait_set_reaches_the_requests_aiokafka_sends(kafka, prefix, monkeypatch):
+    """The guard on ``set_fetch_wait``: the one place that reaches into aiokafka."""
+    sent: list[int] = []
+    request = fetcher.FetchRequest
+
+    def recording(max_wait_time: int, *args: object, **kwargs: object) -> object:
+        sent.append(max_wait_time)
+        return request(max_wait_time, *args, **kwargs)
+
+    monkeypatch.setattr(fetcher, "FetchRequest", recording)
+    topic = f"{prefix}pace"
+    await ensure_topics(kafka.bootstrap, [topic], 1)
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka.bootstrap, fetch_max_wait_ms=50)
+    await consumer.start()
+    try:
+        await consumer.getmany(timeout_ms=300)
+        assert sent and set(sent) == {50}
+        set_fetch_wait(consumer, 700)
+        sent.clear()
+
+        async def asked_with_the_new_wait() -> bool:
+            await consumer.getmany(timeout_ms=100)
+            return 700 in sent
+
+        await eventually(asked_with_the_new_wait)
+        assert set(sent) <= {50, 700}  # at most the request already on its way
+    finally:
+        await consumer.stop()
 
 
 async def test_a_poison_message_is_dead_lettered_and_later_events_still_flow(

@@ -73,3 +73,23 @@ async def test_with_the_broker_up_health_is_ok(tmp_path, kafka, prefix):
 
         await eventually(healthy)
         assert _broker_up("agreements") == 1.0
+
+
+async def test_the_broker_probe_sees_the_broker_leave_and_come_back(tmp_path, own_kafka, prefix):
+    settings = settings_for(
+        "agreements", f"sqlite:///{tmp_path}/a.db", own_kafka.bootstrap, prefix,
+        broker_check_interval=0.2, run_consumers=False,
+    )  # fmt: skip
+    async with running("agreements", settings) as agreements:
+
+        async def broker_is(state: str) -> bool:
+            body = (await agreements.client.get("/health")).json()
+            return body["checks"]["broker"] == state
+
+        await eventually(lambda: broker_is("ok"))
+        own_kafka.stop()
+        await eventually(lambda: broker_is("down"))
+        assert _broker_up("agreements") == 0.0
+        own_kafka.start()  # the same port: the probe's kept connection must find it again
+        await eventually(lambda: broker_is("ok"))
+        assert _broker_up("agreements") == 1.0
