@@ -98,7 +98,7 @@ class Publisher:
 def set_fetch_wait(consumer: AIOKafkaConsumer, wait_ms: int) -> None:
     """Change how long the consumer's next fetches wait at the broker. aiokafka reads the
     value each time it builds a fetch request but offers no setter: this is the one place
-    that reaches into it (``tests/unit/shared/test_kafka.py`` checks it still works)."""
+    that reaches into it (a test of the backbone checks that the requests sent follow it)."""
     consumer._fetcher._fetch_max_wait_ms = wait_ms
 
 
@@ -111,6 +111,7 @@ class BrokerProbe:
         self.bootstrap = bootstrap
         self.timeout = timeout
         self._client: AIOKafkaClient | None = None
+        self._connecting = asyncio.Lock()  # a probe and /health at once make one client
 
     async def answers(self) -> bool:
         try:
@@ -122,18 +123,22 @@ class BrokerProbe:
             return False
 
     async def _connected(self) -> AIOKafkaClient:
-        if self._client is None:
-            client = AIOKafkaClient(
-                bootstrap_servers=self.bootstrap, request_timeout_ms=int(self.timeout * 1000)
-            )
-            try:
-                await asyncio.wait_for(client.bootstrap(), self.timeout)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    await client.close()
-                raise
-            self._client = client
-        return self._client
+        async with self._connecting:
+            if self._client is None:
+                self._client = await self._bootstrapped()
+            return self._client
+
+    async def _bootstrapped(self) -> AIOKafkaClient:
+        client = AIOKafkaClient(
+            bootstrap_servers=self.bootstrap, request_timeout_ms=int(self.timeout * 1000)
+        )
+        try:
+            await asyncio.wait_for(client.bootstrap(), self.timeout)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await client.close()
+            raise
+        return client
 
     async def close(self) -> None:
         client, self._client = self._client, None
