@@ -68,11 +68,12 @@ def main() -> None:
         time.sleep(SECONDS)
         elapsed = time.monotonic() - started
         used = {p: cpu_seconds(p) - before[p] for p in pids}
+        names = {p: name_of(p) for p in pids}  # while the processes still run
     total = sum(used.values()) / elapsed * 100
     print(f"idle cost of a make run stack left alone ({len(pids)} processes, {elapsed:.0f} s)")
     print(f"  all processes: {total:.2f} % of one core (target < 2 %)")
     for pid, seconds in sorted(used.items(), key=lambda kv: -kv[1]):
-        print(f"    {name_of(pid):<40} {seconds / elapsed * 100:6.2f} %")
+        print(f"    {names[pid]:<40} {seconds / elapsed * 100:6.2f} %")
 
 
 if __name__ == "__main__":
