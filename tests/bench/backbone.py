@@ -183,13 +183,20 @@ async def backbone(stack: Stack) -> dict[str, float]:
     started = time.perf_counter()
     stack.worker("visits", stack.env("visits", IRP_DATABASE_URL=visits_db.url, **common))
     finished = await wait_count(reporting_db, reporting_tables.events, EVENTS)
-    ours = EVENTS / (finished - started)
+    with_start = EVENTS / (finished - started)  # includes the visits worker's start-up
+    # the drain itself, as the baseline's clock starts with its clients started: from the
+    # first event applied in reporting to the last
+    applied = reporting_tables.events.c.applied_at
+    async with reporting_db.unit_of_work(write=False) as session:
+        first, last = (await session.execute(select(func.min(applied), func.max(applied)))).one()
+    ours = (EVENTS - 1) / max((as_utc(last) - as_utc(first)).total_seconds(), 1e-6)
     plain = await plain_kafka_rate(stack.broker.bootstrap, EVENTS, size)
     for name in ("reporting-worker", "visits-worker"):
         stack.processes.pop(name).terminate()
     await visits_db.dispose()
     await reporting_db.dispose()
-    return {"outbox_write": write_rate, "ours": ours, "plain": plain, "size": size}
+    return {"outbox_write": write_rate, "ours": ours, "with_start": with_start, "plain": plain,
+            "size": size}  # fmt: skip
 
 
 # --- 2. API write throughput ---
@@ -306,6 +313,7 @@ async def main() -> None:
         bb = await backbone(stack)
         print(f"backbone throughput ({EVENTS} events of ~{bb['size']} bytes)")
         print(f"  outbox -> relay -> broker -> reporting projection: {bb['ours']:9.0f} events/s")
+        print(f"  (the same with the visits worker's start-up timed: {bb['with_start']:.0f})")
         print(f"  plain aiokafka produce -> consume (baseline):      {bb['plain']:9.0f} msgs/s")
         print(f"  ratio: {bb['ours'] / bb['plain']:.2f}x (target >= 0.5x)")
         print(f"  (writing the outbox rows themselves: {bb['outbox_write']:.0f} events/s)")
