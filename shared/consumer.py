@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -260,8 +261,9 @@ class EventConsumer:
             if fresh:
                 await self.apply(session, fresh)
                 await self._remember(session, [e.envelope.id for e in fresh], "applied")
-        for e in fresh:
-            EVENTS_APPLIED.labels(self.service, e.topic, e.envelope.type).inc()
+        applied = Counter((e.topic, e.envelope.type) for e in fresh)
+        for (topic, event_type), n in applied.items():
+            EVENTS_APPLIED.labels(self.service, topic, event_type).inc(n)
 
     async def _handled_ids(self, session: AsyncSession, ids: Sequence[str]) -> set[str]:
         t = self.inbox

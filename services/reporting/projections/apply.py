@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
@@ -161,12 +161,19 @@ async def _advance_aggregates(
     """
     t = tables.aggregate_versions
     keys = {(e.envelope.aggregatetype, e.envelope.aggregateid) for e in events}
-    rows = await session.execute(
-        select(t.c.aggregate_type, t.c.aggregate_id, t.c.version, t.c.out_of_order).where(
-            tuple_(t.c.aggregate_type, t.c.aggregate_id).in_(list(keys))
+    ids_by_type: dict[str, list[str]] = {}
+    for aggregate_type, aggregate_id in keys:
+        ids_by_type.setdefault(aggregate_type, []).append(aggregate_id)
+    seen: dict[tuple[str, str], list[int]] = {}
+    # One query per aggregate type, which the primary key's index answers (SQLite scans the
+    # whole table for a list of (type, id) pairs).
+    for aggregate_type, ids in ids_by_type.items():
+        rows = await session.execute(
+            select(t.c.aggregate_id, t.c.version, t.c.out_of_order).where(
+                t.c.aggregate_type == aggregate_type, t.c.aggregate_id.in_(ids)
+            )
         )
-    )
-    seen = {(r.aggregate_type, r.aggregate_id): [r.version, r.out_of_order] for r in rows}
+        seen.update({(aggregate_type, r.aggregate_id): [r.version, r.out_of_order] for r in rows})
     fresh: dict[str, bool] = {}
     for e in events:
         key = (e.envelope.aggregatetype, e.envelope.aggregateid)

@@ -61,11 +61,15 @@ async def _obligations(
             upsert(dialect, t, ["obligation_id"], lambda new: {c: getattr(new, c) for c in own}),
             [{**_NO_PROGRESS, **f, "version": state[i]["version"]} for i, f in facts.items()],
         )
+    # One UPDATE per row the batch changed: the version goes with the new status, or (the
+    # status unmoved) with the newest progress.
     moved = [r for r in state.values() if "status" in r]
+    progressed = [{**r, **state[i]} for i, r in progress.items() if "status" not in state[i]]
+    rest = [r for i, r in progress.items() if "status" in state[i]]
     for rows, values in (
         (moved, {"status": bindparam("status_"), "version": bindparam("version_")}),
-        ([r for r in state.values() if "status" not in r], {"version": bindparam("version_")}),
-        (list(progress.values()), _PROGRESS_VALUES),
+        (progressed, {**_PROGRESS_VALUES, "version": bindparam("version_")}),
+        (rest, _PROGRESS_VALUES),
     ):
         if rows:
             statement = update(t).where(t.c.obligation_id == bindparam("id_")).values(values)
