@@ -52,7 +52,12 @@ def create_engine(url: str, durable: bool = True) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+        # No rollback when a connection goes back to the pool: every unit of work ends in
+        # its own COMMIT or ROLLBACK, and the reset would be one more trip to aiosqlite's
+        # thread while a writer holds SQLite's one write lock.
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, hide_parameters=True, pool_reset_on_return=None
+        )
         _configure_sqlite(engine, durable)
         return engine
     return create_async_engine(
