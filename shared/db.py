@@ -17,6 +17,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from shared.sqlite_on_loop import connector
+
+SQLITE_BUSY_SECONDS = 30
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -44,25 +48,38 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_engine(url: str, durable: bool = True) -> AsyncEngine:
+def create_engine(url: str, durable: bool = True, *, writer: bool = False) -> AsyncEngine:
     """An engine whose errors never quote a statement's parameters (``hide_parameters``): they
-    end in logs, and parameters can be personal data."""
+    end in logs, and parameters can be personal data. On SQLite, the ``writer`` engine has
+    two connections (one writing, one closing), which run on the event loop
+    (``shared.sqlite_on_loop``)."""
     url = async_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if _is_sqlite_file(url):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
+        on_loop: dict[str, Any] = (
+            {"async_creator": connector(str(Path(parsed.database or "").absolute()),
+                                        SQLITE_BUSY_SECONDS),
+             "pool_size": 2, "max_overflow": 0}
+            if writer
+            else {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
+        )  # fmt: skip
         # No rollback when a connection goes back to the pool: every unit of work ends in
-        # its own COMMIT or ROLLBACK, and the reset would be one more trip to aiosqlite's
-        # thread while a writer holds SQLite's one write lock.
+        # its own COMMIT or ROLLBACK.
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, hide_parameters=True, pool_reset_on_return=None
+            url, hide_parameters=True, pool_reset_on_return=None, **on_loop
         )
         _configure_sqlite(engine, durable)
         return engine
     return create_async_engine(
         url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
     )
+
+
+def _is_sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
 
 
 def _configure_sqlite(engine: AsyncEngine, durable: bool) -> None:
@@ -81,7 +98,7 @@ def _configure_sqlite(engine: AsyncEngine, durable: bool) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={'NORMAL' if durable else 'OFF'}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -98,9 +115,16 @@ class Database:
         self.engine = create_engine(url, durable)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time. Writers of this process queue here, in order,
-        # instead of on SQLite's busy handler, whose sleeps (up to 100 ms a try) left
-        # unlucky requests waiting for seconds under load (make bench, mixed load).
+        # instead of on SQLite's busy handler, whose sleeps (up to 100 ms a try) left unlucky
+        # requests waiting for seconds under load (make bench, mixed load); and a database
+        # file is written through the connections that run on the loop.
         self._sqlite_writers = asyncio.Lock() if self.dialect == "sqlite" else None
+        self._writer = create_engine(url, durable, writer=True) if _is_sqlite_file(url) else None
+        self._writer_sessions = (
+            async_sessionmaker(self._writer, expire_on_commit=False)
+            if self._writer
+            else self.sessions
+        )
 
     @property
     def dialect(self) -> str:
@@ -115,29 +139,30 @@ class Database:
         ``consistent`` reads see one state of the database throughout (PostgreSQL's
         REPEATABLE READ; an SQLite transaction always does).
         """
-        if write and self._sqlite_writers is not None:
-            async with (
-                self._sqlite_writers,
-                self._transaction(write=True, consistent=consistent) as session,
-            ):
-                yield session
-            return
-        async with self._transaction(write=write, consistent=consistent) as session:
-            yield session
-
-    @asynccontextmanager
-    async def _transaction(self, *, write: bool, consistent: bool) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session:
-            if write and self.dialect == "sqlite":
-                await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-            elif consistent and self.dialect == "postgresql":
+        sqlite_writer = write and self._sqlite_writers is not None
+        async with (self._writer_sessions if sqlite_writer else self.sessions)() as session:
+            if sqlite_writer:
+                # The lock is held from BEGIN to COMMIT; the session closes after it (the
+                # writer engine has a second connection for the next writer meanwhile).
+                async with self._sqlite_writers:  # type: ignore[union-attr]
+                    await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                    async with self._committed(session):
+                        yield session
+                return
+            if consistent and self.dialect == "postgresql":
                 await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            try:
+            async with self._committed(session):
                 yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+
+    @staticmethod
+    @asynccontextmanager
+    async def _committed(session: AsyncSession) -> AsyncIterator[None]:
+        try:
+            yield
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -145,6 +170,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._writer is not None:
+            await self._writer.dispose()
 
 
 def as_dicts(result: Any) -> list[dict[str, Any]]:

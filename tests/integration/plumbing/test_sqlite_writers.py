@@ -1,12 +1,14 @@
 """SQLite has one writer at a time: a service's own writers queue in the order they came,
 not on SQLite's busy handler (whose sleeps, up to 100 ms a try, once left an unlucky
-request waiting seconds under load)."""
+request waiting seconds under load), and write on the event loop."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 
-from sqlalchemy import Column, Integer, MetaData, Table, insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from shared.db import Database
 
@@ -38,5 +40,49 @@ async def test_concurrent_writers_of_one_process_commit_in_the_order_they_came(t
         async with db.unit_of_work(write=False) as session:
             order = (await session.execute(select(arrivals.c.writer).order_by("seq"))).scalars()
             assert list(order) == list(range(30))
+    finally:
+        await db.dispose()
+
+
+async def _executing_thread(session) -> int:  # type: ignore[no-untyped-def]
+    """The thread SQLite runs this session's statements on (asked of SQLite itself)."""
+    connection = await (await session.connection()).get_raw_connection()
+    await connection.driver_connection.create_function("executing_thread", 0, threading.get_ident)
+    return (await session.execute(text("SELECT executing_thread()"))).scalar()
+
+
+async def test_writes_run_on_the_event_loop_and_reads_on_a_thread_of_their_own(tmp_path):
+    """A writer holds the write lock only for SQLite's own work, not for trips to a thread;
+    a read of thousands of rows never holds up the loop."""
+    db = Database(f"sqlite:///{tmp_path}/w.db")
+    try:
+        async with db.unit_of_work() as session:
+            assert await _executing_thread(session) == threading.get_ident()
+        async with db.unit_of_work(write=False) as session:
+            assert await _executing_thread(session) != threading.get_ident()
+    finally:
+        await db.dispose()
+
+
+async def test_a_failed_writer_leaves_nothing_and_the_next_writer_goes_on(tmp_path):
+    db = Database(f"sqlite:///{tmp_path}/w.db")
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+
+        async def failing() -> None:
+            async with db.unit_of_work() as session:
+                await session.execute(insert(arrivals).values(writer=1))
+                await session.execute(insert(arrivals).values(seq=1, writer=2))  # taken
+
+        async def succeeding() -> None:
+            async with db.unit_of_work() as session:
+                await session.execute(insert(arrivals).values(writer=3))
+
+        results = await asyncio.gather(failing(), succeeding(), return_exceptions=True)
+        assert isinstance(results[0], IntegrityError) and results[1] is None
+        async with db.unit_of_work(write=False) as session:
+            writers = (await session.execute(select(arrivals.c.writer))).scalars()
+            assert list(writers) == [3]
     finally:
         await db.dispose()
