@@ -216,7 +216,10 @@ def _cmd_rebuild(args: argparse.Namespace) -> None:
 
 def _cmd_serve(args: argparse.Namespace) -> None:
     """uvicorn with the settings' limits: request line and headers at most
-    ``IRP_MAX_HEADER_BYTES`` (larger: 431/400 by the server), no ``Server`` header."""
+    ``IRP_MAX_HEADER_BYTES`` (larger: 431 by the application), no ``Server`` header. The
+    parser holds an unfinished head of up to eight times that (larger: 400, connection
+    closed): its memory bound, wide enough that a head over the limit which arrives in
+    pieces still gets its 431."""
     from shared.http.server import serve
 
     settings = load_settings(args.service)
@@ -226,7 +229,7 @@ def _cmd_serve(args: argparse.Namespace) -> None:
         port=args.port,
         access_log=False,
         server_header=False,
-        h11_max_incomplete_event_size=settings.max_header_bytes,
+        h11_max_incomplete_event_size=8 * settings.max_header_bytes,
         timeout_graceful_shutdown=10,
     )
 

@@ -105,3 +105,31 @@ async def test_headers_past_the_limit_are_refused_and_the_server_goes_on(served_
         pieces = await client.get("/health/live", headers={f"X-{i}": "y" * 900 for i in range(40)})
         assert pieces.status_code == 431
         assert (await client.get("/health/live")).status_code == 200
+
+
+async def test_a_head_that_never_ends_is_cut_off_by_the_server(served_stack):
+    """Header lines dribbled in one by one, without end: the server holds a bounded part of
+    an unfinished head (eight times the header limit), then answers 400 and closes."""
+    port, pid = served_stack["visits"]
+    before = _rss(pid)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /health/live HTTP/1.1\r\nHost: irp\r\n")
+    sent = 0
+    try:
+        while sent < 4 * MB:
+            writer.write(b"X-Filler: " + b"y" * 1000 + b"\r\n")
+            await writer.drain()
+            sent += 1012
+            await asyncio.sleep(0)
+    except (ConnectionError, OSError):
+        pass
+    try:
+        answer = await asyncio.wait_for(reader.read(), 60)  # to the end: the server closed
+    except ConnectionResetError:  # closed with the rest of the head unread
+        answer = b""
+    writer.close()
+    assert sent < 4 * MB
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 400"), answer[:40]
+    assert _rss(pid) - before < 20 * MB
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        assert (await client.get("/health/live")).status_code == 200
