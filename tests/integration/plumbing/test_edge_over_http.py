@@ -125,7 +125,7 @@ async def test_a_head_that_never_ends_is_cut_off_by_the_server(served_stack):
         pass
     try:
         answer = await asyncio.wait_for(reader.read(), 60)  # to the end: the server closed
-    except ConnectionResetError:  # closed with the rest of the head unread
+    except ConnectionError:  # reset, with the rest of the head unread (or the pipe broke)
         answer = b""
     writer.close()
     assert sent < 4 * MB
