@@ -70,7 +70,7 @@ def create_engine(url: str, durable: bool = True, *, writer: bool = False) -> As
         engine = create_async_engine(
             url, hide_parameters=True, pool_reset_on_return=None, **on_loop
         )
-        _configure_sqlite(engine, durable)
+        _configure_sqlite(engine, durable, busy_seconds=0 if writer else SQLITE_BUSY_SECONDS)
         return engine
     return create_async_engine(
         url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
@@ -82,7 +82,7 @@ def _is_sqlite_file(url: str) -> bool:
     return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
 
 
-def _configure_sqlite(engine: AsyncEngine, durable: bool) -> None:
+def _configure_sqlite(engine: AsyncEngine, durable: bool, busy_seconds: float) -> None:
     """WAL, foreign keys, and ``BEGIN IMMEDIATE`` for writers.
 
     pysqlite's own transaction handling is switched off so that a writing unit
@@ -98,7 +98,7 @@ def _configure_sqlite(engine: AsyncEngine, durable: bool) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={'NORMAL' if durable else 'OFF'}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

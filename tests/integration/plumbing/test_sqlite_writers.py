@@ -5,6 +5,7 @@ request waiting seconds under load), and write on the event loop."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
@@ -84,5 +85,42 @@ async def test_a_failed_writer_leaves_nothing_and_the_next_writer_goes_on(tmp_pa
         async with db.unit_of_work(write=False) as session:
             writers = (await session.execute(select(arrivals.c.writer))).scalars()
             assert list(writers) == [3]
+    finally:
+        await db.dispose()
+
+
+async def test_a_writer_waits_for_another_process_lock_off_the_loop(tmp_path):
+    """While another process holds SQLite's write lock (a migration run by hand), a writer
+    waits for it on a thread: the loop goes on serving meanwhile; then the write is made."""
+    path = tmp_path / "w.db"
+    db = Database(f"sqlite:///{path}")
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        async def write() -> None:
+            async with db.unit_of_work() as session:
+                await session.execute(insert(arrivals).values(writer=7))
+
+        ticking = asyncio.create_task(tick())
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(1.0)
+        assert not writing.done()
+        assert ticks > 20  # the loop ran (blocked on the lock, it would not have ticked)
+        other.execute("COMMIT")
+        await asyncio.wait_for(writing, 30)
+        ticking.cancel()
+        other.close()
+        async with db.unit_of_work(write=False) as session:
+            assert list((await session.execute(select(arrivals.c.writer))).scalars()) == [7]
     finally:
         await db.dispose()
