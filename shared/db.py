@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +22,9 @@ from sqlalchemy.ext.asyncio import (
 from shared.sqlite_on_loop import connector
 
 SQLITE_BUSY_SECONDS = 30
+CHECKPOINT_SECONDS = 1.0  # at most this often, the WAL is folded into the database file
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -70,7 +75,7 @@ def create_engine(url: str, durable: bool = True, *, writer: bool = False) -> As
         engine = create_async_engine(
             url, hide_parameters=True, pool_reset_on_return=None, **on_loop
         )
-        _configure_sqlite(engine, durable, busy_seconds=0 if writer else SQLITE_BUSY_SECONDS)
+        _configure_sqlite(engine, durable, writer)
         return engine
     return create_async_engine(
         url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
@@ -82,7 +87,7 @@ def _is_sqlite_file(url: str) -> bool:
     return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
 
 
-def _configure_sqlite(engine: AsyncEngine, durable: bool, busy_seconds: float) -> None:
+def _configure_sqlite(engine: AsyncEngine, durable: bool, writer: bool) -> None:
     """WAL, foreign keys, and ``BEGIN IMMEDIATE`` for writers.
 
     pysqlite's own transaction handling is switched off so that a writing unit
@@ -98,7 +103,10 @@ def _configure_sqlite(engine: AsyncEngine, durable: bool, busy_seconds: float) -
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={'NORMAL' if durable else 'OFF'}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
+        # A writer on the loop neither waits for a lock nor checkpoints there (both off it).
+        cursor.execute(f"PRAGMA busy_timeout={0 if writer else SQLITE_BUSY_SECONDS * 1000}")
+        if writer:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -120,6 +128,8 @@ class Database:
         # file is written through the connections that run on the loop.
         self._sqlite_writers = asyncio.Lock() if self.dialect == "sqlite" else None
         self._writer = create_engine(url, durable, writer=True) if _is_sqlite_file(url) else None
+        self._checkpoint: asyncio.Task[None] | None = None
+        self._checkpointed_at = 0.0
         self._writer_sessions = (
             async_sessionmaker(self._writer, expire_on_commit=False)
             if self._writer
@@ -148,6 +158,7 @@ class Database:
                     await session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
                     async with self._committed(session):
                         yield session
+                self._checkpoint_soon()
                 return
             if consistent and self.dialect == "postgresql":
                 await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -168,7 +179,29 @@ class Database:
         async with self.engine.connect() as conn:
             await conn.exec_driver_sql("SELECT 1")
 
+    def _checkpoint_soon(self) -> None:
+        """After a write, now and then: fold the WAL into the database file on a reader's
+        thread. The writers on the loop do not checkpoint (``wal_autocheckpoint=0``): an
+        automatic checkpoint (up to 1,000 pages copied, fsync included) would run in the
+        committing writer, holding up the loop, and the write lock, for as long as it took."""
+        if self._writer is None or (self._checkpoint and not self._checkpoint.done()):
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._checkpointed_at >= CHECKPOINT_SECONDS:
+            self._checkpointed_at = loop.time()
+            self._checkpoint = loop.create_task(self._fold_wal())
+
+    async def _fold_wal(self) -> None:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:
+            log.warning("WAL checkpoint failed; a later write tries again", exc_info=True)
+
     async def dispose(self) -> None:
+        if self._checkpoint is not None:
+            with contextlib.suppress(Exception):
+                await self._checkpoint
         await self.engine.dispose()
         if self._writer is not None:
             await self._writer.dispose()

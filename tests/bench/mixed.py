@@ -135,6 +135,12 @@ async def run(stack: DevStack) -> None:
           f"{SECONDS:.0f} s")  # fmt: skip
     report("writes", WRITES, writes)
     report("reads", READS, reads_total)
+    for (kind, out), rate in zip(
+        (("page", read_outcomes[0]), ("report", read_outcomes[1])),
+        (READS / 3, READS * 2 / 3),
+        strict=True,
+    ):  # where the reads' tail comes from: a page of visits, or the UN and activity reports
+        report(f"  {kind}", rate, out)
     during = sorted(behind.samples) or [float("nan")]
     print(f"  reporting behind the writes: p50 {pct(during, 0.5):.2f} s, p99 "
           f"{pct(during, 0.99):.2f} s, max {max(during):.2f} s "

@@ -12,6 +12,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from shared.db import Database
+from tests.harness import eventually
 
 metadata = MetaData()
 arrivals = Table(
@@ -122,5 +123,33 @@ async def test_a_writer_waits_for_another_process_lock_off_the_loop(tmp_path):
         other.close()
         async with db.unit_of_work(write=False) as session:
             assert list((await session.execute(select(arrivals.c.writer))).scalars()) == [7]
+    finally:
+        await db.dispose()
+
+
+async def test_the_log_is_folded_into_the_database_file_but_not_by_the_writers(tmp_path):
+    """The writers on the loop never checkpoint (an fsync there held up every request); the
+    write-ahead log still reaches the database file, from a thread, soon after the writes."""
+    path = tmp_path / "w.db"
+    db = Database(f"sqlite:///{path}")
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+            await conn.exec_driver_sql("CREATE TABLE blobs (b BLOB)")
+        empty = path.stat().st_size
+        for _ in range(30):
+            async with db.unit_of_work() as session:
+                autocheckpoint = (await session.execute(text("PRAGMA wal_autocheckpoint"))).scalar()
+                assert autocheckpoint == 0
+                await session.execute(
+                    text("INSERT INTO blobs VALUES (randomblob(:n))"),
+                    [{"n": 2000} for _ in range(100)],
+                )
+            await asyncio.sleep(0.1)
+
+        async def folded() -> bool:
+            return path.stat().st_size > empty + 4_000_000  # of the 6 MB written
+
+        await eventually(folded, 30)
     finally:
         await db.dispose()
