@@ -29,6 +29,7 @@ from shared.settings import load_settings
 START_TIMEOUT = 180.0
 FIRST_BACKOFF, MAX_BACKOFF = 1.0, 30.0
 STABLE_AFTER = 60.0  # a service up this long starts its backoff afresh
+STOP_SECONDS = 20.0  # after the signal, how long the services have to stop before they are killed
 
 
 def say(message: str) -> None:
@@ -125,11 +126,12 @@ class Supervised:
             assert self.process is not None
             self.process.send_signal(signal.SIGTERM)
 
-    def wait_stopped(self) -> None:
+    def wait_stopped(self, deadline: float) -> None:
+        """Wait for it until ``deadline`` (monotonic), then kill it."""
         if self.process is None:
             return
         try:
-            self.process.wait(15)
+            self.process.wait(max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -238,8 +240,9 @@ def run_dev_stack(base_port: int = 8001) -> None:
     finally:
         for service in services:
             service.stop()
+        deadline = time.monotonic() + STOP_SECONDS  # one for all: they stop side by side
         for service in services:
-            service.wait_stopped()
+            service.wait_stopped(deadline)
         broker.stop()
         mail.stop()
         say("stopped")

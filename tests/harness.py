@@ -19,7 +19,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 from sqlalchemy import Table, func, select
 
-from services.devstack import Supervised
+from services.devstack import STOP_SECONDS, Supervised
 from shared.app import ServiceContext
 from shared.auth import SCOPES, issue_token
 from shared.db import Database
@@ -233,8 +233,9 @@ def served(
     finally:
         for service in services.values():
             service.stop()
+        stopped_by = time.monotonic() + STOP_SECONDS
         for service in services.values():
-            service.wait_stopped()
+            service.wait_stopped(stopped_by)
 
 
 async def created(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
