@@ -187,6 +187,8 @@ def _interrupt(*_: object) -> None:
 
 def run_dev_stack(base_port: int = 8001) -> None:
     signal.signal(signal.SIGTERM, _interrupt)  # stop as Ctrl-C does, cleaning up
+    # Ctrl-C stops it even when started from a shell that ignores SIGINT (a background job)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     var = Path(os.environ.get("IRP_VAR_DIR", "var")).resolve()
     var.mkdir(parents=True, exist_ok=True)
     secret = os.environ.get("IRP_JWT_SECRET") or _dev_secret(var)
