@@ -116,7 +116,7 @@ async def test_a_writer_waits_for_another_process_lock_off_the_loop(tmp_path):
         writing = asyncio.create_task(write())
         await asyncio.sleep(1.0)
         assert not writing.done()
-        assert ticks > 20  # the loop ran (blocked on the lock, it would not have ticked)
+        assert ticks > 0  # the loop ran meanwhile (blocked on the lock, it could not have)
         other.execute("COMMIT")
         await asyncio.wait_for(writing, 30)
         ticking.cancel()
