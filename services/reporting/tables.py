@@ -239,6 +239,21 @@ passports = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Where each passport was after each of its events: the status and the day it was due back
+# (``return_due_by`` while a return is due, else ``safe_return_by``), so that a report can
+# say where the passports were at the end of a past day from the projections alone (a
+# snapshot keeps no event history).
+passport_moves = Table(
+    "passport_moves",
+    metadata,
+    Column("passport_id", String(36), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("back_by", Date),
+    Index("ix_reporting_passport_moves_occurred", "occurred_at"),
+)
+
 # What each unit is reminded of (``shared.reminder_items``), as the services announced it
 # (``noticed_at``, the event's time) and until its record was settled; every message the
 # notifications service sent (no addresses), and which reminders each carried.

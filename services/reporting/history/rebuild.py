@@ -33,6 +33,7 @@ PROJECTED_TABLES = (
     tables.daily_counts,
     tables.holders,
     tables.passports,
+    tables.passport_moves,
     tables.directory_units,
     tables.directory_counterparts,
     tables.directory_posts,

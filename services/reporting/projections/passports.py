@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
@@ -44,6 +44,17 @@ async def project(
     moved = [(e, p) for e, p in changes if isinstance(p, passport_events.PassportEvent)]
     if moved:
         await _passports(session, dialect, moved)
+        await session.execute(insert(tables.passport_moves), [_move(e, p) for e, p in moved])
+
+
+def _move(e: ReceivedEvent, p: Any) -> dict[str, Any]:
+    """Where the passport is after the event, and by when it is due back: to the office
+    while a return is due, else to the safe after a trip."""
+    back_by = p.return_due_by if p.status == "return_due" else p.safe_return_by
+    return {
+        "passport_id": p.passport_id, "version": e.envelope.aggregateversion,
+        "occurred_at": e.envelope.time, "status": p.status, "back_by": back_by,
+    }  # fmt: skip
 
 
 async def _passports(

@@ -3,7 +3,6 @@ and the projections' freshness: queries over the projections."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -290,37 +289,28 @@ WITH_HOLDER, WITH_OFFICE = {"handed_over", "return_due"}, {"in_safe", "issued"}
 async def _positions_at(
     session: AsyncSession, last: date, unit: UnitScope | None
 ) -> dict[str, int]:
-    """Where the passports were at the end of ``last``: each passport's newest event by
-    then says its status and deadlines (a passport's events always carry them)."""
-    e, p = tables.events, tables.passports
+    """Where the passports were at the end of ``last``: each passport's newest move by then
+    says its status and when it was due back."""
+    m, p = tables.passport_moves, tables.passports
     end = datetime.combine(last + timedelta(days=1), time(), UTC)
     newest = (
-        select(e.c.aggregate_id, func.max(e.c.aggregate_version).label("version"))
-        .where(e.c.aggregate_type == "passport", e.c.occurred_at < end)
-        .group_by(e.c.aggregate_id)
+        select(m.c.passport_id, func.max(m.c.version).label("version"))
+        .where(m.c.occurred_at < end)
+        .group_by(m.c.passport_id)
         .subquery()
     )
-    query = (
-        select(e.c.data)
-        .join(
-            newest,
-            (e.c.aggregate_id == newest.c.aggregate_id)
-            & (e.c.aggregate_version == newest.c.version),
-        )
-        .where(e.c.aggregate_type == "passport")
+    query = select(m.c.status, m.c.back_by).join(
+        newest, (m.c.passport_id == newest.c.passport_id) & (m.c.version == newest.c.version)
     )
     if unit is not None:
-        query = query.join(p, p.c.passport_id == e.c.aggregate_id).where(
+        query = query.join(p, p.c.passport_id == m.c.passport_id).where(
             unit.where(p.c.unit_id, p.c.unit)
         )
     found = {"in_hand_at_end": 0, "in_safe_at_end": 0, "overdue_at_end": 0}
-    for (stored,) in await session.execute(query):
-        data = json.loads(stored)["data"]
-        status = data.get("status")
+    for status, back_by in await session.execute(query):
         found["in_hand_at_end"] += status in WITH_HOLDER
         found["in_safe_at_end"] += status in WITH_OFFICE
-        due = data.get("return_due_by") if status == "return_due" else data.get("safe_return_by")
-        late = status in WITH_HOLDER and due is not None and date.fromisoformat(due) < last
+        late = status in WITH_HOLDER and back_by is not None and back_by < last
         found["overdue_at_end"] += late
     return found
 
