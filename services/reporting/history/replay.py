@@ -35,24 +35,33 @@ def _kept_form(event_type: str) -> type[BaseModel] | None:
     return create_model(f"Kept{contract.__name__}", data=(contract, ...)) if contract else None
 
 
+_t = tables.events
+# The kept event as the replay reads it, unpacked by position: a row's attributes by name
+# cost a microsecond each, a tenth of the event's decoding.
+_KEPT = (_t.c.seq, _t.c.event_id, _t.c.stream, _t.c.type, _t.c.aggregate_type,
+         _t.c.aggregate_id, _t.c.aggregate_version, _t.c.occurred_at, _t.c.correlation_id,
+         _t.c.data)  # fmt: skip
+
+
 def _decoded(row) -> apply.Decoded:  # type: ignore[no-untyped-def]
     """A kept event, its data decoded against its contract straight from the kept JSON."""
-    form = _kept_form(row.type)
-    payload = form.model_validate_json(row.data).data if form else None  # type: ignore[attr-defined]
+    seq, event_id, stream, type_, aggregate_type, aggregate_id, version, at, correlation, data = row
+    form = _kept_form(type_)
+    payload = form.model_validate_json(data).data if form else None  # type: ignore[attr-defined]
     # The data travels decoded beside the envelope, so it is not parsed a second time.
     envelope = EventEnvelope(
-        id=row.event_id,
-        source=f"/irp/{row.stream}",
-        type=row.type,
-        time=as_utc(row.occurred_at),
-        subject=f"{row.aggregate_type}/{row.aggregate_id}",
-        aggregatetype=row.aggregate_type,
-        aggregateid=row.aggregate_id,
-        aggregateversion=row.aggregate_version,
-        correlationid=row.correlation_id,
+        id=event_id,
+        source=f"/irp/{stream}",
+        type=type_,
+        time=as_utc(at),
+        subject=f"{aggregate_type}/{aggregate_id}",
+        aggregatetype=aggregate_type,
+        aggregateid=aggregate_id,
+        aggregateversion=version,
+        correlationid=correlation,
         data={},
     )
-    return apply.Decoded(ReceivedEvent(envelope, row.stream, 0, row.seq), payload, row.data)
+    return apply.Decoded(ReceivedEvent(envelope, stream, 0, seq), payload, data)
 
 
 Source = Database | AsyncSession
@@ -80,7 +89,7 @@ async def replay(
     ``target``, reading the next batch while the last one is applied; ``progress`` is told
     how many are replayed after each batch."""
     t = tables.events
-    query = select(t).order_by(t.c.seq)
+    query = select(*_KEPT).order_by(t.c.seq)
     if until is not None:
         query = query.where(t.c.occurred_at <= until)
 
