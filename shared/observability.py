@@ -54,6 +54,12 @@ NOTIFICATION_FAILURES = Counter(
     "Attempts to send a message that failed (retried with backoff)",
     ["service"],
 )
+REPORT_ANSWERS = Counter(
+    "irp_report_answers_total",
+    "Report requests by how they were answered: made, kept (the same report from memory) "
+    "or not_modified (304: the client holds it)",
+    ["service", "answer"],
+)
 EVENTS_APPLIED = Counter(
     "irp_consumer_events_applied_total",
     "Events whose effect a consumer applied",

@@ -196,6 +196,9 @@ class ServiceSettings(BaseSettings):
         description="reporting: the office's DOCX template (styles, page, running header and "
         "footer); default the shipped one",
     )
+    report_cache_mb: int = Field(
+        64, ge=0, description="reporting: memory for answers kept until the projections change"
+    )
     office_session_hours: float = Field(8.0, description="reporting: an office sign-in lasts")
     office_secure_cookie: bool = Field(
         False, description="reporting: the office cookie only over HTTPS (set it in production)"

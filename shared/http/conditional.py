@@ -22,3 +22,13 @@ def expected_version(if_match: str | None) -> int | None:
             412, "Precondition failed", "If-Match does not name a version of this resource"
         )
     return int(value)
+
+
+def none_match(if_none_match: str | None, tag: str) -> bool:
+    """Whether ``If-None-Match`` names ``tag`` (or ``*``): the client holds this version.
+    Compared weakly, as RFC 9110 has it for ``If-None-Match``."""
+    if if_none_match is None:
+        return False
+    opaque = tag.removeprefix("W/")
+    held = (t.strip() for t in if_none_match.split(","))
+    return any(t == "*" or t.removeprefix("W/") == opaque for t in held)

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,13 +28,16 @@ from services.reporting.reports import (
     un,
 )
 from services.reporting.reports.common import Lang
+from services.reporting.reports.kept import KeptAnswer, KeptReports
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import now, today
 from shared.db import Database
 from shared.envelope import as_utc
 from shared.errors import RuleViolation
+from shared.http.conditional import none_match
 from shared.http.openapi import REFERS
+from shared.observability import REPORT_ANSWERS
 from shared.types import CountryCode, Day, Moment
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -75,8 +78,8 @@ async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator
 
 
 class ReportRequest:
-    """What every report request shares: who may read, the format, and the moment (now, or a
-    past one rebuilt from the kept history)."""
+    """What every report request shares: who may read, the format, the moment (now, or a
+    past one rebuilt from the kept history), and the version the client already holds."""
 
     def __init__(
         self,
@@ -88,6 +91,11 @@ class ReportRequest:
         fmt: str | None = Query(None, alias="format", description="json, csv, xlsx, docx or pdf"),
         _: Principal = require_scope("reports:read"),
         ctx: ServiceContext = Depends(get_context),
+        if_none_match: str | None = Header(
+            None,
+            description="the ETag of an answer the client holds: 304 while the report is "
+            "still the same (every report but the trend, which is made anew each time)",
+        ),
     ) -> None:
         self.format = formats.chosen_format(request, fmt)
         self.ctx = ctx
@@ -95,20 +103,76 @@ class ReportRequest:
         self.moment = as_utc(as_of) if as_of else None
         # The report's day: the past moment's, or today.
         self.day: date = self.moment.date() if self.moment else today()
+        self.kept = _kept_reports(request.app.state, ctx.settings.report_cache_mb)
+        self.held = if_none_match
+        self.asked = (request.url.path, tuple(sorted(request.query_params.multi_items())))
 
     async def answer(
         self, model: type[Any], build: Callable[[AsyncSession], Awaitable[dict[str, Any]]]
     ) -> Response:
         """Every report the same way: live or as of the moment, stating what it includes, in
-        the chosen format, named by the report (its ``filename()``)."""
-        async with (
-            _source(self.ctx, self.moment) as db,
-            db.unit_of_work(write=False, consistent=True) as session,
-        ):
-            body = await build(session)
-            includes = await _includes(session)
+        the chosen format, named by the report (its ``filename()``); answered from memory,
+        or with 304, while the projections have not moved since it was made."""
+        async with self.ctx.db.unit_of_work(write=False, consistent=True) as session:
+            positions = await _positions(session)
+            tag = self.kept.tag((*self.asked, self.format, self.day, self.moment, positions))
+            if (early := self._early(tag)) is not None:
+                return early
+            if self.moment is None:
+                body = await build(session)
+                includes = _includes(positions)
+        if self.moment is not None:
+            async with (
+                _source(self.ctx, self.moment) as db,
+                db.unit_of_work(write=False, consistent=True) as session,
+            ):
+                body = await build(session)
+                includes = _includes(await _positions(session))
         report = model(**body, as_of=self.moment, includes_events_until=includes)
-        return formats.render(report, self.format, report.filename(), self.template)
+        response = formats.render(report, self.format, report.filename(), self.template)
+        self.kept.keep(tag, _kept_answer(response))
+        REPORT_ANSWERS.labels("reporting", "made").inc()
+        response.headers.update(_validators(tag))
+        return response
+
+    def _early(self, tag: str) -> Response | None:
+        """The answer without making the report: 304 if the client holds it, else the
+        kept one, if any."""
+        if none_match(self.held, tag):
+            REPORT_ANSWERS.labels("reporting", "not_modified").inc()
+            return Response(status_code=304, headers=_validators(tag))
+        kept = self.kept.get(tag)
+        if kept is None:
+            return None
+        REPORT_ANSWERS.labels("reporting", "kept").inc()
+        headers = {**kept.headers, **_validators(tag)}
+        return Response(kept.body, media_type=kept.media_type, headers=headers)
+
+
+def _kept_reports(state: Any, megabytes: int) -> KeptReports:
+    """The process's kept answers (one per application)."""
+    if not hasattr(state, "kept_reports"):
+        state.kept_reports = KeptReports(megabytes * 2**20)
+    return state.kept_reports  # type: ignore[no-any-return]
+
+
+ANSWERS = ("made", "kept", "not_modified")
+for _answer in ANSWERS:  # each series there at zero from the start
+    REPORT_ANSWERS.labels("reporting", _answer)
+
+
+def _validators(tag: str) -> dict[str, str]:
+    # A client may keep the answer and must ask again, with If-None-Match, before using it.
+    return {"ETag": tag, "Cache-Control": "private, no-cache", "Vary": "Accept, Authorization"}
+
+
+def _kept_answer(response: Response) -> KeptAnswer:
+    disposition = response.headers.get("content-disposition")
+    return KeptAnswer(
+        bytes(response.body),
+        response.media_type or formats.MEDIA["json"],
+        {"Content-Disposition": disposition} if disposition else {},
+    )
 
 
 # Every report answers in JSON or as a document (format=, or the Accept header).
@@ -116,6 +180,13 @@ AS_DOCUMENTS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The report: JSON by default; with format (or Accept) a CSV table, an "
         "XLSX workbook, a DOCX document or a PDF, named in Content-Disposition.",
+        "headers": {
+            "ETag": {
+                "description": "this answer's version: the same while no event changes what "
+                "the report is made of (ask with If-None-Match)",
+                "schema": {"type": "string"},
+            }
+        },
         "content": {
             media: {
                 "schema": {
@@ -127,14 +198,27 @@ AS_DOCUMENTS: dict[int | str, dict[str, Any]] = {
             for name, media in formats.MEDIA.items()
             if name != "json"
         },
-    }
+    },
+    304: {"description": "Not Modified: the answer named by If-None-Match is still the report"},
 }
 
 
-async def _includes(session) -> dict[str, datetime]:  # type: ignore[no-untyped-def]
+# The trend is made anew each time (its running month is as of now): no tag.
+MADE_ANEW = {200: {k: v for k, v in AS_DOCUMENTS[200].items() if k != "headers"}}
+
+Positions = tuple[tuple[str, int, str, datetime], ...]
+
+
+async def _positions(session: AsyncSession) -> Positions:
+    """How far each stream is applied: what the projections are made of."""
     t = tables.stream_positions
-    rows = await session.execute(select(t.c.stream, t.c.last_event_time).order_by(t.c.stream))
-    return {stream: as_utc(moment) for stream, moment in rows}
+    columns = (t.c.stream, t.c.events_applied, t.c.last_event_id, t.c.last_event_time)
+    rows = await session.execute(select(*columns).order_by(t.c.stream))
+    return tuple((s, n, last, as_utc(moment)) for s, n, last, moment in rows)
+
+
+def _includes(positions: Positions) -> dict[str, datetime]:
+    return {stream: moment for stream, _, _, moment in positions}
 
 
 @router.get(
@@ -234,7 +318,7 @@ async def commission_report(
     "/trend",
     summary="Implementation trend",
     response_model=trend.TrendReport,
-    responses=AS_DOCUMENTS,
+    responses=MADE_ANEW,
 )
 async def trend_report(
     year: int = YEAR,
@@ -251,7 +335,7 @@ async def trend_report(
         r.ctx.db, folder, year, lang, unit, until, until_is_now=r.moment is None
     )
     async with r.ctx.db.unit_of_work(write=False) as session:
-        includes = await _includes(session)
+        includes = _includes(await _positions(session))
     report = trend.TrendReport(**body, as_of=r.moment, includes_events_until=includes)
     return formats.render(report, r.format, report.filename(), r.template)
 

@@ -293,7 +293,10 @@ async def _request(
     session = await _session(request, ctx)
     principal = Principal(subject=session.username if session else "", scopes=frozenset())
     asked = "json" if fmt == "html" else fmt
-    return session, reports.ReportRequest(request, _moment(as_of), asked, principal, ctx)
+    request_ = reports.ReportRequest(
+        request, _moment(as_of), asked, principal, ctx, if_none_match=None
+    )
+    return session, request_
 
 
 # A form sends a field left empty as "": for the page that is a value not given.

@@ -1,0 +1,65 @@
+"""Reports as answered, kept while nothing they are made from has changed.
+
+A report is a function of the projections, its parameters and its day. The projections
+change only by applying events, and every applied batch moves ``stream_positions`` (how
+many events of each stream are applied, and the newest one). So a report's tag is made of
+its request (path, parameters, format, day, moment) and those positions: the same tag,
+the same report. An answer is kept under its tag, the least recently used dropped first
+when the kept answers' bytes pass the bound; a client that holds the answer of a tag asks
+with ``If-None-Match`` and gets ``304 Not Modified``.
+
+The tag also holds a token drawn when the process starts: an answer made by other code
+(after an upgrade) is never taken for the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    body: bytes
+    media_type: str
+    headers: dict[str, str]
+
+
+class KeptReports:
+    """The answers of the latest reports, up to ``max_bytes`` of them in all."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[str, KeptAnswer] = OrderedDict()
+        self._bytes = 0
+        self._token = uuid.uuid4().hex
+
+    def tag(self, key: tuple[Any, ...]) -> str:
+        """A weak entity tag: the same report, not necessarily the same bytes (its
+        ``generated_at``, say, is the moment it was made)."""
+        digest = hashlib.sha256(repr((self._token, key)).encode()).hexdigest()[:32]
+        return f'W/"{digest}"'
+
+    def get(self, tag: str) -> KeptAnswer | None:
+        answer = self._answers.get(tag)
+        if answer is not None:
+            self._answers.move_to_end(tag)
+        return answer
+
+    def keep(self, tag: str, answer: KeptAnswer) -> None:
+        """Keep the answer, unless it alone would take more than a quarter of the bound."""
+        if len(answer.body) > self.max_bytes // 4 or tag in self._answers:
+            return
+        self._answers[tag] = answer
+        self._bytes += len(answer.body)
+        while self._bytes > self.max_bytes:
+            _, dropped = self._answers.popitem(last=False)
+            self._bytes -= len(dropped.body)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """How many answers are kept, and their bytes."""
+        return len(self._answers), self._bytes
