@@ -16,6 +16,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import httpx
+
 from services.reporting.history import replay, snapshots
 from services.reporting.office import pages
 from services.reporting.reports import (
@@ -331,6 +333,7 @@ async def main() -> None:
             f"(target: page < 300 ms)"
         )
     await _trend_figures(db, snapshot_dir)
+    await _answered_over_http(db.url)
     middle = START + timedelta(seconds=total // 2 + 4321)  # between two snapshots
     eu_case = cases["eu-association"]
     as_of = await timed(lambda: recomputed(eu_case, middle, snapshot_dir), repeat=3)
@@ -386,6 +389,44 @@ async def _trend_figures(db: Database, snapshot_dir: Path) -> None:
         f"(target: page < 300 ms; the first time, computing its 5 past months: "
         f"{cold * 1000:.0f} ms)"
     )
+
+
+async def _answered_over_http(url: str) -> None:
+    """The reports as the service answers them (its ASGI app, no network): made, then the
+    same request again while no event arrived (kept), then asked with the tag (304)."""
+    from services.reporting.app import create_app
+    from shared.auth import issue_token
+    from shared.settings import load_settings
+
+    settings = load_settings("reporting", database_url=url, jwt_secret="bench-" * 8)
+    app = create_app(settings)
+    token = issue_token(settings, "bench", ["reports:read"], 600)
+    headers = {"Authorization": f"Bearer {token}"}
+    paths = {
+        "eu-association": "/v1/reports/eu-association?year=2026",
+        "country dossier": "/v1/reports/countries/DE",
+        "reminders": "/v1/reports/reminders",
+    }
+    print(
+        "\nover HTTP (the app in process): made (the first request), the same again with no "
+        "event since (kept), and asked with its tag (304)"
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://reporting"
+    ) as client:
+        for name, path in paths.items():
+            started = time.perf_counter()
+            made = await client.get(path, headers=headers)
+            first = time.perf_counter() - started
+            assert made.status_code == 200, made.text
+            tag = {**headers, "If-None-Match": made.headers["ETag"]}
+            kept = await timed(lambda p=path: client.get(p, headers=headers))
+            held = await timed(lambda p=path, h=tag: client.get(p, headers=h))
+            print(
+                f"  {name:<18} made {first * 1000:8.1f} ms   kept {kept * 1000:6.1f} ms   "
+                f"304 {held * 1000:6.1f} ms   ({len(made.content) / 1e6:.1f} MB)"
+            )
+    await app.state.ctx.db.dispose()
 
 
 def _size_mb(folder: Path) -> float:
