@@ -93,7 +93,7 @@ class ServiceSettings(BaseSettings):
         50, ge=0, description="how long a fetch waits at the broker while events flow"
     )
     consumer_idle_fetch_wait_ms: int = Field(
-        2000, ge=0, description="how long it waits once the streams are quiet (fewer polls)"
+        5000, ge=0, description="how long it waits once the streams are quiet (fewer polls)"
     )
     consumer_idle_after_seconds: float = Field(
         10.0, gt=0, description="seconds without events after which the streams count as quiet"
