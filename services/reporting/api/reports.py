@@ -156,8 +156,7 @@ def _kept_reports(state: Any, megabytes: int) -> KeptReports:
     return state.kept_reports  # type: ignore[no-any-return]
 
 
-ANSWERS = ("made", "kept", "not_modified")
-for _answer in ANSWERS:  # each series there at zero from the start
+for _answer in ("made", "kept", "not_modified"):  # each series there at zero from the start
     REPORT_ANSWERS.labels("reporting", _answer)
 
 

@@ -293,10 +293,10 @@ async def _request(
     session = await _session(request, ctx)
     principal = Principal(subject=session.username if session else "", scopes=frozenset())
     asked = "json" if fmt == "html" else fmt
-    request_ = reports.ReportRequest(
+    report_request = reports.ReportRequest(
         request, _moment(as_of), asked, principal, ctx, if_none_match=None
     )
-    return session, request_
+    return session, report_request
 
 
 # A form sends a field left empty as "": for the page that is a value not given.
