@@ -197,7 +197,7 @@ class ServiceSettings(BaseSettings):
         "footer); default the shipped one",
     )
     report_cache_mb: int = Field(
-        64, ge=0, description="reporting: memory for answers kept until the projections change"
+        32, ge=0, description="reporting: memory for answers kept until the projections change"
     )
     office_session_hours: float = Field(8.0, description="reporting: an office sign-in lasts")
     office_secure_cookie: bool = Field(
