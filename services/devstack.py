@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +138,17 @@ class Supervised:
             self.process.wait()
 
 
+def stop_side_by_side(services: Iterable[Supervised]) -> None:
+    """Signal every service, then give them ``STOP_SECONDS`` in all to stop, side by side;
+    one still running then is killed."""
+    stopping = list(services)
+    for service in stopping:
+        service.stop()
+    deadline = time.monotonic() + STOP_SECONDS
+    for service in stopping:
+        service.wait_stopped(deadline)
+
+
 def _get_json(url: str) -> dict | None:  # type: ignore[type-arg]
     try:
         with urllib.request.urlopen(url, timeout=3) as answer:
@@ -240,11 +252,7 @@ def run_dev_stack(base_port: int = 8001) -> None:
         say("Ctrl-C stops everything.")
         _keep_running(services, broker)
     finally:
-        for service in services:
-            service.stop()
-        deadline = time.monotonic() + STOP_SECONDS  # one for all: they stop side by side
-        for service in services:
-            service.wait_stopped(deadline)
+        stop_side_by_side(services)
         broker.stop()
         mail.stop()
         say("stopped")

@@ -19,7 +19,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 from sqlalchemy import Table, func, select
 
-from services.devstack import STOP_SECONDS, Supervised
+from services.devstack import Supervised, stop_side_by_side
 from shared.app import ServiceContext
 from shared.auth import SCOPES, issue_token
 from shared.db import Database
@@ -231,11 +231,7 @@ def served(
                 time.sleep(0.2)
         yield services
     finally:
-        for service in services.values():
-            service.stop()
-        stopped_by = time.monotonic() + STOP_SECONDS
-        for service in services.values():
-            service.wait_stopped(stopped_by)
+        stop_side_by_side(services.values())
 
 
 async def created(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
