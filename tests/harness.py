@@ -126,6 +126,13 @@ def settings_for(
     return load_settings(service, **values)
 
 
+def sqlite_settings(folder: Path, bootstrap: str, prefix: str) -> Callable[[str], ServiceSettings]:
+    """Each service's settings (``settings_for``), its database an SQLite file in ``folder``."""
+    return lambda service: settings_for(
+        service, f"sqlite:///{folder}/{service}.db", bootstrap, prefix
+    )
+
+
 def env_for(settings: ServiceSettings) -> dict[str, str]:
     """The same settings as environment variables, for a service in another process."""
     fields = (

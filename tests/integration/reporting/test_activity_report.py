@@ -17,7 +17,7 @@ from tests.harness import (
     eventually,
     remember_personal_data,
     running,
-    settings_for,
+    sqlite_settings,
 )
 
 TODAY = datetime.now(UTC).date()
@@ -30,8 +30,7 @@ remember_personal_data(HOLDER["personal_number"], HOLDER["date_of_birth"], "DS55
 async def test_the_activity_report_counts_visits_meetings_trips_agreements_and_passports(
     tmp_path, kafka, prefix
 ):
-    def settings(service: str):  # type: ignore[no-untyped-def]
-        return settings_for(service, f"sqlite:///{tmp_path}/{service}.db", kafka.bootstrap, prefix)
+    settings = sqlite_settings(tmp_path, kafka.bootstrap, prefix)
 
     async with (
         running("visits", settings("visits")) as visits,
@@ -143,8 +142,7 @@ async def test_the_activity_report_counts_visits_meetings_trips_agreements_and_p
 
 
 async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, prefix):
-    def settings(service: str):  # type: ignore[no-untyped-def]
-        return settings_for(service, f"sqlite:///{tmp_path}/{service}.db", kafka.bootstrap, prefix)
+    settings = sqlite_settings(tmp_path, kafka.bootstrap, prefix)
 
     async with (
         running("visits", settings("visits")) as visits,
@@ -232,8 +230,7 @@ async def test_the_commission_report_and_the_country_dossier(tmp_path, kafka, pr
 async def test_the_activity_report_says_where_passports_were_at_the_periods_end(
     tmp_path, kafka, prefix
 ):
-    def settings(service: str):  # type: ignore[no-untyped-def]
-        return settings_for(service, f"sqlite:///{tmp_path}/{service}.db", kafka.bootstrap, prefix)
+    settings = sqlite_settings(tmp_path, kafka.bootstrap, prefix)
 
     async with (
         running("passports", settings("passports")) as passports,

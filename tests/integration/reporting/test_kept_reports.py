@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from prometheus_client import REGISTRY
 
 from services.reporting import tables as reporting_tables
-from tests.harness import auth, count_rows, eventually, running, settings_for
+from tests.harness import auth, count_rows, eventually, running, sqlite_settings
 
 CSV = """ref,title_ka,title_en,source_reference,area,lead_unit,supporting_units,deadline
 M1,ღონისძიება 1,Measure one,1.1,Chapter A,Policy,,2030-12-31
@@ -25,8 +25,7 @@ def answered(how: str) -> float:
 async def test_a_report_is_made_again_only_when_an_event_changed_what_it_is_made_of(
     tmp_path, kafka, prefix
 ):
-    def settings(service: str):  # type: ignore[no-untyped-def]
-        return settings_for(service, f"sqlite:///{tmp_path}/{service}.db", kafka.bootstrap, prefix)
+    settings = sqlite_settings(tmp_path, kafka.bootstrap, prefix)
 
     async with (
         running("agreements", settings("agreements")) as agreements,
