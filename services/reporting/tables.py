@@ -54,6 +54,15 @@ stream_positions = Table(
     Column("last_applied_at", DateTime(timezone=True), nullable=False),
 )
 
+# For each table the events are applied to, a token drawn anew by every batch that wrote it:
+# a kept report is still the report while each table it was made from holds its token.
+table_versions = Table(
+    "table_versions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("version", String(32), nullable=False),
+)
+
 # The newest version of each aggregate seen: an older event never overwrites a newer state.
 aggregate_versions = Table(
     "aggregate_versions",

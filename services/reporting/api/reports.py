@@ -28,7 +28,7 @@ from services.reporting.reports import (
     un,
 )
 from services.reporting.reports.common import Lang
-from services.reporting.reports.kept import KeptAnswer, KeptReports
+from services.reporting.reports.kept import EVERY_TABLE, KeptAnswer, KeptReports
 from shared.app import ServiceContext, get_context
 from shared.auth import Principal, require_scope
 from shared.clock import now, today
@@ -38,6 +38,7 @@ from shared.errors import RuleViolation
 from shared.http.conditional import none_match
 from shared.http.openapi import REFERS
 from shared.observability import REPORT_ANSWERS
+from shared.touched import Touched, tables_touched
 from shared.types import CountryCode, Day, Moment
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -106,21 +107,26 @@ class ReportRequest:
         self.kept = _kept_reports(request.app.state, ctx.settings.report_cache_mb)
         self.held = if_none_match
         self.asked = (request.url.path, tuple(sorted(request.query_params.multi_items())))
+        # The report's route (/commissions/{commission_id}): what its tables are learned by.
+        self.report: str = getattr(request.scope.get("route"), "path", request.url.path)
 
     async def answer(
         self, model: type[Any], build: Callable[[AsyncSession], Awaitable[dict[str, Any]]]
     ) -> Response:
         """Every report the same way: live or as of the moment, stating what it includes, in
         the chosen format, named by the report (its ``filename()``); answered from memory,
-        or with 304, while the projections have not moved since it was made."""
+        or with 304, while the tables it is made from have not changed since it was made."""
         async with self.ctx.db.unit_of_work(write=False, consistent=True) as session:
-            positions = await _positions(session)
-            tag = self.kept.tag((*self.asked, self.format, self.day, self.moment, positions))
-            if (early := self._early(tag)) is not None:
+            known = HISTORY if self.moment else self.kept.reads_of(self.report)
+            if known is not None and (early := self._early(await self._tag(session, known))):
                 return early
+            read = HISTORY
             if self.moment is None:
-                body = await build(session)
-                includes = _includes(positions)
+                with tables_touched(session) as touched:
+                    body = await build(session)
+                read = self.kept.learn(self.report, _read_by(touched))
+                includes = _includes(await _positions(session))
+            tag = await self._tag(session, read)
         if self.moment is not None:
             async with (
                 _source(self.ctx, self.moment) as db,
@@ -135,6 +141,10 @@ class ReportRequest:
         response.headers.update(_validators(tag))
         return response
 
+    async def _tag(self, session: AsyncSession, read: frozenset[str]) -> str:
+        versions = await _versions(session, read)
+        return self.kept.tag((*self.asked, self.format, self.day, self.moment, versions))
+
     def _early(self, tag: str) -> Response | None:
         """The answer without making the report: 304 if the client holds it, else the
         kept one, if any."""
@@ -147,6 +157,23 @@ class ReportRequest:
         REPORT_ANSWERS.labels("reporting", "kept").inc()
         headers = {**kept.headers, **_validators(tag)}
         return Response(kept.body, media_type=kept.media_type, headers=headers)
+
+
+# A report as of a past moment is made from the kept history (and the snapshots taken of it).
+HISTORY = frozenset({tables.events.name})
+
+
+def _read_by(touched: Touched) -> set[str]:
+    return touched.read | {EVERY_TABLE} if touched.opaque else touched.read
+
+
+async def _versions(session: AsyncSession, read: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """The tokens of the tables ``read`` (a table no batch has written has none yet)."""
+    t = tables.table_versions
+    query = select(t.c.name, t.c.version).order_by(t.c.name)
+    if EVERY_TABLE not in read:
+        query = query.where(t.c.name.in_(sorted(read)))
+    return tuple((name, version) for name, version in await session.execute(query))
 
 
 def _kept_reports(state: Any, megabytes: int) -> KeptReports:

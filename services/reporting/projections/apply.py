@@ -7,7 +7,8 @@ before and records these as handled in the same transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -30,6 +31,7 @@ from shared.consumer import ReceivedEvent
 from shared.contracts import contract_for
 from shared.db import upsert
 from shared.envelope import utcnow
+from shared.touched import tables_touched
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,12 @@ async def apply_events(session: AsyncSession, events: Sequence[ReceivedEvent]) -
 
 async def apply_decoded(session: AsyncSession, decoded: Sequence[Decoded]) -> None:
     dialect = session.get_bind().dialect.name
+    with tables_touched(session) as touched:
+        await _apply(session, dialect, decoded)
+    await _mark_changed(session, dialect, touched.written)
+
+
+async def _apply(session: AsyncSession, dialect: str, decoded: Sequence[Decoded]) -> None:
     events = [d.event for d in decoded]
     now = utcnow()
     await session.execute(
@@ -101,6 +109,16 @@ async def apply_decoded(session: AsyncSession, decoded: Sequence[Decoded]) -> No
     newer = [(d.event, d.payload) for d in decoded if fresh[d.event.envelope.id]]
     for projection in PROJECTIONS:
         await projection(session, dialect, newer)
+
+
+async def _mark_changed(session: AsyncSession, dialect: str, written: Iterable[str]) -> None:
+    """A new token for each table the batch wrote (what kept reports are checked against)."""
+    t = tables.table_versions
+    token = uuid.uuid4().hex
+    await session.execute(
+        upsert(dialect, t, ["name"], lambda new: {"version": new.version}),
+        [{"name": name, "version": token} for name in sorted(written)],
+    )
 
 
 async def _advance_streams(

@@ -1,12 +1,14 @@
 """Reports as answered, kept while nothing they are made from has changed.
 
-A report is a function of the projections, its parameters and its day. The projections
-change only by applying events, and every applied batch moves ``stream_positions`` (how
-many events of each stream are applied, and the newest one). So a report's tag is made of
-its request (path, parameters, format, day, moment) and those positions: the same tag,
-the same report. An answer is kept under its tag, the least recently used dropped first
-when the kept answers' bytes pass the bound; a client that holds the answer of a tag asks
-with ``If-None-Match`` and gets ``304 Not Modified``.
+A report is a function of its request (path, parameters, format, day, moment) and of the
+tables it reads. Those tables change only by applying events, and every applied batch
+draws a new token for each table it wrote (``table_versions``). Each report's tables are
+learned by making it (``shared.touched`` tells the tables of every statement it runs), so a
+report's tag is made of its request and the tokens of the tables it was made from: the
+same tag, the same report. An event that changes no table a report reads (a visit, for the
+UN report) leaves its tag as it was. An answer is kept under its tag, the least recently
+used dropped first when the kept answers' bytes pass the bound; a client that holds the
+answer of a tag asks with ``If-None-Match`` and gets ``304 Not Modified``.
 
 The tag also holds a token drawn when the process starts: an answer made by other code
 (after an upgrade) is never taken for the same.
@@ -19,6 +21,9 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
+
+# A report made by a statement whose tables could not be told: every table's token counts.
+EVERY_TABLE = "*"
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,18 @@ class KeptReports:
         self._answers: OrderedDict[str, KeptAnswer] = OrderedDict()
         self._bytes = 0
         self._token = uuid.uuid4().hex
+        self._reads: dict[str, frozenset[str]] = {}
+
+    def reads_of(self, report: str) -> frozenset[str] | None:
+        """The tables ``report`` has been made from so far (None before it is first made)."""
+        return self._reads.get(report)
+
+    def learn(self, report: str, read: set[str]) -> frozenset[str]:
+        """Add what one making of ``report`` read. The union over its makings: a making
+        that reads one table more (another unit, a data-dependent query) widens it."""
+        known = self._reads.get(report, frozenset()) | read
+        self._reads[report] = known
+        return known
 
     def tag(self, key: tuple[Any, ...]) -> str:
         """A weak entity tag: the same report, not necessarily the same bytes (its

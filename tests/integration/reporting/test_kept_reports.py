@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from prometheus_client import REGISTRY
 
 from services.reporting import tables as reporting_tables
-from tests.harness import auth, count_rows, eventually, running, sqlite_settings
+from tests.harness import VISIT, auth, count_rows, eventually, running, sqlite_settings
 
 CSV = """ref,title_ka,title_en,source_reference,area,lead_unit,supporting_units,deadline
 M1,ღონისძიება 1,Measure one,1.1,Chapter A,Policy,,2030-12-31
 M2,ღონისძიება 2,Measure two,1.2,Chapter A,Legal,,2030-12-31
 """
 URL = "/v1/reports/eu-association"
+ACTIVITY = "/v1/reports/activity"
 
 
 def answered(how: str) -> float:
@@ -29,6 +30,7 @@ async def test_a_report_is_made_again_only_when_an_event_changed_what_it_is_made
 
     async with (
         running("agreements", settings("agreements")) as agreements,
+        running("visits", settings("visits")) as visits,
         running("reporting", settings("reporting")) as reporting,
     ):
         h = auth()
@@ -76,6 +78,18 @@ async def test_a_report_is_made_again_only_when_an_event_changed_what_it_is_made
             as_csv.content, as_csv.headers["Content-Disposition"]
         )  # fmt: skip
 
+        # A visit changes no table the EU report is made from: it is not made again.
+        activity = {"from": "2026-01-01", "to": "2026-12-31"}
+        before = await reporting.client.get(ACTIVITY, params=activity, headers=h)
+        assert (await visits.client.post("/v1/visits", json=VISIT, headers=h)).is_success
+        await eventually(lambda: applied(4))
+        made = answered("made")
+        still = await get(held=tag)
+        assert (still.status_code, answered("made") - made) == (304, 0)
+        after = await reporting.client.get(ACTIVITY, params=activity, headers=h)
+        assert after.headers["ETag"] != before.headers["ETag"]  # made from the visits
+        assert answered("made") - made == 1
+
         listed = (await agreements.client.get("/v1/obligations", headers=h)).json()["items"]
         ids = {o["external_ref"]: o["id"] for o in listed}
         moved = await agreements.client.post(
@@ -84,7 +98,7 @@ async def test_a_report_is_made_again_only_when_an_event_changed_what_it_is_made
             headers=h,
         )
         assert moved.status_code == 200, moved.text
-        await eventually(lambda: applied(4))
+        await eventually(lambda: applied(5))
         changed = await get(held=tag)
         assert changed.status_code == 200 and changed.headers["ETag"] != tag
         statuses = {m["ref"]: m["status"] for m in changed.json()["measures"]}

@@ -43,3 +43,15 @@ def test_if_none_match_names_the_tag_weakly_alone_in_a_list_or_as_a_star():
     assert none_match('"x", W/"abc"', tag) and none_match("*", tag)
     assert not none_match('"abcd"', tag) and not none_match(None, tag)
     assert not none_match("", tag)
+
+
+def test_a_reports_tables_are_the_union_of_what_its_makings_read():
+    kept = KeptReports(1000)
+    assert kept.reads_of("/v1/reports/un") is None  # never made: nothing to check against
+    assert kept.learn("/v1/reports/un", {"obligations"}) == {"obligations"}
+    # another unit's share reads the directory as well: from now on it counts too
+    assert kept.learn("/v1/reports/un", {"obligations", "directory_units"}) == {
+        "obligations", "directory_units"
+    }  # fmt: skip
+    assert kept.learn("/v1/reports/un", {"obligations"}) == {"obligations", "directory_units"}
+    assert kept.reads_of("/v1/reports/eu-association") is None
