@@ -1,6 +1,10 @@
 """The tables a session's statements read and write, told from the statements themselves
 (SQLAlchemy's ``do_orm_execute``, which sees every statement given to ``Session.execute``):
-what an answer was made from, what a transaction changed."""
+what an answer was made from, what a transaction changed.
+
+Walking a query for its tables costs more than running a small one, so a query's tables are
+told once per compiled form: SQLAlchemy compiles a query's shape once and reuses it, and the
+tables are part of the shape."""
 
 from __future__ import annotations
 
@@ -8,10 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import CompoundSelect, Delete, Insert, Select, Table, Update, event
+from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.sql.util import find_tables
 
 
@@ -37,13 +44,32 @@ def _tables_in(statement: Any) -> set[str]:
     return {t.name for t in found if isinstance(t, Table)}
 
 
+_TABLES_OF: WeakKeyDictionary[Compiled, frozenset[str]] = WeakKeyDictionary()
+
+
+def _read_by(compiled: Compiled) -> frozenset[str]:
+    tables = _TABLES_OF.get(compiled)
+    if tables is None:
+        tables = _TABLES_OF[compiled] = frozenset(_tables_in(compiled.statement))
+    return tables
+
+
 @contextmanager
 def tables_touched(session: AsyncSession) -> Iterator[Touched]:
     """The tables of the statements ``session`` executes inside the block."""
     touched = Touched()
 
-    def noted(state: ORMExecuteState) -> None:
-        touched.note(state.statement)
+    def noted(state: ORMExecuteState) -> Result[Any] | None:
+        if not isinstance(state.statement, Select | CompoundSelect):
+            touched.note(state.statement)
+            return None
+        result = state.invoke_statement()
+        compiled = getattr(getattr(result, "context", None), "compiled", None)
+        if isinstance(compiled, Compiled) and compiled.statement is not None:
+            touched.read |= _read_by(compiled)
+        else:
+            touched.note(state.statement)
+        return result
 
     target = session.sync_session
     event.listen(target, "do_orm_execute", noted)
