@@ -67,13 +67,25 @@ async def sample_behind(reporting: str, behind: Behind, before: int, visits_topi
             await asyncio.sleep(0.25)
 
 
+ANSWERS = re.compile(
+    r'^irp_report_answers_total\{answer="(\w+)",service="reporting"\} (\S+)$', re.M
+)
+
+
+async def report_answers(reporting: str) -> dict[str, int]:
+    """The reporting service's count of report answers made, kept and not modified."""
+    async with httpx.AsyncClient(base_url=reporting, timeout=10) as client:
+        text = (await client.get("/metrics")).text
+    return {"made": 0, "kept": 0} | {k: int(float(n)) for k, n in ANSWERS.findall(text)}
+
+
 def report(kind: str, rate: float, out: Outcome) -> None:
     offered = out.sent + out.not_sent
     took = out.answered / out.seconds if out.seconds else 0.0
     held = "held" if out.failed + out.not_sent == 0 else (
         f"SATURATED: {out.not_sent} not sent (every connection busy), {out.failed} failed"
     )  # fmt: skip
-    print(f"  {kind:<6} offered {rate:.0f}/s ({offered}), answered {took:.1f}/s: {held}")
+    print(f"  {kind:<10} offered {rate:.0f}/s ({offered}), answered {took:.1f}/s: {held}")
     if out.latencies:
         ms = sorted(x * 1000 for x in out.latencies)
         print(f"         latency p50 {pct(ms, 0.5):.1f} ms, p99 {pct(ms, 0.99):.1f} ms, "
@@ -110,11 +122,15 @@ async def run(stack: DevStack) -> None:
         behind.acknowledged.append(time.perf_counter())
 
     sampler = asyncio.create_task(sample_behind(reporting, behind, before, visits_topic))
+    answers_before = await report_answers(reporting)
     writes, *read_outcomes = await asyncio.gather(
         offer(visits, lambda _: post, WRITES, SECONDS, IN_FLIGHT, 201, acknowledged),
-        offer(visits, lambda _: reads[0], READS / 3, SECONDS, IN_FLIGHT, 200),
-        offer(reporting, lambda i: reads[1 + i % 2], READS * 2 / 3, SECONDS, IN_FLIGHT, 200),
-    )
+        *(offer(base, lambda _, r=r: r, READS / 3, SECONDS, IN_FLIGHT, 200)  # type: ignore[misc]
+          for base, r in zip((visits, reporting, reporting), reads, strict=True)),
+    )  # fmt: skip
+    answers = {
+        k: n - answers_before.get(k, 0) for k, n in (await report_answers(reporting)).items()
+    }
     caught_up = time.perf_counter()
 
     async def all_applied() -> bool:
@@ -135,12 +151,11 @@ async def run(stack: DevStack) -> None:
           f"{SECONDS:.0f} s")  # fmt: skip
     report("writes", WRITES, writes)
     report("reads", READS, reads_total)
-    for (kind, out), rate in zip(
-        (("page", read_outcomes[0]), ("report", read_outcomes[1])),
-        (READS / 3, READS * 2 / 3),
-        strict=True,
-    ):  # where the reads' tail comes from: a page of visits, or the UN and activity reports
-        report(f"  {kind}", rate, out)
+    # where the reads' tail comes from: a page of visits, or the UN or the activity report
+    for kind, out in zip(("page", "UN", "activity"), read_outcomes, strict=True):
+        report(f"  {kind}", READS / 3, out)
+    print("    reports made {made}, answered from memory {kept} (the UN report is made of no "
+          "table a visit writes; the activity report is)".format(**answers))  # fmt: skip
     during = sorted(behind.samples) or [float("nan")]
     print(f"  reporting behind the writes: p50 {pct(during, 0.5):.2f} s, p99 "
           f"{pct(during, 0.99):.2f} s, max {max(during):.2f} s "
