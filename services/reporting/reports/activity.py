@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Table, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting import tables
@@ -245,12 +245,18 @@ async def _visits(
     )
 
 
+ACTIVITY_TYPES = ("meeting", "international_event", "business_trip")
+
+
 async def _activities(
-    session: AsyncSession, kind: str, first: date, last: date, unit: UnitScope | None
-) -> Breakdown:
+    session: AsyncSession, first: date, last: date, unit: UnitScope | None
+) -> dict[str, Breakdown]:
+    """Each type's breakdown (meetings, international events, business trips): one query."""
     a = tables.activities
-    scope = (a.c.activity_type == kind, a.c.start_date.between(first, last))
-    return _breakdown(await _grouped(session, a, ["kind", "country_code", "status"], unit, *scope))
+    columns = ["activity_type", "kind", "country_code", "status"]
+    scope = (a.c.activity_type.in_(ACTIVITY_TYPES), a.c.start_date.between(first, last))
+    rows = await _grouped(session, a, columns, unit, *scope)  # by the type-and-day index
+    return {t: _breakdown([r for r in rows if r.activity_type == t]) for t in ACTIVITY_TYPES}
 
 
 async def _agreements(
@@ -337,15 +343,16 @@ async def activity(
     first, last = period_from, period_to
     by_type = [] if unit else await _by_type(session, first, last)
     scope = await unit_scope(session, unit, last, lang)
+    activities = await _activities(session, first, last, scope)
     return dict(
         period_from=first,
         period_to=last,
         unit=scope.label if scope else None,
         language=lang,
         visits=await _visits(session, first, last, scope),
-        meetings=await _activities(session, "meeting", first, last, scope),
-        international_events=await _activities(session, "international_event", first, last, scope),
-        business_trips=await _activities(session, "business_trip", first, last, scope),
+        meetings=activities["meeting"],
+        international_events=activities["international_event"],
+        business_trips=activities["business_trip"],
         agreements=await _agreements(session, first, last, scope),
         passports=await _passports(session, first, last, scope),
         total=None if scope else sum(c.count for c in by_type),
@@ -368,14 +375,17 @@ async def _by_month(
         (p, p.c.issued_day, None),
     ]
     counted: dict[str, dict[str, int]] = {m: {} for m in months_between(first, last)}
+    parts = []
     for table, on, kind in sources:
         keys = [on] if kind is None else [on, kind]
-        query = select(func.count(), *keys).where(on.between(first, last)).group_by(*keys)
-        for n, day_, *what in (await session.execute(for_unit(query, table, unit))).all():
-            figure = _MONTH_FIGURE.get(what[0] if what else table.name)
-            if figure is not None:
-                month = counted[f"{day_:%Y-%m}"]
-                month[figure] = month.get(figure, 0) + n
+        what = literal(table.name) if kind is None else kind
+        query = select(func.count(), on.label("day"), what.label("what"))
+        parts.append(for_unit(query.where(on.between(first, last)).group_by(*keys), table, unit))
+    for n, day_, what in await session.execute(union_all(*parts)):  # one statement
+        figure = _MONTH_FIGURE.get(what)
+        if figure is not None:
+            month = counted[f"{day_:%Y-%m}"]
+            month[figure] = month.get(figure, 0) + n
     return [
         MonthFigures(month=month, **{k: figures.get(k, 0) for k in BY_MONTH[1:]})
         for month, figures in counted.items()
