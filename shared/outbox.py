@@ -23,7 +23,6 @@ from sqlalchemy import (
     Text,
     event,
     func,
-    insert,
     select,
     text,
     update,
@@ -31,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.base import EventData
+from shared.db import insert_row
 from shared.envelope import EventEnvelope, utcnow
 from shared.observability import correlation_id
 
@@ -89,8 +89,9 @@ class Outbox:
             aggregate_version=aggregate_version,
             correlation_id=correlation_id.get(),
         )
-        await session.execute(
-            insert(self.table),
+        await insert_row(
+            session,
+            self.table,
             {
                 "event_id": envelope.id,
                 "topic": self.topic,

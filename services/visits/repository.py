@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import case, insert, or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.visits.domain.activity import Activity
@@ -23,7 +23,7 @@ from services.visits.domain.visit import Visit
 from services.visits.tables import holder_passports, visits
 from shared.consumer import ReceivedEvent
 from shared.contracts.base import LocalizedText
-from shared.db import upsert
+from shared.db import insert_row, upsert
 from shared.documents import DocumentRepository
 from shared.envelope import as_utc, utcnow
 from shared.errors import Conflict, NotFound
@@ -106,7 +106,7 @@ class VisitRepository:
     async def add(self, visit: Visit) -> Visit:
         now = utcnow()
         visit = visit.model_copy(update={"created_at": now, "updated_at": now})
-        await self.session.execute(insert(visits), _to_row(visit))
+        await insert_row(self.session, visits, _to_row(visit))
         return visit
 
     async def save(self, visit: Visit, previous_version: int) -> Visit:

@@ -30,9 +30,11 @@ from shared.envelope import as_utc
 
 log = logging.getLogger(__name__)
 
-# The history itself, the consumer's dedupe, the office's accounts and the kept trend
-# points are not projections.
-_SKIPPED = {"events", "inbox", "office_accounts", "office_sessions", "trend_points"}
+# The history itself, the consumer's dedupe, the office's accounts, the kept trend points
+# and the live tables' tokens for kept reports are not projections.
+_SKIPPED = {
+    "events", "inbox", "office_accounts", "office_sessions", "trend_points", "table_versions"
+}  # fmt: skip
 _CHUNK = 5000
 _NAME = re.compile(r"^snapshot-(\d{12})-(\d+)\.db$")
 
