@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from shared.contracts.base import EventData
 from shared.db import insert_row
@@ -63,6 +64,19 @@ def outbox_table(metadata: MetaData) -> Table:
 
 def notify_channel(service: str) -> str:
     return f"irp_outbox_{service}"
+
+
+# The outboxes a session's transaction wrote to: their relays are woken once it commits
+# (a unit of work's session ends with its transaction: a rolled back one wakes nobody).
+# Listened to once for every session: a listener added per transaction cost more than
+# writing the outbox row.
+_TO_WAKE = "outboxes_to_wake"
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_relays(session: Session) -> None:
+    for outbox in session.info.pop(_TO_WAKE, ()):
+        outbox.wake()
 
 
 class Outbox:
@@ -121,33 +135,27 @@ class Outbox:
             )
 
     async def _wake_relay_after_commit(self, session: AsyncSession) -> None:
-        if session.info.get("outbox_wake"):
+        waking: set[Outbox] = session.info.setdefault(_TO_WAKE, set())
+        if self in waking:
             return
-        session.info["outbox_wake"] = True
+        waking.add(self)
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             # Delivered to relays in other processes when the transaction commits.
             await session.execute(
                 text("SELECT pg_notify(:channel, '')"),
                 {"channel": notify_channel(self.service)},
             )
-        sync_session = session.sync_session
-
-        def _after_commit(_session: object) -> None:
-            self._wake.set()
-
-        def _after_end(_session: object, *_args: object) -> None:
-            sync_session.info.pop("outbox_wake", None)
-
-        event.listen(sync_session, "after_commit", _after_commit, once=True)
-        event.listen(sync_session, "after_transaction_end", _after_end, once=True)
 
     def wake(self) -> None:
         self._wake.set()
 
-    async def wait_for_work(self, timeout: float) -> None:
+    async def wait_for_work(self, timeout: float) -> bool:
+        """Until a commit that wrote to this outbox (True), or ``timeout`` seconds (False)."""
+        woken = False
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            woken = await asyncio.wait_for(self._wake.wait(), timeout)
         self._wake.clear()
+        return woken
 
     # --- queries used by the relay and the operators' commands ---
 
