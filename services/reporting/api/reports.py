@@ -118,15 +118,16 @@ class ReportRequest:
         or with 304, while the tables it is made from have not changed since it was made."""
         async with self.ctx.db.unit_of_work(write=False, consistent=True) as session:
             known = HISTORY if self.moment else self.kept.reads_of(self.report)
-            if known is not None and (early := self._early(await self._tag(session, known))):
+            tag = await self._tag(session, known) if known is not None else None
+            if tag is not None and (early := self._early(tag)) is not None:
                 return early
-            read = HISTORY
             if self.moment is None:
                 with tables_touched(session) as touched:
                     body = await build(session)
                 read = self.kept.learn(self.report, _read_by(touched))
+                if tag is None or read != known:  # its tables, as now learned
+                    tag = await self._tag(session, read)
                 includes = _includes(await _positions(session))
-            tag = await self._tag(session, read)
         if self.moment is not None:
             async with (
                 _source(self.ctx, self.moment) as db,
