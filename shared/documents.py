@@ -15,13 +15,13 @@ from sqlalchemy import (
     Select,
     String,
     Table,
-    insert,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.aggregates import Changed, LifecycleAggregate
+from shared.db import insert_row
 from shared.envelope import as_utc, utcnow
 from shared.errors import Conflict, NotFound, check_expected_version
 from shared.http.pagination import PageRequest, creation_order_page
@@ -92,7 +92,7 @@ class DocumentRepository(Generic[A]):
     async def add(self, aggregate: A) -> A:
         now = utcnow()
         aggregate = aggregate.model_copy(update={"created_at": now, "updated_at": now})
-        await self.session.execute(insert(self.table), self._row(aggregate))
+        await insert_row(self.session, self.table, self._row(aggregate))
         return aggregate
 
     async def save(self, aggregate: A, previous_version: int) -> A:

@@ -17,12 +17,12 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
-from shared.db import Database
+from shared.db import Database, insert_row
 from shared.envelope import utcnow
 from shared.http.conditional import etag
 from shared.http.problems import Problem
@@ -143,8 +143,9 @@ class IdempotentCreator:
         payload: dict[str, Any],
         headers: dict[str, str],
     ) -> None:
-        await session.execute(
-            insert(self.table),
+        await insert_row(
+            session,
+            self.table,
             {
                 "principal": principal.subject,
                 "key": key,
