@@ -2,9 +2,9 @@
 (SQLAlchemy's ``do_orm_execute``, which sees every statement given to ``Session.execute``):
 what an answer was made from, what a transaction changed.
 
-Walking a query for its tables costs more than running a small one, so a query's tables are
-told once per compiled form: SQLAlchemy compiles a query's shape once and reuses it, and the
-tables are part of the shape."""
+Walking a statement for its tables costs more than running a small one, so a statement's
+tables are told once per compiled form: SQLAlchemy compiles a statement's shape once and
+reuses it, and the tables are part of the shape."""
 
 from __future__ import annotations
 
@@ -29,14 +29,11 @@ class Touched:
     # A statement whose tables could not be told (text SQL, say): it may have read anything.
     opaque: bool = False
 
-    def note(self, statement: Any) -> None:
+    def note(self, statement: Any, tables: frozenset[str]) -> None:
+        """``statement`` ran, and its SQL names ``tables``."""
         if isinstance(statement, Insert | Update | Delete):
             self.written.add(statement.table.name)
-            self.read |= _tables_in(statement)  # INSERT ... SELECT, a subquery in WHERE
-        elif isinstance(statement, Select | CompoundSelect):
-            self.read |= _tables_in(statement)
-        else:
-            self.opaque = True
+        self.read |= tables  # of an INSERT ... SELECT or a subquery in WHERE too
 
 
 def _tables_in(statement: Any) -> set[str]:
@@ -45,9 +42,14 @@ def _tables_in(statement: Any) -> set[str]:
 
 
 _TABLES_OF: WeakKeyDictionary[Compiled, frozenset[str]] = WeakKeyDictionary()
+_TOLD = Insert | Update | Delete | Select | CompoundSelect
 
 
-def _read_by(compiled: Compiled) -> frozenset[str]:
+def _tables_of(result: Any, statement: Any) -> frozenset[str]:
+    """The tables of the statement behind ``result``: walked once per compiled form."""
+    compiled = getattr(getattr(result, "context", None), "compiled", None)
+    if not isinstance(compiled, Compiled) or compiled.statement is None:
+        return frozenset(_tables_in(statement))
     tables = _TABLES_OF.get(compiled)
     if tables is None:
         tables = _TABLES_OF[compiled] = frozenset(_tables_in(compiled.statement))
@@ -60,15 +62,11 @@ def tables_touched(session: AsyncSession) -> Iterator[Touched]:
     touched = Touched()
 
     def noted(state: ORMExecuteState) -> Result[Any] | None:
-        if not isinstance(state.statement, Select | CompoundSelect):
-            touched.note(state.statement)
+        if not isinstance(state.statement, _TOLD):
+            touched.opaque = True
             return None
         result = state.invoke_statement()
-        compiled = getattr(getattr(result, "context", None), "compiled", None)
-        if isinstance(compiled, Compiled) and compiled.statement is not None:
-            touched.read |= _read_by(compiled)
-        else:
-            touched.note(state.statement)
+        touched.note(state.statement, _tables_of(result, state.statement))
         return result
 
     target = session.sync_session
