@@ -197,7 +197,9 @@ class ServiceSettings(BaseSettings):
         "footer); default the shipped one",
     )
     report_cache_mb: int = Field(
-        32, ge=0, description="reporting: memory for answers kept until the projections change"
+        32,
+        ge=0,
+        description="reporting: memory for answers kept until a table they are made from changes",
     )
     office_session_hours: float = Field(8.0, description="reporting: an office sign-in lasts")
     office_secure_cookie: bool = Field(

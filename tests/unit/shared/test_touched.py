@@ -3,6 +3,9 @@ report is checked against."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from sqlalchemy import (
     Column,
     Integer,
@@ -28,18 +31,23 @@ plans = Table("plans", metadata, Column("id", Integer, primary_key=True))
 units = Table("units", metadata, Column("id", Integer, primary_key=True))
 
 
-async def in_memory() -> AsyncSession:
+@asynccontextmanager
+async def in_memory() -> AsyncIterator[AsyncSession]:
+    """A session on a fresh in-memory database, its engine disposed after."""
     engine = create_async_engine("sqlite+aiosqlite://")
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    return AsyncSession(engine)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        async with AsyncSession(engine) as session:
+            yield session
+    finally:
+        await engine.dispose()
 
 
 async def test_every_table_a_query_reads_is_told_through_joins_subqueries_and_aliases():
-    session = await in_memory()
     other = measures.alias("other")
     count = select(func.count()).select_from(plans).where(plans.c.id == measures.c.plan)
-    async with session:
+    async with in_memory() as session:
         with tables_touched(session) as touched:
             await session.execute(select(measures.c.id, count.scalar_subquery()))
             await session.execute(
@@ -50,8 +58,7 @@ async def test_every_table_a_query_reads_is_told_through_joins_subqueries_and_al
 
 
 async def test_the_tables_written_are_told_and_only_inside_the_block():
-    session = await in_memory()
-    async with session:
+    async with in_memory() as session:
         with tables_touched(session) as touched:
             await session.execute(insert(measures), [{"id": 1, "plan": 1, "status": "new"}])
             await session.execute(
@@ -66,8 +73,7 @@ async def test_the_tables_written_are_told_and_only_inside_the_block():
 
 
 async def test_a_statement_whose_tables_cannot_be_told_makes_the_reading_opaque():
-    session = await in_memory()
-    async with session:
+    async with in_memory() as session:
         with tables_touched(session) as touched:
             await session.execute(text("SELECT count(*) FROM units"))
     assert touched.opaque and touched.read == set()
