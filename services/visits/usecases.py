@@ -104,7 +104,7 @@ async def sweep_reminders(writer: Writer, today: date, settings: ServiceSettings
     changed = 0
     async with writer.unit_of_work() as uow:
         repo = VisitRepository(uow.session)
-        for visit in await repo.in_statuses(domain.PLANNING):
+        for visit in await repo.with_talking_points(domain.PLANNING):
             reminded, events = domain.remind_visit(visit, today, notice)
             if events:
                 saved = await repo.save(reminded, previous_version=visit.version)
