@@ -160,24 +160,25 @@ def _cmd_outbox_status(args: argparse.Namespace) -> None:
 async def _worker(service: str) -> None:
     from prometheus_client import start_http_server
 
-    from shared.app import announce_series, build_context, start_workers, stop_workers
+    from shared import app
     from shared.observability import configure_logging
 
     settings = load_settings(service)
     configure_logging(service, settings.log_level)
-    ctx = build_context(services.spec(service), settings)
-    announce_series(ctx)
+    ctx = app.build_context(services.spec(service), settings)
+    app.announce_series(ctx)
     if settings.worker_metrics_port:  # the relay's and consumers' metrics, for Prometheus
         start_http_server(settings.worker_metrics_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await start_workers(ctx)
+    await app.start_workers(ctx)
+    app.settle_heap()
     try:
         await stop.wait()
     finally:
-        await stop_workers(ctx)
+        await app.stop_workers(ctx)
 
 
 def _cmd_worker(args: argparse.Namespace) -> None:
