@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path as FilePath
@@ -78,6 +78,9 @@ async def _source(ctx: ServiceContext, moment: datetime | None) -> AsyncIterator
         yield scratch
 
 
+Builder = Callable[[AsyncSession], Awaitable[dict[str, Any]]]
+
+
 class ReportRequest:
     """What every report request shares: who may read, the format, the moment (now, or a
     past one rebuilt from the kept history), and the version the client already holds."""
@@ -110,32 +113,48 @@ class ReportRequest:
         # The report's route (/commissions/{commission_id}): what its tables are learned by.
         self.report: str = getattr(request.scope.get("route"), "path", request.url.path)
 
-    async def answer(
-        self, model: type[Any], build: Callable[[AsyncSession], Awaitable[dict[str, Any]]]
-    ) -> Response:
+    async def answer(self, model: type[Any], build: Builder) -> Response:
         """Every report the same way: live or as of the moment, stating what it includes, in
         the chosen format, named by the report (its ``filename()``); answered from memory,
         or with 304, while the tables it is made from have not changed since it was made."""
-        async with self.ctx.db.unit_of_work(write=False, consistent=True) as session:
-            known = HISTORY if self.moment else self.kept.reads_of(self.report)
+        if self.moment is None:
+            return await self._live(model, build)
+        return await self._as_of(self.moment, model, build)
+
+    async def _live(self, model: type[Any], build: Builder) -> Response:
+        async with AsyncExitStack() as reading:
+            session = await reading.enter_async_context(
+                self.ctx.db.unit_of_work(write=False, consistent=True)
+            )
+            known = self.kept.reads_of(self.report)
             tag = await self._tag(session, known) if known is not None else None
-            if tag is not None and (early := self._early(tag)) is not None:
+            if tag is not None and (early := await self._early(tag)) is not None:
                 return early
-            if self.moment is None:
+            with self.kept.making(tag):
                 with tables_touched(session) as touched:
                     body = await build(session)
                 read = self.kept.learn(self.report, _read_by(touched))
                 if tag is None or read != known:  # its tables, as now learned
                     tag = await self._tag(session, read)
                 includes = _includes(await _positions(session))
-        if self.moment is not None:
+                await reading.aclose()  # the read transaction ends before the rendering
+                return self._made(model(**body, as_of=None, includes_events_until=includes), tag)
+
+    async def _as_of(self, moment: datetime, model: type[Any], build: Builder) -> Response:
+        async with self.ctx.db.unit_of_work(write=False, consistent=True) as session:
+            tag = await self._tag(session, HISTORY)
+        if (early := await self._early(tag)) is not None:
+            return early
+        with self.kept.making(tag):
             async with (
-                _source(self.ctx, self.moment) as db,
+                _source(self.ctx, moment) as db,
                 db.unit_of_work(write=False, consistent=True) as session,
             ):
                 body = await build(session)
                 includes = _includes(await _positions(session))
-        report = model(**body, as_of=self.moment, includes_events_until=includes)
+            return self._made(model(**body, as_of=moment, includes_events_until=includes), tag)
+
+    def _made(self, report: Any, tag: str) -> Response:
         response = formats.render(report, self.format, report.filename(), self.template)
         self.kept.keep(tag, _kept_answer(response))
         REPORT_ANSWERS.labels("reporting", "made").inc()
@@ -146,9 +165,15 @@ class ReportRequest:
         versions = await _versions(session, read)
         return self.kept.tag((*self.asked, self.format, self.day, self.moment, versions))
 
-    def _early(self, tag: str) -> Response | None:
+    async def _early(self, tag: str) -> Response | None:
         """The answer without making the report: 304 if the client holds it, else the
-        kept one, if any."""
+        kept one, if any, or the one being made now for another request."""
+        early = self._answered(tag)
+        if early is None and await self.kept.made_meanwhile(tag):
+            early = self._answered(tag)
+        return early
+
+    def _answered(self, tag: str) -> Response | None:
         if none_match(self.held, tag):
             REPORT_ANSWERS.labels("reporting", "not_modified").inc()
             return Response(status_code=304, headers=_validators(tag))

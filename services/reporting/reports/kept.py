@@ -10,15 +10,21 @@ UN report) leaves its tag as it was. An answer is kept under its tag, the least 
 used dropped first when the kept answers' bytes pass the bound; a client that holds the
 answer of a tag asks with ``If-None-Match`` and gets ``304 Not Modified``.
 
+Requests for a report whose making is under way with the same tag wait for it and are
+answered with what it made: a dashboard of many users asking at once makes it once.
+
 The tag also holds a token drawn when the process starts: an answer made by other code
 (after an upgrade) is never taken for the same.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +48,7 @@ class KeptReports:
         self._bytes = 0
         self._token = uuid.uuid4().hex
         self._reads: dict[str, frozenset[str]] = {}
+        self._making: dict[str, asyncio.Event] = {}
 
     def reads_of(self, report: str) -> frozenset[str] | None:
         """The tables ``report`` has been made from so far (None before it is first made)."""
@@ -59,6 +66,29 @@ class KeptReports:
         ``generated_at``, say, is the moment it was made)."""
         digest = hashlib.sha256(repr((self._token, key)).encode()).hexdigest()[:32]
         return f'W/"{digest}"'
+
+    @contextmanager
+    def making(self, tag: str | None) -> Iterator[None]:
+        """A making of the report of ``tag`` under way (None: a tag not yet known, which
+        no one can wait for)."""
+        if tag is None or tag in self._making:
+            yield
+            return
+        done = self._making[tag] = asyncio.Event()
+        try:
+            yield
+        finally:
+            del self._making[tag]
+            done.set()
+
+    async def made_meanwhile(self, tag: str) -> bool:
+        """Wait for a making of ``tag`` under way, if any; whether there was one. (Its
+        answer is then kept, unless it failed, was too large, or learned other tables.)"""
+        done = self._making.get(tag)
+        if done is None:
+            return False
+        await done.wait()
+        return True
 
     def get(self, tag: str) -> KeptAnswer | None:
         answer = self._answers.get(tag)

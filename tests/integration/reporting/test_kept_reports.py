@@ -3,6 +3,7 @@ from memory, a client holding it gets 304, and the next applied event makes it a
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from prometheus_client import REGISTRY
@@ -113,3 +114,15 @@ async def test_a_report_is_made_again_only_when_an_event_changed_what_it_is_made
         )
         assert past[0].headers["ETag"] not in (tag, changed.headers["ETag"])
         assert {m["ref"]: m["status"] for m in past[0].json()["measures"]}["M1"] == "not_started"
+
+        # Asked by many at once after a change: made once, the others given what it made.
+        assert (await visits.client.post("/v1/visits", json=VISIT, headers=h)).is_success
+        await eventually(lambda: applied(6))
+        made, kept = answered("made"), answered("kept")
+        together = await asyncio.gather(
+            *(reporting.client.get(ACTIVITY, params=activity, headers=h) for _ in range(4))
+        )
+        assert [r.status_code for r in together] == [200] * 4
+        assert len({(r.content, r.headers["ETag"]) for r in together}) == 1
+        assert together[0].headers["ETag"] != after.headers["ETag"]
+        assert (answered("made") - made, answered("kept") - kept) == (1, 3)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from services.reporting.reports.kept import KeptAnswer, KeptReports
 from shared.http.conditional import none_match
 
@@ -55,3 +57,43 @@ def test_a_reports_tables_are_the_union_of_what_its_makings_read():
     }  # fmt: skip
     assert kept.learn("/v1/reports/un", {"obligations"}) == {"obligations", "directory_units"}
     assert kept.reads_of("/v1/reports/eu-association") is None
+
+
+async def test_a_request_waits_for_the_making_of_its_tag_under_way_and_no_other():
+    kept = KeptReports(1000)
+    assert not await kept.made_meanwhile("a")  # nothing being made: no wait
+    release = asyncio.Event()
+
+    async def make() -> None:
+        with kept.making("a"):
+            await release.wait()
+            kept.keep("a", answer(10))
+
+    maker = asyncio.create_task(make())
+    await asyncio.sleep(0)
+    waiter = asyncio.create_task(kept.made_meanwhile("a"))
+    assert not await kept.made_meanwhile("b")  # another tag does not wait
+    await asyncio.sleep(0)
+    assert not waiter.done()
+    release.set()
+    assert await waiter and kept.get("a") is not None
+    await maker
+    assert not await kept.made_meanwhile("a")  # done: the next one finds it kept
+
+
+async def test_a_failed_making_lets_its_waiters_go():
+    kept = KeptReports(1000)
+    release = asyncio.Event()
+
+    async def fail() -> None:
+        with kept.making("a"):
+            await release.wait()
+            raise RuntimeError("the database went away")
+
+    maker = asyncio.create_task(fail())
+    await asyncio.sleep(0)
+    waiter = asyncio.create_task(kept.made_meanwhile("a"))
+    await asyncio.sleep(0)
+    release.set()
+    assert await waiter and kept.get("a") is None  # the waiter makes it itself
+    assert isinstance(maker.exception(), RuntimeError)
