@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -11,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Dialect, MetaData, Table, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -55,6 +57,17 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def json_loads(text: str | bytes) -> Any:
+    """A JSON column's value, parsed by orjson: a fifth of the UN report's making (5,000
+    measures' sources) went to the standard library's parser. What orjson refuses and the
+    standard library reads (NaN, a lone surrogate) is read by the latter. (orjson would give
+    an integer beyond 64 bits as a float; none of the stored documents holds one.)"""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def create_engine(url: str, durable: bool = True, *, writer: bool = False) -> AsyncEngine:
     """An engine whose errors never quote a statement's parameters (``hide_parameters``): they
     end in logs, and parameters can be personal data. On SQLite, the ``writer`` engine has
@@ -75,12 +88,21 @@ def create_engine(url: str, durable: bool = True, *, writer: bool = False) -> As
         # No rollback when a connection goes back to the pool: every unit of work ends in
         # its own COMMIT or ROLLBACK.
         engine = create_async_engine(
-            url, hide_parameters=True, pool_reset_on_return=None, **on_loop
+            url,
+            hide_parameters=True,
+            pool_reset_on_return=None,
+            json_deserializer=json_loads,
+            **on_loop,
         )
         _configure_sqlite(engine, durable, writer)
         return engine
     return create_async_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        json_deserializer=json_loads,
     )
 
 
