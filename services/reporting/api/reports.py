@@ -169,8 +169,8 @@ class ReportRequest:
         """The answer without making the report: 304 if the client holds it, else the
         kept one, if any, or the one being made now for another request."""
         early = self._answered(tag)
-        if early is None and await self.kept.made_meanwhile(tag):
-            early = self._answered(tag)
+        while early is None and await self.kept.made_meanwhile(tag):
+            early = self._answered(tag)  # none if that making failed: wait for the next
         return early
 
     def _answered(self, tag: str) -> Response | None:
